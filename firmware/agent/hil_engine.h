@@ -1,0 +1,41 @@
+/* The interface between the agent and an inference engine: the built-in engine and the
+ * TFLM adapter both implement it, so the agent never knows which one runs. */
+#ifndef HIL_ENGINE_H
+#define HIL_ENGINE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define HIL_MAX_DIMS 6
+
+typedef struct {
+    uint8_t dtype; /* TFLite TensorType: INT8 = 9, UINT8 = 3, INT16 = 7, FLOAT32 = 0, ... */
+    uint8_t ndim;
+    int32_t dims[HIL_MAX_DIMS];
+    float scale; /* per-tensor quantization; 0 when not quantized */
+    int32_t zero_point;
+    uint32_t bytes;
+    uint8_t *data; /* engine-owned storage: writable for inputs, readable for outputs */
+} hil_tensor_spec;
+
+typedef struct {
+    uint16_t op_index;
+    uint16_t opcode; /* TFLite BuiltinOperator */
+    uint64_t ticks;  /* counter ticks spent in this operator during the last invoke */
+} hil_op_profile;
+
+typedef struct hil_engine {
+    const char *name;
+    /* Parse and prepare the model; on failure fill msg with one line and return an hil_error. */
+    int (*load)(const uint8_t *model, uint32_t size, char *msg, size_t msg_cap);
+    uint32_t (*arena_size)(void);
+    uint32_t (*arena_used)(void);
+    unsigned (*num_inputs)(void);
+    unsigned (*num_outputs)(void);
+    int (*input)(unsigned index, hil_tensor_spec *spec);
+    int (*output)(unsigned index, hil_tensor_spec *spec);
+    int (*invoke)(char *msg, size_t msg_cap);
+    unsigned (*num_ops)(void);
+    int (*op_profile)(unsigned op_index, hil_op_profile *out);
+} hil_engine;
+
+#endif

@@ -1,0 +1,24 @@
+/* What a board (or a user's own firmware) implements so the agent can run on it.
+ * See docs/porting.md. */
+#ifndef HIL_PORT_H
+#define HIL_PORT_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* UART: blocking write of all bytes; non-blocking read (-1 when nothing is waiting). */
+void hil_port_write(const uint8_t *data, size_t len);
+int hil_port_read_byte(void);
+/* Sleep until a received byte may be waiting (WFI on an RX interrupt, or return at once). */
+void hil_port_wait_rx(void);
+
+/* Cycle counter: a free-running 64-bit count while started. */
+uint32_t hil_counter_kind(void); /* enum hil_counter_kind */
+uint32_t hil_counter_hz(void);
+void hil_counter_start(void);
+void hil_counter_stop(void);
+uint64_t hil_counter_read(void);
+
+const char *hil_board_name(void);
+uint32_t hil_cpu_hz(void);
+
+#endif

@@ -1,0 +1,71 @@
+/* Wire protocol constants shared by the agent and documented in docs/protocol.md.
+ * Every multi-byte field is little-endian. */
+#ifndef HIL_PROTOCOL_H
+#define HIL_PROTOCOL_H
+
+#define HIL_PROTOCOL_VERSION 1u
+
+/* SLIP framing bytes. */
+#define HIL_SLIP_END 0xC0u
+#define HIL_SLIP_ESC 0xDBu
+#define HIL_SLIP_ESC_END 0xDCu
+#define HIL_SLIP_ESC_ESC 0xDDu
+
+/* Frame body: type(1) flags(1) seq(2) payload(n) crc32(4). */
+#define HIL_HEADER_BYTES 4u
+#define HIL_CRC_BYTES 4u
+
+/* Host -> target requests. */
+enum hil_request {
+    HIL_MSG_HELLO = 0x01,      /* ask for the READY frame again */
+    HIL_MSG_SET_INPUT = 0x02,  /* u8 index, u8 0, u16 0, u32 offset, data */
+    HIL_MSG_INVOKE = 0x03,     /* u16 repeat */
+    HIL_MSG_GET_OUTPUT = 0x04, /* u8 index, u8 0, u16 0, u32 offset, u32 max_len */
+    HIL_MSG_RUN = 0x05,        /* u16 repeat, u16 0, all inputs concatenated (or none) */
+    HIL_MSG_PROFILE = 0x06,    /* u16 first_op */
+    HIL_MSG_CALIBRATE = 0x07,  /* u32 loop iterations */
+    HIL_MSG_ECHO = 0x08,       /* any bytes: echoed back (raw transport benchmark) */
+};
+
+/* Target -> host replies and unsolicited frames. */
+enum hil_reply {
+    HIL_MSG_ACK = 0x80,
+    HIL_MSG_READY = 0x81,
+    HIL_MSG_INVOKE_RESULT = 0x83, /* u16 n, u16 0, n x u64 ticks */
+    HIL_MSG_OUTPUT_DATA = 0x84,   /* u8 index, u8 0, u16 0, u32 offset, u32 total, data */
+    HIL_MSG_RUN_RESULT = 0x85,    /* u16 n, u16 flags, n x u64 ticks, outputs (if flags&1) */
+    HIL_MSG_PROFILE_DATA = 0x86,  /* u16 total, u16 first, u16 count, u16 0, count x entry */
+    HIL_MSG_CALIBRATE_RESULT = 0x87, /* u32 iterations, u32 instr/iter, u64 ticks */
+    HIL_MSG_ECHO_REPLY = 0x88,
+    HIL_MSG_LOG = 0x8E,   /* UTF-8 text */
+    HIL_MSG_FAULT = 0x8F, /* fault registers, see docs/protocol.md */
+    HIL_MSG_NAK = 0xFE,   /* the frame with this seq failed its CRC or was malformed */
+    HIL_MSG_ERROR = 0xFF, /* u16 code, u16 0, u32 detail, text */
+};
+
+#define HIL_RUN_FLAG_OUTPUTS 0x1u
+
+/* Error codes in ERROR replies and in the READY status field. */
+enum hil_error {
+    HIL_OK = 0,
+    HIL_ERR_UNKNOWN_MESSAGE = 1,
+    HIL_ERR_BAD_LENGTH = 2,
+    HIL_ERR_BAD_INDEX = 3,
+    HIL_ERR_BAD_RANGE = 4,
+    HIL_ERR_NO_MODEL = 5,
+    HIL_ERR_UNSUPPORTED = 6,
+    HIL_ERR_INVOKE_FAILED = 7,
+    HIL_ERR_NO_INPUT = 8,
+    HIL_ERR_ARENA_TOO_SMALL = 9,
+    HIL_ERR_MODEL_INVALID = 10,
+    HIL_ERR_FRAME_TOO_LARGE = 11,
+};
+
+/* Cycle counter kinds reported in READY. */
+enum hil_counter_kind {
+    HIL_COUNTER_NONE = 0,
+    HIL_COUNTER_SYSTICK = 1,
+    HIL_COUNTER_DWT = 2,
+};
+
+#endif

@@ -1,0 +1,94 @@
+/* The built-in engine behind the agent's engine interface. */
+#include <string.h>
+
+#include "graph.h"
+#include "hil_engine.h"
+#include "hil_port.h"
+#include "hil_protocol.h"
+
+#ifndef HIL_ARENA_BYTES
+#define HIL_ARENA_BYTES (256u * 1024u)
+#endif
+
+static uint8_t arena[HIL_ARENA_BYTES] __attribute__((aligned(16)));
+static hil_graph graph;
+static int loaded;
+
+static int engine_load(const uint8_t *model, uint32_t size, char *msg, size_t msg_cap)
+{
+    int status = hil_graph_load(&graph, model, size, arena, sizeof arena, msg, msg_cap);
+    loaded = status == HIL_OK;
+    return status;
+}
+
+static uint32_t engine_arena_size(void) { return sizeof arena; }
+
+static uint32_t engine_arena_used(void)
+{
+    return graph.planned_bytes + (graph.arena_size - graph.persistent_start);
+}
+
+static unsigned engine_num_inputs(void) { return loaded ? graph.inputs.len : 0; }
+static unsigned engine_num_outputs(void) { return loaded ? graph.outputs.len : 0; }
+
+static int describe(hil_fb_vec list, unsigned index, hil_tensor_spec *spec)
+{
+    if (!loaded || index >= list.len)
+        return HIL_ERR_BAD_INDEX;
+    const hil_tensor *t = &graph.tensors[hil_fb_vec_i32(&graph.fb, list, index)];
+    memset(spec, 0, sizeof *spec);
+    spec->dtype = t->type;
+    spec->ndim = t->ndim;
+    memcpy(spec->dims, t->dims, sizeof spec->dims);
+    spec->scale = t->scale;
+    spec->zero_point = t->zero_point;
+    spec->bytes = t->bytes;
+    spec->data = t->data;
+    return HIL_OK;
+}
+
+static int engine_input(unsigned index, hil_tensor_spec *spec) { return describe(graph.inputs, index, spec); }
+static int engine_output(unsigned index, hil_tensor_spec *spec) { return describe(graph.outputs, index, spec); }
+
+static int engine_invoke(char *msg, size_t msg_cap)
+{
+    if (!loaded)
+        return HIL_ERR_NO_MODEL;
+    graph.msg = msg;
+    graph.msg_cap = msg_cap;
+    for (uint32_t i = 0; i < graph.n_nodes; i++) {
+        hil_node *node = &graph.nodes[i];
+        uint64_t start = hil_counter_read();
+        int status = node->kernel->eval(&graph, node);
+        node->ticks = hil_counter_read() - start;
+        if (status != HIL_OK)
+            return hil_reject(&graph, node, status, "evaluation failed");
+    }
+    return HIL_OK;
+}
+
+static unsigned engine_num_ops(void) { return loaded ? graph.n_nodes : 0; }
+
+static int engine_op_profile(unsigned op_index, hil_op_profile *out)
+{
+    if (!loaded || op_index >= graph.n_nodes)
+        return HIL_ERR_BAD_INDEX;
+    out->op_index = (uint16_t)op_index;
+    out->opcode = (uint16_t)graph.nodes[op_index].opcode;
+    out->ticks = graph.nodes[op_index].ticks;
+    return HIL_OK;
+}
+
+const hil_engine hil_builtin_engine = {
+    .name = "builtin",
+    .load = engine_load,
+    .arena_size = engine_arena_size,
+    .arena_used = engine_arena_used,
+    .num_inputs = engine_num_inputs,
+    .num_outputs = engine_num_outputs,
+    .input = engine_input,
+    .output = engine_output,
+    .invoke = engine_invoke,
+    .num_ops = engine_num_ops,
+    .op_profile = engine_op_profile,
+};

@@ -1,0 +1,374 @@
+/* Reading a .tflite flatbuffer into the graph, with every field bounds-checked. */
+#include "graph.h"
+
+#include <string.h>
+
+#include "hil_protocol.h"
+#include "registry.h"
+
+/* TFLite schema field numbers used below. */
+enum { MODEL_VERSION = 0, MODEL_OPCODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4 };
+enum { SG_TENSORS = 0, SG_INPUTS = 1, SG_OUTPUTS = 2, SG_OPERATORS = 3 };
+enum { T_SHAPE = 0, T_TYPE = 1, T_BUFFER = 2, T_NAME = 3, T_QUANT = 4, T_IS_VARIABLE = 5, T_SPARSITY = 6 };
+enum { Q_SCALE = 2, Q_ZERO_POINT = 3, Q_DETAILS_TYPE = 4, Q_DIMENSION = 6 };
+enum { OP_OPCODE_INDEX = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, OP_OPTIONS = 4,
+       OP_CUSTOM_OPTIONS = 5 };
+enum { OC_DEPRECATED_CODE = 0, OC_CUSTOM_CODE = 1, OC_BUILTIN_CODE = 3 };
+enum { BUF_DATA = 0, BUF_OFFSET = 1, BUF_SIZE = 2 };
+
+#define MAX_TENSOR_BYTES 0x40000000u
+
+/* ---- one-line messages without printf ---- */
+
+static void msg_add(hil_graph *g, const char *s)
+{
+    size_t len = strlen(g->msg);
+    while (*s && len + 1 < g->msg_cap)
+        g->msg[len++] = *s++;
+    g->msg[len] = '\0';
+}
+
+static void msg_add_uint(hil_graph *g, uint32_t v)
+{
+    char digits[11];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v);
+    char out[12];
+    for (int i = 0; i < n; i++)
+        out[i] = digits[n - 1 - i];
+    out[n] = '\0';
+    msg_add(g, out);
+}
+
+static int fail(hil_graph *g, int code, const char *what)
+{
+    g->msg[0] = '\0';
+    msg_add(g, what);
+    return code;
+}
+
+int hil_reject(hil_graph *g, const hil_node *node, int code, const char *reason)
+{
+    g->msg[0] = '\0';
+    msg_add(g, node->kernel ? node->kernel->name : "operator");
+    msg_add(g, " (op #");
+    msg_add_uint(g, node->index);
+    msg_add(g, "): ");
+    msg_add(g, reason);
+    return code;
+}
+
+/* ---- small helpers for kernels ---- */
+
+int hil_dtype_size(uint32_t dtype)
+{
+    switch (dtype) {
+    case HIL_FLOAT32: case HIL_INT32: return 4;
+    case HIL_FLOAT16: case HIL_INT16: return 2;
+    case HIL_UINT8: case HIL_INT8: case HIL_BOOL: return 1;
+    case HIL_INT64: return 8;
+    default: return 0;
+    }
+}
+
+uint32_t hil_num_elements(const hil_tensor *t)
+{
+    uint32_t n = 1;
+    for (unsigned d = 0; d < t->ndim; d++)
+        n *= (uint32_t)t->dims[d];
+    return n;
+}
+
+int32_t hil_dim(const hil_tensor *t, int axis)
+{
+    if (axis < 0)
+        axis += t->ndim;
+    return axis >= 0 && axis < t->ndim ? t->dims[axis] : 1;
+}
+
+unsigned hil_node_num_inputs(const hil_node *node) { return node->inputs.len; }
+unsigned hil_node_num_outputs(const hil_node *node) { return node->outputs.len; }
+
+static hil_tensor *tensor_ref(hil_graph *g, hil_fb_vec list, unsigned i)
+{
+    if (i >= list.len)
+        return 0;
+    int32_t t = hil_fb_vec_i32(&g->fb, list, i);
+    return t >= 0 && (uint32_t)t < g->n_model_tensors ? &g->tensors[t] : 0;
+}
+
+hil_tensor *hil_node_input(hil_graph *g, const hil_node *node, unsigned i)
+{
+    return tensor_ref(g, node->inputs, i);
+}
+
+hil_tensor *hil_node_output(hil_graph *g, const hil_node *node, unsigned i)
+{
+    return tensor_ref(g, node->outputs, i);
+}
+
+void *hil_persistent_alloc(hil_graph *g, size_t bytes)
+{
+    bytes = (bytes + 7u) & ~(size_t)7u;
+    if (bytes > g->persistent_start)
+        return 0;
+    g->persistent_start -= (uint32_t)bytes;
+    g->persistent_start &= ~7u;
+    memset(g->arena + g->persistent_start, 0, bytes);
+    return g->arena + g->persistent_start;
+}
+
+int hil_request_scratch(hil_graph *g, hil_node *node, uint32_t bytes)
+{
+    if (node->scratch >= 0)
+        return hil_reject(g, node, HIL_ERR_INVOKE_FAILED, "kernel asked for a second scratch buffer");
+    hil_tensor *t = &g->tensors[g->n_tensors];
+    memset(t, 0, sizeof *t);
+    t->type = HIL_INT8;
+    t->ndim = 1;
+    t->dims[0] = (int32_t)bytes;
+    t->bytes = bytes;
+    t->first_use = t->last_use = (int32_t)node->index;
+    node->scratch = (int32_t)g->n_tensors++;
+    return HIL_OK;
+}
+
+void *hil_scratch(hil_graph *g, const hil_node *node)
+{
+    return node->scratch >= 0 ? g->tensors[node->scratch].data : 0;
+}
+
+/* ---- loading ---- */
+
+static int load_quantization(hil_graph *g, hil_tensor *t, const hil_fb_table *tt)
+{
+    hil_fb *fb = &g->fb;
+    hil_fb_table q = hil_fb_table_at(fb, tt, T_QUANT);
+    if (!q.pos)
+        return HIL_OK;
+    if (hil_fb_u8(fb, &q, Q_DETAILS_TYPE, 0) != 0)
+        return fail(g, HIL_ERR_UNSUPPORTED, "custom quantization details are not supported");
+    t->scales = hil_fb_vector_at(fb, &q, Q_SCALE, 4);
+    t->zero_points = hil_fb_vector_at(fb, &q, Q_ZERO_POINT, 8);
+    t->quantized_dimension = hil_fb_i32(fb, &q, Q_DIMENSION, 0);
+    if (t->scales.len) {
+        t->scale = hil_fb_vec_f32(fb, t->scales, 0);
+        if (t->zero_points.len != t->scales.len && t->zero_points.len > 1)
+            return fail(g, HIL_ERR_MODEL_INVALID, "quantization scale and zero point counts differ");
+        if (t->zero_points.len)
+            t->zero_point = (int32_t)hil_fb_vec_i64(fb, t->zero_points, 0);
+    }
+    if (t->scales.len > 1 && (t->quantized_dimension < 0 || t->quantized_dimension >= t->ndim ||
+                              (uint32_t)t->dims[t->quantized_dimension] != t->scales.len))
+        return fail(g, HIL_ERR_MODEL_INVALID, "per-channel scales do not match the quantized dimension");
+    return HIL_OK;
+}
+
+static int load_buffer(hil_graph *g, hil_tensor *t, hil_fb_vec buffers, uint32_t index)
+{
+    hil_fb *fb = &g->fb;
+    if (index >= buffers.len)
+        return fail(g, HIL_ERR_MODEL_INVALID, "tensor refers to a buffer that does not exist");
+    hil_fb_table b = hil_fb_vec_table(fb, buffers, index);
+    hil_fb_vec data = hil_fb_vector_at(fb, &b, BUF_DATA, 1);
+    uint64_t offset = hil_fb_u64(fb, &b, BUF_OFFSET, 0);
+    uint64_t size = hil_fb_u64(fb, &b, BUF_SIZE, 0);
+    const uint8_t *bytes = hil_fb_vec_bytes(fb, data);
+    uint64_t len = data.len;
+    if (offset > 1) { /* large models keep buffers outside the flatbuffer, at an absolute offset */
+        if (offset > fb->size || size > fb->size - offset)
+            return fail(g, HIL_ERR_MODEL_INVALID, "buffer offset points outside the model");
+        bytes = fb->base + offset;
+        len = size;
+    }
+    if (len == 0)
+        return HIL_OK;
+    if (len != t->bytes)
+        return fail(g, HIL_ERR_MODEL_INVALID, "constant tensor size does not match its buffer");
+    int align = hil_dtype_size(t->type);
+    if (align > 4)
+        align = 4;
+    if (align > 1 && ((uintptr_t)bytes & (uintptr_t)(align - 1)))
+        return fail(g, HIL_ERR_MODEL_INVALID, "constant buffer is misaligned");
+    t->data = (uint8_t *)(uintptr_t)bytes;
+    t->is_const = 1;
+    return HIL_OK;
+}
+
+static int load_tensor(hil_graph *g, hil_tensor *t, const hil_fb_table *tt, hil_fb_vec buffers)
+{
+    hil_fb *fb = &g->fb;
+    memset(t, 0, sizeof *t);
+    hil_fb_vec shape = hil_fb_vector_at(fb, tt, T_SHAPE, 4);
+    if (shape.len > HIL_MAX_DIMS)
+        return fail(g, HIL_ERR_UNSUPPORTED, "tensor has more than 6 dimensions");
+    t->ndim = (uint8_t)shape.len;
+    t->type = (uint8_t)hil_fb_i8(fb, tt, T_TYPE, HIL_FLOAT32);
+    uint64_t elements = 1;
+    for (unsigned d = 0; d < shape.len; d++) {
+        int32_t dim = hil_fb_vec_i32(fb, shape, d);
+        if (dim <= 0)
+            return fail(g, HIL_ERR_UNSUPPORTED, "tensor has a dynamic or empty dimension");
+        t->dims[d] = dim;
+        elements *= (uint64_t)dim;
+        if (elements > MAX_TENSOR_BYTES)
+            return fail(g, HIL_ERR_MODEL_INVALID, "tensor is too large");
+    }
+    uint64_t bytes = elements * (uint64_t)hil_dtype_size(t->type);
+    if (bytes > MAX_TENSOR_BYTES)
+        return fail(g, HIL_ERR_MODEL_INVALID, "tensor is too large");
+    t->bytes = (uint32_t)bytes;
+    t->name = hil_fb_string_at(fb, tt, T_NAME);
+    if (hil_fb_table_at(fb, tt, T_SPARSITY).pos)
+        return fail(g, HIL_ERR_UNSUPPORTED, "sparse tensors are not supported");
+    if (hil_fb_u8(fb, tt, T_IS_VARIABLE, 0))
+        return fail(g, HIL_ERR_UNSUPPORTED, "variable tensors (stateful models) are not supported");
+    int status = load_quantization(g, t, tt);
+    if (status != HIL_OK)
+        return status;
+    status = load_buffer(g, t, buffers, hil_fb_u32(fb, tt, T_BUFFER, 0));
+    return fb->error ? fail(g, HIL_ERR_MODEL_INVALID, "tensor table is malformed") : status;
+}
+
+static int check_tensor_list(hil_graph *g, hil_fb_vec list, int allow_absent)
+{
+    for (uint32_t i = 0; i < list.len; i++) {
+        int32_t t = hil_fb_vec_i32(&g->fb, list, i);
+        if ((t < 0 && !(allow_absent && t == -1)) || (t >= 0 && (uint32_t)t >= g->n_model_tensors))
+            return fail(g, HIL_ERR_MODEL_INVALID, "operator refers to a tensor that does not exist");
+    }
+    return HIL_OK;
+}
+
+/* Reads one operator; an unknown opcode leaves node->kernel NULL for the caller to report. */
+static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_fb_vec opcodes)
+{
+    hil_fb *fb = &g->fb;
+    uint32_t oc_index = hil_fb_u32(fb, ot, OP_OPCODE_INDEX, 0);
+    if (oc_index >= opcodes.len)
+        return fail(g, HIL_ERR_MODEL_INVALID, "operator refers to an opcode that does not exist");
+    hil_fb_table oc = hil_fb_vec_table(fb, opcodes, oc_index);
+    int32_t deprecated = hil_fb_i8(fb, &oc, OC_DEPRECATED_CODE, 0);
+    int32_t builtin = hil_fb_i32(fb, &oc, OC_BUILTIN_CODE, 0);
+    node->opcode = (uint32_t)(builtin > deprecated ? builtin : deprecated);
+    node->kernel = hil_fb_string_at(fb, &oc, OC_CUSTOM_CODE).len ? 0 : hil_find_kernel(node->opcode);
+    node->inputs = hil_fb_vector_at(fb, ot, OP_INPUTS, 4);
+    node->outputs = hil_fb_vector_at(fb, ot, OP_OUTPUTS, 4);
+    node->options_type = hil_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0);
+    node->options = hil_fb_table_at(fb, ot, OP_OPTIONS);
+    node->scratch = -1;
+    if (fb->error)
+        return fail(g, HIL_ERR_MODEL_INVALID, "operator table is malformed");
+    int status = check_tensor_list(g, node->inputs, 1);
+    return status != HIL_OK ? status : check_tensor_list(g, node->outputs, 0);
+}
+
+/* Lists every operator without a kernel in one line. */
+static int report_unsupported(hil_graph *g)
+{
+    int any = 0;
+    g->msg[0] = '\0';
+    for (uint32_t i = 0; i < g->n_nodes; i++) {
+        if (g->nodes[i].kernel)
+            continue;
+        msg_add(g, any ? ", " : "unsupported operators: ");
+        msg_add(g, "builtin code ");
+        msg_add_uint(g, g->nodes[i].opcode);
+        msg_add(g, " at op #");
+        msg_add_uint(g, i);
+        any = 1;
+    }
+    return any ? HIL_ERR_UNSUPPORTED : HIL_OK;
+}
+
+static int load_tensors(hil_graph *g, const hil_fb_table *sg, hil_fb_vec buffers, uint32_t n_ops)
+{
+    hil_fb_vec list = hil_fb_vector_at(&g->fb, sg, SG_TENSORS, 4);
+    g->n_model_tensors = g->n_tensors = list.len;
+    /* Room for one scratch pseudo-tensor per operator after the model's tensors. */
+    g->tensors = hil_persistent_alloc(g, sizeof(hil_tensor) * ((size_t)list.len + n_ops));
+    if (!g->tensors)
+        return fail(g, HIL_ERR_ARENA_TOO_SMALL, "arena too small for the tensor table");
+    for (uint32_t i = 0; i < list.len; i++) {
+        hil_fb_table tt = hil_fb_vec_table(&g->fb, list, i);
+        int status = load_tensor(g, &g->tensors[i], &tt, buffers);
+        if (status != HIL_OK)
+            return status;
+    }
+    return HIL_OK;
+}
+
+static int load_nodes(hil_graph *g, hil_fb_vec ops, hil_fb_vec opcodes)
+{
+    g->nodes = hil_persistent_alloc(g, sizeof(hil_node) * (size_t)ops.len);
+    if (ops.len && !g->nodes)
+        return fail(g, HIL_ERR_ARENA_TOO_SMALL, "arena too small for the operator table");
+    g->n_nodes = ops.len;
+    for (uint32_t i = 0; i < ops.len; i++) {
+        hil_fb_table ot = hil_fb_vec_table(&g->fb, ops, i);
+        g->nodes[i].index = i;
+        int status = load_node(g, &g->nodes[i], &ot, opcodes);
+        if (status != HIL_OK)
+            return status;
+    }
+    return report_unsupported(g);
+}
+
+static int prepare_nodes(hil_graph *g)
+{
+    for (uint32_t i = 0; i < g->n_nodes; i++) {
+        hil_node *node = &g->nodes[i];
+        int status = node->kernel->prepare(g, node);
+        if (status != HIL_OK)
+            return status;
+        if (g->fb.error)
+            return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "malformed operator options");
+    }
+    return HIL_OK;
+}
+
+int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *arena,
+                   uint32_t arena_size, char *msg, size_t msg_cap)
+{
+    memset(g, 0, sizeof *g);
+    g->msg = msg;
+    g->msg_cap = msg_cap;
+    g->msg[0] = '\0';
+    g->arena = arena;
+    g->arena_size = g->persistent_start = arena_size;
+    hil_fb_init(&g->fb, model, size);
+    if (size < 8 || memcmp(model + 4, "TFL3", 4) != 0)
+        return fail(g, HIL_ERR_MODEL_INVALID, "not a TFLite flatbuffer (no TFL3 identifier)");
+    hil_fb *fb = &g->fb;
+    hil_fb_table root = hil_fb_root(fb);
+    if (hil_fb_u32(fb, &root, MODEL_VERSION, 0) != 3)
+        return fail(g, HIL_ERR_MODEL_INVALID, "unsupported TFLite schema version (want 3)");
+    hil_fb_vec opcodes = hil_fb_vector_at(fb, &root, MODEL_OPCODES, 4);
+    hil_fb_vec subgraphs = hil_fb_vector_at(fb, &root, MODEL_SUBGRAPHS, 4);
+    hil_fb_vec buffers = hil_fb_vector_at(fb, &root, MODEL_BUFFERS, 4);
+    if (fb->error || subgraphs.len == 0)
+        return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: no subgraph");
+    if (subgraphs.len > 1)
+        return fail(g, HIL_ERR_UNSUPPORTED, "models with several subgraphs (control flow) are not supported");
+    hil_fb_table sg = hil_fb_vec_table(fb, subgraphs, 0);
+    hil_fb_vec ops = hil_fb_vector_at(fb, &sg, SG_OPERATORS, 4);
+    g->inputs = hil_fb_vector_at(fb, &sg, SG_INPUTS, 4);
+    g->outputs = hil_fb_vector_at(fb, &sg, SG_OUTPUTS, 4);
+    if (fb->error)
+        return fail(g, HIL_ERR_MODEL_INVALID, "malformed subgraph");
+    int status = load_tensors(g, &sg, buffers, ops.len);
+    if (status == HIL_OK)
+        status = check_tensor_list(g, g->inputs, 0);
+    if (status == HIL_OK)
+        status = check_tensor_list(g, g->outputs, 0);
+    if (status == HIL_OK)
+        status = load_nodes(g, ops, opcodes);
+    if (status == HIL_OK)
+        status = prepare_nodes(g);
+    if (status == HIL_OK)
+        status = hil_graph_plan(g);
+    return status;
+}

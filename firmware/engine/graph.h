@@ -1,0 +1,103 @@
+/* The built-in engine's view of a model: tensors and nodes read from the flatbuffer, one arena
+ * for activations (planned bottom-up) and persistent data (allocated top-down). */
+#ifndef HIL_GRAPH_H
+#define HIL_GRAPH_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fb_reader.h"
+#include "hil_engine.h"
+
+/* TFLite TensorType values used by the kernels. */
+enum {
+    HIL_FLOAT32 = 0,
+    HIL_FLOAT16 = 1,
+    HIL_INT32 = 2,
+    HIL_UINT8 = 3,
+    HIL_INT64 = 4,
+    HIL_BOOL = 6,
+    HIL_INT16 = 7,
+    HIL_INT8 = 9,
+};
+
+/* TFLite ActivationFunctionType values. */
+enum { HIL_ACT_NONE = 0, HIL_ACT_RELU = 1, HIL_ACT_RELU_N1_TO_1 = 2, HIL_ACT_RELU6 = 3 };
+
+typedef struct hil_tensor {
+    uint8_t type;
+    uint8_t ndim;
+    uint8_t is_const;    /* data lives in the model (flash) */
+    uint8_t is_planned;  /* data lives in the arena */
+    int32_t dims[HIL_MAX_DIMS];
+    uint32_t bytes;
+    float scale; /* first (or only) quantization scale */
+    int32_t zero_point;
+    hil_fb_vec scales;      /* every scale: len > 1 means per-channel */
+    hil_fb_vec zero_points; /* int64 values */
+    int32_t quantized_dimension;
+    hil_fb_vec name;
+    uint8_t *data;
+    int32_t first_use, last_use; /* node indices bounding the tensor's lifetime */
+    uint32_t arena_offset;
+} hil_tensor;
+
+struct hil_kernel;
+
+typedef struct hil_node {
+    uint32_t index;
+    uint32_t opcode;
+    const struct hil_kernel *kernel;
+    hil_fb_vec inputs;  /* int32 tensor indices, -1 for an absent optional input */
+    hil_fb_vec outputs;
+    hil_fb_table options; /* the builtin options table of this operator */
+    uint32_t options_type;
+    void *params;         /* kernel-owned, prepared once at load */
+    int32_t scratch;      /* index of a scratch pseudo-tensor, or -1 */
+    uint64_t ticks;       /* counter ticks of the last invoke */
+} hil_node;
+
+typedef struct hil_graph {
+    hil_fb fb;
+    hil_tensor *tensors;
+    uint32_t n_tensors;   /* model tensors followed by scratch pseudo-tensors */
+    uint32_t n_model_tensors;
+    hil_node *nodes;
+    uint32_t n_nodes;
+    hil_fb_vec inputs, outputs;
+    uint8_t *arena;
+    uint32_t arena_size;
+    uint32_t planned_bytes;    /* peak of the activation plan */
+    uint32_t persistent_start; /* persistent data occupies [persistent_start, arena_size) */
+    char *msg;
+    size_t msg_cap;
+} hil_graph;
+
+typedef struct hil_kernel {
+    uint32_t opcode;
+    const char *name;
+    /* Validate types, shapes and options; compute parameters; request scratch. Returns hil_error. */
+    int (*prepare)(hil_graph *g, hil_node *node);
+    int (*eval)(hil_graph *g, hil_node *node);
+} hil_kernel;
+
+/* Kernel helpers. */
+unsigned hil_node_num_inputs(const hil_node *node);
+unsigned hil_node_num_outputs(const hil_node *node);
+hil_tensor *hil_node_input(hil_graph *g, const hil_node *node, unsigned i);  /* NULL if absent */
+hil_tensor *hil_node_output(hil_graph *g, const hil_node *node, unsigned i); /* NULL if absent */
+void *hil_persistent_alloc(hil_graph *g, size_t bytes); /* 8-byte aligned, zeroed; NULL if full */
+int hil_request_scratch(hil_graph *g, hil_node *node, uint32_t bytes);
+void *hil_scratch(hil_graph *g, const hil_node *node);
+uint32_t hil_num_elements(const hil_tensor *t);
+int32_t hil_dim(const hil_tensor *t, int axis); /* negative axis counts from the end */
+/* Refuse the node with one line "OPNAME (op #N): reason"; returns the error code to return. */
+int hil_reject(hil_graph *g, const hil_node *node, int code, const char *reason);
+int hil_dtype_size(uint32_t dtype);
+
+/* Graph life cycle (graph.c, planner.c). */
+int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *arena,
+                   uint32_t arena_size, char *msg, size_t msg_cap);
+int hil_graph_plan(hil_graph *g);
+int hil_graph_invoke(hil_graph *g);
+
+#endif

@@ -1,0 +1,78 @@
+/* FULLY_CONNECTED, int8 activations and weights (per-tensor or per-channel), int32 bias:
+ * the arithmetic of TFLM's reference_integer_ops::FullyConnected(PerChannel). */
+#include "hil_protocol.h"
+#include "quant.h"
+
+enum { FC_OPT_ACTIVATION = 0, FC_OPT_WEIGHTS_FORMAT = 1 };
+
+typedef struct {
+    hil_requant requant;
+    int32_t input_offset, filter_offset, output_offset;
+    int32_t act_min, act_max;
+    uint32_t batches, depth, units;
+} fc_params;
+
+static int fc_prepare(hil_graph *g, hil_node *node)
+{
+    hil_tensor *input = hil_node_input(g, node, 0);
+    hil_tensor *filter = hil_node_input(g, node, 1);
+    hil_tensor *bias = hil_node_input(g, node, 2);
+    hil_tensor *output = hil_node_output(g, node, 0);
+    if (!input || !filter || !output)
+        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, a filter and an output");
+    if (input->type != HIL_INT8 || filter->type != HIL_INT8 || output->type != HIL_INT8)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input, weights and output are supported");
+    if (bias && bias->type != HIL_INT32)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "bias must be int32");
+    if (!filter->is_const || filter->ndim != 2)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be a constant 2-D tensor");
+    if (hil_fb_i8(&g->fb, &node->options, FC_OPT_WEIGHTS_FORMAT, 0) != 0)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "shuffled weights formats are not supported");
+
+    fc_params *p = hil_persistent_alloc(g, sizeof *p);
+    if (!p)
+        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
+    p->units = (uint32_t)filter->dims[0];
+    p->depth = (uint32_t)filter->dims[1];
+    p->batches = hil_num_elements(input) / p->depth;
+    if (p->batches * p->depth != hil_num_elements(input) ||
+        p->batches * p->units != hil_num_elements(output) ||
+        (bias && hil_num_elements(bias) != p->units))
+        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "tensor shapes do not agree");
+    p->input_offset = -input->zero_point;
+    p->filter_offset = -filter->zero_point;
+    p->output_offset = output->zero_point;
+    hil_activation_range(output, hil_fb_i8(&g->fb, &node->options, FC_OPT_ACTIVATION, 0),
+                         &p->act_min, &p->act_max);
+    node->params = p;
+    return hil_requant_prepare(g, node, input, filter, output, p->units, &p->requant);
+}
+
+static int fc_eval(hil_graph *g, hil_node *node)
+{
+    const fc_params *p = node->params;
+    const int8_t *input = (const int8_t *)hil_node_input(g, node, 0)->data;
+    const int8_t *filter = (const int8_t *)hil_node_input(g, node, 1)->data;
+    const hil_tensor *bias_t = hil_node_input(g, node, 2);
+    const int32_t *bias = bias_t ? (const int32_t *)(const void *)bias_t->data : 0;
+    int8_t *output = (int8_t *)hil_node_output(g, node, 0)->data;
+    int per_channel = p->requant.channels > 1;
+
+    for (uint32_t b = 0; b < p->batches; b++) {
+        const int8_t *in = input + b * p->depth;
+        for (uint32_t u = 0; u < p->units; u++) {
+            const int8_t *w = filter + u * p->depth;
+            int32_t acc = 0;
+            for (uint32_t d = 0; d < p->depth; d++)
+                acc += ((int32_t)w[d] + p->filter_offset) * ((int32_t)in[d] + p->input_offset);
+            if (bias)
+                acc += bias[u];
+            uint32_t c = per_channel ? u : 0;
+            acc = hil_multiply_by_quantized_multiplier(acc, p->requant.multiplier[c], p->requant.shift[c]);
+            output[b * p->units + u] = (int8_t)hil_clamp(acc + p->output_offset, p->act_min, p->act_max);
+        }
+    }
+    return HIL_OK;
+}
+
+const hil_kernel hil_kernel_fully_connected = {9, "FULLY_CONNECTED", fc_prepare, fc_eval};

@@ -1,0 +1,68 @@
+#include "quant.h"
+
+#include <math.h>
+
+#include "hil_protocol.h"
+
+void hil_quantize_multiplier(double real_multiplier, int32_t *multiplier, int *shift)
+{
+    if (real_multiplier == 0.0) {
+        *multiplier = 0;
+        *shift = 0;
+        return;
+    }
+    double q = frexp(real_multiplier, shift);
+    int64_t q_fixed = (int64_t)round(q * (double)(1ll << 31));
+    if (q_fixed == (1ll << 31)) {
+        q_fixed /= 2;
+        ++*shift;
+    }
+    if (*shift < -31) {
+        *shift = 0;
+        q_fixed = 0;
+    }
+    *multiplier = (int32_t)q_fixed;
+}
+
+static int32_t quantize_bound(const hil_tensor *output, float value)
+{
+    return output->zero_point + (int32_t)roundf(value / output->scale);
+}
+
+void hil_activation_range(const hil_tensor *output, int activation, int32_t *act_min, int32_t *act_max)
+{
+    int32_t qmin = output->type == HIL_INT16 ? INT16_MIN : INT8_MIN;
+    int32_t qmax = output->type == HIL_INT16 ? INT16_MAX : INT8_MAX;
+    *act_min = qmin;
+    *act_max = qmax;
+    if (activation == HIL_ACT_RELU) {
+        *act_min = hil_clamp(quantize_bound(output, 0.0f), qmin, qmax);
+    } else if (activation == HIL_ACT_RELU6) {
+        *act_min = hil_clamp(quantize_bound(output, 0.0f), qmin, qmax);
+        *act_max = hil_clamp(quantize_bound(output, 6.0f), qmin, qmax);
+    } else if (activation == HIL_ACT_RELU_N1_TO_1) {
+        *act_min = hil_clamp(quantize_bound(output, -1.0f), qmin, qmax);
+        *act_max = hil_clamp(quantize_bound(output, 1.0f), qmin, qmax);
+    }
+}
+
+int hil_requant_prepare(hil_graph *g, hil_node *node, const hil_tensor *input, const hil_tensor *filter,
+                        const hil_tensor *output, uint32_t channels, hil_requant *out)
+{
+    uint32_t n = filter->scales.len > 1 ? filter->scales.len : 1;
+    if (n != 1 && n != channels)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "filter scales do not match the output channels");
+    out->channels = n;
+    out->multiplier = hil_persistent_alloc(g, sizeof(int32_t) * n);
+    out->shift = hil_persistent_alloc(g, sizeof(int32_t) * n);
+    if (!out->multiplier || !out->shift)
+        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena too small for requantization data");
+    for (uint32_t c = 0; c < n; c++) {
+        float filter_scale = n > 1 ? hil_fb_vec_f32(&g->fb, filter->scales, c) : filter->scale;
+        double real = (double)input->scale * (double)filter_scale / (double)output->scale;
+        int shift;
+        hil_quantize_multiplier(real, &out->multiplier[c], &shift);
+        out->shift[c] = shift;
+    }
+    return HIL_OK;
+}

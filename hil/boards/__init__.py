@@ -1,0 +1,22 @@
+"""Board profiles and the backends that start, flash and connect to each kind of target."""
+
+from __future__ import annotations
+
+from hil.boards.profile import BoardProfile, all_profiles, find_profile
+from hil.errors import ConfigError
+
+
+def make_backend(profile: BoardProfile, **options):
+    """The backend object for a profile; options are the user's command-line settings."""
+    if profile.backend == "qemu":
+        from hil.boards.qemu import QemuBackend
+
+        return QemuBackend(profile, cpu_hz=options.get("cpu_hz"))
+    if profile.backend == "renode":
+        from hil.boards.renode import RenodeBackend
+
+        return RenodeBackend(profile, renode_path=options.get("renode_path"))
+    raise ConfigError(f"board '{profile.name}' uses unknown backend '{profile.backend}'")
+
+
+__all__ = ["BoardProfile", "all_profiles", "find_profile", "make_backend"]

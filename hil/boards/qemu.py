@@ -1,0 +1,80 @@
+"""QEMU backend: one emulator per firmware image, its UART on a local TCP socket.
+
+The socket chardev uses nodelay=on (QEMU's -serial tcp: would add Nagle's ~40 ms per
+exchange) and wait=on (the guest starts only once the harness is connected, so nothing the
+firmware prints is lost). -icount shift=0,sleep=off makes virtual time advance exactly with
+executed instructions: cycle counts repeat exactly from run to run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import time
+from pathlib import Path
+
+from hil.boards.base import Session, connect_device, kill_process_group, log_tail, spawn
+from hil.boards.profile import BoardProfile
+from hil.errors import Category, ConfigError, HilError
+from hil.transport import TcpTransport
+
+QEMU_BINARY = "qemu-system-arm"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def qemu_command(profile: BoardProfile, elf: Path, port: int, binary: str = QEMU_BINARY) -> list[str]:
+    machine = profile.setting("machine")
+    shift = profile.setting("icount_shift", 0)
+    serial_index = int(profile.setting("serial_index", 0))
+    cmd = [binary, "-M", machine, "-nographic", "-monitor", "none",
+           "-icount", f"shift={shift},sleep=off",
+           "-chardev", f"socket,id=hil0,host=127.0.0.1,port={port},server=on,wait=on,nodelay=on"]
+    cmd += ["-serial", "null"] * serial_index + ["-serial", "chardev:hil0"]
+    return cmd + ["-kernel", str(elf)]
+
+
+class QemuBackend:
+    def __init__(self, profile: BoardProfile, *, ready_timeout: float = 20.0, cpu_hz: int | None = None):
+        self.profile = profile
+        self.ready_timeout = ready_timeout
+        self.cpu_hz = cpu_hz
+
+    def check_tools(self) -> None:
+        if shutil.which(QEMU_BINARY) is None:
+            raise ConfigError(f"{QEMU_BINARY} not found: run ./setup.sh (or apt-get install qemu-system-arm)")
+
+    def start(self, elf: Path) -> Session:
+        self.check_tools()
+        last_error: HilError | None = None
+        for _ in range(3):  # another process may take the free port before QEMU binds it
+            try:
+                return self._start_once(elf, free_port())
+            except HilError as exc:
+                if "Address already in use" not in str(exc):
+                    raise
+                last_error = exc
+        raise last_error  # type: ignore[misc]
+
+    def _start_once(self, elf: Path, port: int) -> Session:
+        proc, log = spawn(qemu_command(self.profile, elf, port), "qemu")
+        deadline = time.monotonic() + self.ready_timeout
+        try:
+            transport = TcpTransport.connect("127.0.0.1", port, deadline, alive=lambda: proc.poll() is None)
+            session_transport = transport
+            device, clock = connect_device(self.profile, session_transport, max(1.0, deadline - time.monotonic()),
+                                           self.cpu_hz)
+        except HilError as exc:
+            exited = proc.poll()
+            kill_process_group(proc)
+            tail = log_tail(log)
+            if exited is not None:
+                raise HilError(f"QEMU ({self.profile.setting('machine')}) exited with code {exited} before "
+                               f"the firmware was ready: {tail or 'no output'}", Category.EMULATOR_EXITED) from None
+            raise HilError(f"{self.profile.name}: {exc} (firmware {elf.name}; QEMU output: {tail or 'none'})",
+                           exc.category) from None
+        return Session(self.profile, device, clock, transport, proc, log)

@@ -1,0 +1,98 @@
+"""The models the suites run: models/<name>/model.toml files plus models given with --model.
+
+A model.toml names the .tflite (`tflite`, relative to the file, or `shared_tflite` for a
+third-party model kept in ../shared/models), its vectors, and its limits:
+
+    name = "hello_world"
+    tflite = "hello_world.tflite"
+    vectors = "vectors.npz"          # or: random_vectors = 20, seed = 1
+    [parity]   tolerance_lsb = 0
+    [timing]   deadline_us = 500, max_cycles = 20000, cycles_tolerance = 0.02
+    [budgets]  flash_bytes = ..., ram_bytes = ..., arena_bytes = ...
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hil import paths
+from hil.errors import ConfigError
+from hil.model import ModelInfo, load_model
+from hil.vectors import VectorSet, load_vectors, random_vectors
+
+
+@dataclass
+class ModelConfig:
+    name: str
+    tflite: Path
+    vectors_file: Path | None = None
+    random_vectors: int = 0
+    seed: int = 1
+    tolerance_lsb: float = 0.0
+    deadline_us: float | None = None
+    max_cycles: int | None = None
+    cycles_tolerance: float = 0.0
+    budgets: dict[str, int] = field(default_factory=dict)
+    config_path: Path | None = None
+    missing_reason: str | None = None  # set when a third-party model file is absent
+    extra: dict = field(default_factory=dict)
+
+    def info(self) -> ModelInfo:
+        return load_model(self.tflite)
+
+    def vectors(self, limit: int | None = None) -> VectorSet:
+        info = self.info()
+        if self.vectors_file is not None:
+            return load_vectors(self.vectors_file, info.input_tensors, limit)
+        count = self.random_vectors or 20
+        return random_vectors(info.input_tensors, min(count, limit or count), self.seed)
+
+
+def load_config(path: Path) -> ModelConfig:
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"model config {path} is not valid TOML: {exc}") from None
+    base = path.parent
+    missing = None
+    if "shared_tflite" in data:
+        tflite = paths.shared_models_dir() / data["shared_tflite"]
+        if not tflite.is_file():
+            missing = f"third-party model {tflite} is not present (see ../shared/models/README.md)"
+    elif "tflite" in data:
+        tflite = (base / data["tflite"]).resolve()
+    else:
+        raise ConfigError(f"model config {path} names no `tflite` or `shared_tflite` file")
+    parity, timing, budgets = data.get("parity", {}), data.get("timing", {}), data.get("budgets", {})
+    known = {"name", "tflite", "shared_tflite", "vectors", "random_vectors", "seed", "parity", "timing",
+             "budgets"}
+    return ModelConfig(
+        name=data.get("name", base.name), tflite=tflite,
+        vectors_file=(base / data["vectors"]).resolve() if "vectors" in data else None,
+        random_vectors=int(data.get("random_vectors", 0)), seed=int(data.get("seed", 1)),
+        tolerance_lsb=float(parity.get("tolerance_lsb", 0)),
+        deadline_us=timing.get("deadline_us"), max_cycles=timing.get("max_cycles"),
+        cycles_tolerance=float(timing.get("cycles_tolerance", 0.0)),
+        budgets={k: int(v) for k, v in budgets.items()}, config_path=path, missing_reason=missing,
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+def discover(root: Path | None = None) -> list[ModelConfig]:
+    """Every models/*/model.toml, sorted by name."""
+    root = root or paths.models_dir()
+    configs = [load_config(p) for p in sorted(root.glob("*/model.toml"))]
+    configs += [load_config(p) for p in sorted(root.glob("third_party/*/model.toml"))]
+    return sorted(configs, key=lambda c: c.name)
+
+
+def adhoc(path: Path, vectors: int = 20, seed: int = 1) -> ModelConfig:
+    """A user's model given with --model: seeded random vectors unless NAME.npz sits beside it."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise ConfigError(f"--model {path}: no such file")
+    sibling = path.with_suffix(".npz")
+    return ModelConfig(name=path.stem, tflite=path, vectors_file=sibling if sibling.is_file() else None,
+                       random_vectors=vectors, seed=seed)

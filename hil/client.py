@@ -1,0 +1,154 @@
+"""The host side of the protocol: one request at a time, matched to its reply by sequence
+number, with bounded retransmission and every wait bounded by a deadline."""
+
+from __future__ import annotations
+
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hil.errors import Category, HilError, ProtocolError, TargetError, TransportTimeout
+from hil.protocol import BadFrame, Fault, Frame, FrameDecoder, Msg, Ready, encode, parse_ready
+from hil.transport import Transport
+
+
+class TargetFault(HilError):
+    """The target reported a hard fault (see hil/triage.py for decoding)."""
+
+    category = Category.HARD_FAULT
+
+    def __init__(self, fault: Fault, message: str | None = None):
+        super().__init__(message or f"hard fault: exception {fault.exception}, PC=0x{fault.pc:08x}")
+        self.fault = fault
+
+
+class DeviceReset(HilError):
+    """A READY frame arrived in the middle of a request: the device restarted."""
+
+    category = Category.DEVICE_RESET
+
+    def __init__(self, ready: Ready):
+        super().__init__(f"the device reset mid-test (an unexpected READY frame from {ready.board})")
+        self.ready = ready
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0
+    retransmits: int = 0
+    bad_frames: int = 0
+    stale_frames: int = 0
+    bytes_out: int = 0
+    bytes_in: int = 0
+
+
+class Client:
+    def __init__(self, transport: Transport, *, retries: int = 3,
+                 on_log: Callable[[str], None] | None = None):
+        self.transport = transport
+        self.retries = retries
+        self.on_log = on_log
+        self.logs: list[str] = []
+        self.stats = ClientStats()
+        self._decoder = FrameDecoder()
+        self._pending: list[Frame | BadFrame] = []
+        self._seq = 0
+
+    # ---- reading ----
+
+    def _next_frame(self, deadline: float) -> Frame | BadFrame | None:
+        """The next frame or bad frame, or None at the deadline. Logs are consumed here."""
+        while True:
+            while self._pending:
+                item = self._pending.pop(0)
+                if isinstance(item, Frame) and item.type == Msg.LOG:
+                    self._log(item.payload.decode("utf-8", "replace"))
+                    continue
+                return item
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            data = self.transport.read(min(remaining, 0.5))
+            if data:
+                self.stats.bytes_in += len(data)
+                self._pending.extend(self._decoder.feed(data))
+
+    def _log(self, text: str) -> None:
+        self.logs.append(text)
+        if self.on_log:
+            self.on_log(text)
+
+    def wait_ready(self, timeout: float) -> Ready:
+        """Waits for the READY frame the firmware sends after reset, discarding boot noise."""
+        deadline = time.monotonic() + timeout
+        while True:
+            item = self._next_frame(deadline)
+            if item is None:
+                raise TransportTimeout(f"no READY frame within {timeout:.1f} s on {self.transport.name}",
+                                       Category.NO_READY)
+            if isinstance(item, Frame) and item.type == Msg.READY:
+                return parse_ready(item.payload)
+            if isinstance(item, Frame) and item.type == Msg.FAULT:
+                raise TargetFault(Fault.parse(item.payload))
+
+    # ---- requests ----
+
+    def _send(self, msg_type: int, seq: int, payload: bytes) -> None:
+        data = encode(msg_type, seq, payload)
+        self.stats.bytes_out += len(data)
+        self.transport.write(data)
+
+    def request(self, msg_type: int, payload: bytes, expect: int, timeout: float) -> Frame:
+        """Sends one request and returns its reply of type `expect`.
+
+        A NAK for this request or a corrupted reply triggers a retransmission (requests are
+        idempotent), at most `self.retries` times. Silence until `timeout` raises.
+        """
+        self._seq = self._seq % 0xFFFE + 1  # 0 marks unsolicited frames, 0xFFFF an unknown seq
+        seq = self._seq
+        self.stats.requests += 1
+        self._send(msg_type, seq, payload)
+        attempts = 0
+        deadline = time.monotonic() + timeout
+        while True:
+            item = self._next_frame(deadline)
+            if item is None:
+                raise TransportTimeout(
+                    f"no reply to {Msg(msg_type).name} within {timeout:.1f} s on {self.transport.name}")
+            resend = self._classify(item, seq, expect)
+            if isinstance(resend, Frame):
+                return resend
+            if resend:
+                attempts += 1
+                if attempts > self.retries:
+                    raise ProtocolError(
+                        f"{Msg(msg_type).name} failed after {self.retries} retransmissions "
+                        f"({self.stats.bad_frames} corrupted frames seen): the link is too noisy")
+                self.stats.retransmits += 1
+                self._send(msg_type, seq, payload)
+                deadline = time.monotonic() + timeout
+
+    def _classify(self, item: Frame | BadFrame, seq: int, expect: int) -> Frame | bool:
+        """The reply itself, True to retransmit, or False to keep waiting."""
+        if isinstance(item, BadFrame):
+            self.stats.bad_frames += 1
+            return True
+        if item.type == Msg.FAULT:
+            raise TargetFault(Fault.parse(item.payload))
+        if item.type == Msg.READY and (expect != Msg.READY or item.seq != seq):
+            raise DeviceReset(parse_ready(item.payload))
+        if item.type == Msg.NAK:
+            return item.seq in (seq, 0xFFFF)
+        if item.seq != seq:
+            self.stats.stale_frames += 1  # a reply to an earlier, retransmitted request
+            return False
+        if item.type == Msg.ERROR:
+            code, _, detail = struct.unpack_from("<HHI", item.payload)
+            raise TargetError(code, detail, item.payload[8:].decode("utf-8", "replace"))
+        if item.type != expect:
+            raise ProtocolError(f"expected {Msg(expect).name}, got message type 0x{item.type:02x}")
+        return item
+
+    def hello(self, timeout: float) -> Ready:
+        return parse_ready(self.request(Msg.HELLO, b"", Msg.READY, timeout).payload)

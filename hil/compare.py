@@ -1,0 +1,77 @@
+"""Parity between target and reference outputs, in units of the output's least significant bit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Parity:
+    exact: bool
+    within_tolerance: bool
+    tolerance_lsb: float
+    max_abs_diff: float      # LSB for integer outputs, absolute for float outputs
+    mismatches: int
+    elements: int
+    output_index: int        # output tensor holding the first difference (-1 when none)
+    first_index: tuple[int, ...] | None
+    target_value: float | None
+    reference_value: float | None
+    rmse: float
+    cosine: float
+    top1_agree: bool
+
+    def message(self) -> str:
+        if self.first_index is None:
+            return "outputs match exactly"
+        return (f"max |diff| {self.max_abs_diff:g} LSB (tolerance {self.tolerance_lsb:g}); "
+                f"{self.mismatches}/{self.elements} elements differ; first at output {self.output_index} "
+                f"index {list(self.first_index)}: target {self.target_value:g}, reference "
+                f"{self.reference_value:g}")
+
+    def metrics(self) -> dict:
+        return {"exact": self.exact, "max_abs_diff_lsb": self.max_abs_diff, "mismatches": self.mismatches,
+                "rmse": self.rmse, "cosine": self.cosine, "top1_agree": self.top1_agree}
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if na == 0 and nb == 0:
+        return 1.0
+    if na == 0 or nb == 0:
+        return 0.0
+    return float(np.dot(a, b) / (na * nb))
+
+
+def compare_outputs(target: list[np.ndarray], reference: list[np.ndarray], tolerance_lsb: float = 0) -> Parity:
+    if len(target) != len(reference):
+        raise ValueError(f"target has {len(target)} outputs, reference {len(reference)}")
+    max_diff, mismatches, elements = 0.0, 0, 0
+    first: tuple[int, tuple[int, ...], float, float] | None = None
+    sq_sum, t_all, r_all = 0.0, [], []
+    for out_index, (t, r) in enumerate(zip(target, reference)):
+        t64, r64 = np.asarray(t, np.float64), np.asarray(r, np.float64)
+        if t64.shape != r64.shape:
+            raise ValueError(f"output {out_index}: target shape {t64.shape} != reference {r64.shape}")
+        diff = np.abs(t64 - r64)
+        elements += diff.size
+        differs = diff > 0
+        mismatches += int(differs.sum())
+        if diff.size:
+            max_diff = max(max_diff, float(diff.max()))
+        if first is None and differs.any():
+            idx = tuple(int(i) for i in np.argwhere(differs)[0])
+            first = (out_index, idx, float(t64[idx]), float(r64[idx]))
+        sq_sum += float((diff ** 2).sum())
+        t_all.append(t64.ravel())
+        r_all.append(r64.ravel())
+    tv, rv = np.concatenate(t_all), np.concatenate(r_all)
+    top1 = all(int(np.argmax(t)) == int(np.argmax(r)) for t, r in zip(target, reference) if np.size(t))
+    return Parity(
+        exact=mismatches == 0, within_tolerance=max_diff <= tolerance_lsb, tolerance_lsb=tolerance_lsb,
+        max_abs_diff=max_diff, mismatches=mismatches, elements=elements,
+        output_index=first[0] if first else -1, first_index=first[1] if first else None,
+        target_value=first[2] if first else None, reference_value=first[3] if first else None,
+        rmse=float(np.sqrt(sq_sum / elements)) if elements else 0.0, cosine=_cosine(tv, rv), top1_agree=top1)

@@ -1,0 +1,141 @@
+"""A connected target running the agent: typed operations on top of the protocol client."""
+
+from __future__ import annotations
+
+import struct
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hil.client import Client
+from hil.errors import ProtocolError, UnsupportedModelError
+from hil.protocol import (Msg, Ready, TensorSpec, get_output_payload, parse_ticks, run_payload,
+                          set_input_payload)
+from hil.timing import TimeoutPolicy
+
+
+@dataclass
+class Inference:
+    outputs: list[np.ndarray]
+    ticks: list[int]  # counter ticks of each repetition
+
+
+@dataclass
+class OpProfile:
+    index: int
+    opcode: int
+    ticks: int
+
+
+@dataclass
+class Device:
+    client: Client
+    ready: Ready
+    timeouts: TimeoutPolicy = field(default_factory=TimeoutPolicy)
+    max_ticks_seen: int = 0
+
+    def check_model_loaded(self) -> None:
+        if self.ready.status != 0:
+            raise UnsupportedModelError(f"the firmware refused the model: {self.ready.message}")
+
+    # ---- tensors ----
+
+    def _to_bytes(self, spec: TensorSpec, value: np.ndarray, index: int) -> bytes:
+        arr = np.asarray(value)
+        if arr.dtype != spec.np_dtype:
+            raise ProtocolError(f"input {index} has dtype {arr.dtype}, the model wants {spec.np_dtype}")
+        data = np.ascontiguousarray(arr).tobytes()
+        if len(data) != spec.nbytes:
+            raise ProtocolError(f"input {index} has {arr.size} elements {list(arr.shape)}, the model "
+                                f"wants {spec.describe()} ({spec.nbytes} bytes)")
+        return data
+
+    def _from_bytes(self, spec: TensorSpec, data: bytes) -> np.ndarray:
+        return np.frombuffer(data, dtype=spec.np_dtype).reshape(spec.shape).copy()
+
+    def _fits_one_frame(self, nbytes: int, repeat: int) -> bool:
+        return 4 + 8 * repeat + nbytes <= self.ready.max_payload
+
+    # ---- operations ----
+
+    def infer(self, inputs: list[np.ndarray], repeat: int = 1) -> Inference:
+        """Sets every input, runs `repeat` inferences and reads every output, in as few
+        exchanges as the frame size allows (one, for small models)."""
+        self.check_model_loaded()
+        if len(inputs) != len(self.ready.inputs):
+            raise ProtocolError(f"the model has {len(self.ready.inputs)} inputs, got {len(inputs)}")
+        data = [self._to_bytes(s, v, i) for i, (s, v) in enumerate(zip(self.ready.inputs, inputs))]
+        joined = b"".join(data)
+        if self._fits_one_frame(len(joined), repeat):
+            payload = run_payload(repeat, joined)
+        else:
+            for index, blob in enumerate(data):
+                self.set_input(index, blob)
+            payload = run_payload(repeat)
+        started = time.monotonic()
+        reply = self.client.request(Msg.RUN, payload, Msg.RUN_RESULT,
+                                    self.timeouts.invoke(self, repeat, len(payload)))
+        self.timeouts.observe_run((time.monotonic() - started) / repeat)
+        ticks, flags, pos = parse_ticks(reply.payload)
+        self.max_ticks_seen = max([self.max_ticks_seen, *ticks])
+        if flags & 1:
+            outputs = []
+            for spec in self.ready.outputs:
+                outputs.append(self._from_bytes(spec, reply.payload[pos:pos + spec.nbytes]))
+                pos += spec.nbytes
+        else:
+            outputs = [self.get_output(i) for i in range(len(self.ready.outputs))]
+        return Inference(outputs, ticks)
+
+    def set_input(self, index: int, data: bytes) -> None:
+        chunk = self.ready.max_payload - 8
+        for offset in range(0, len(data), chunk):
+            part = data[offset:offset + chunk]
+            self.client.request(Msg.SET_INPUT, set_input_payload(index, offset, part), Msg.ACK,
+                                self.timeouts.transfer(len(part)))
+
+    def get_output(self, index: int) -> np.ndarray:
+        spec = self.ready.outputs[index]
+        buf = bytearray()
+        while len(buf) < spec.nbytes:
+            reply = self.client.request(Msg.GET_OUTPUT, get_output_payload(index, len(buf), spec.nbytes),
+                                        Msg.OUTPUT_DATA, self.timeouts.transfer(self.ready.max_payload))
+            _, _, offset, total = struct.unpack_from("<BBHII", reply.payload)
+            if offset != len(buf) or total != spec.nbytes or len(reply.payload) == 12:
+                raise ProtocolError(f"OUTPUT_DATA for output {index} at offset {offset} of {total} "
+                                    f"does not continue the {len(buf)} bytes read so far")
+            buf += reply.payload[12:]
+        return self._from_bytes(spec, bytes(buf))
+
+    def invoke(self, repeat: int = 1) -> list[int]:
+        """Runs the inputs already set `repeat` times; returns the ticks of each run."""
+        reply = self.client.request(Msg.INVOKE, struct.pack("<H", repeat), Msg.INVOKE_RESULT,
+                                    self.timeouts.invoke(self, repeat, 0))
+        ticks, _, _ = parse_ticks(reply.payload)
+        self.max_ticks_seen = max([self.max_ticks_seen, *ticks])
+        return ticks
+
+    def profile(self) -> list[OpProfile]:
+        """Ticks per operator of the last inference."""
+        ops: list[OpProfile] = []
+        while True:
+            reply = self.client.request(Msg.PROFILE, struct.pack("<H", len(ops)), Msg.PROFILE_DATA,
+                                        self.timeouts.transfer(self.ready.max_payload))
+            total, _, count, _ = struct.unpack_from("<HHHH", reply.payload)
+            for i in range(count):
+                index, opcode, ticks = struct.unpack_from("<HHQ", reply.payload, 8 + 12 * i)
+                ops.append(OpProfile(index, opcode, ticks))
+            if len(ops) >= total or count == 0:
+                return ops
+
+    def calibrate(self, iterations: int) -> tuple[int, int]:
+        """(instructions executed, counter ticks) of a fixed two-instruction loop."""
+        reply = self.client.request(Msg.CALIBRATE, struct.pack("<I", iterations), Msg.CALIBRATE_RESULT,
+                                    self.timeouts.cap)
+        iters, per_iter, ticks = struct.unpack_from("<IIQ", reply.payload)
+        return iters * per_iter, ticks
+
+    def echo(self, data: bytes) -> bytes:
+        reply = self.client.request(Msg.ECHO, data, Msg.ECHO_REPLY, self.timeouts.transfer(2 * len(data)))
+        return reply.payload

@@ -1,0 +1,108 @@
+"""The pytest plugin: command-line options, the `hil` fixture, and the parametrization of
+the HIL suites by (model, vector)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hil import catalog
+from hil.boards import BoardProfile, find_profile
+from hil.catalog import ModelConfig
+from hil.errors import HilError
+from hil.runner import Harness
+
+_HARNESS_KEY = pytest.StashKey[Harness]()
+_MODELS_KEY = pytest.StashKey[list]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("hil", "TinyML hardware-in-the-loop")
+    group.addoption("--board", default="qemu", help="board profile name or alias (`hil boards`); default qemu")
+    group.addoption("--port", default=None, help="serial port of a physical board (COM3, /dev/ttyACM0)")
+    group.addoption("--cpu-hz", type=int, default=None, help="override the board profile's core clock")
+    group.addoption("--engine", default="builtin", help="inference engine in the firmware: builtin or tflm")
+    group.addoption("--model", action="append", default=[], metavar="PATH.tflite",
+                    help="add a model to the suites (repeatable); vectors: PATH.npz beside it, else random")
+    group.addoption("--vectors", type=int, default=None, metavar="N",
+                    help="at most N vectors per model (and N random vectors for --model files)")
+    group.addoption("--seed", type=int, default=1, help="seed of random vectors for --model files")
+    group.addoption("--only-model", action="append", default=[], metavar="NAME",
+                    help="run only these models of the catalog (repeatable)")
+    group.addoption("--hil-define", action="append", default=[], help=pytest.HIDDEN_PARAM
+                    if hasattr(pytest, "HIDDEN_PARAM") else "test-only firmware defines (tests/ only)")
+
+
+def _profile(config: pytest.Config) -> BoardProfile:
+    return find_profile(config.getoption("board"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "hil: a test that needs a target board or emulator")
+    try:
+        profile = _profile(config)
+        harness = Harness(profile, engine=config.getoption("engine"),
+                          defines=tuple(config.getoption("hil_define")),
+                          backend_options={"cpu_hz": config.getoption("cpu_hz"), "port": config.getoption("port")},
+                          progress=lambda msg: _progress(config, msg),
+                          vector_limit=config.getoption("vectors"))
+        harness.check_tools()
+        config.stash[_MODELS_KEY] = _models(config)
+    except HilError as exc:
+        raise pytest.UsageError(exc.one_line()) from None
+    config.stash[_HARNESS_KEY] = harness
+
+
+def _models(config: pytest.Config) -> list[ModelConfig]:
+    models = catalog.discover()
+    only = set(config.getoption("only_model"))
+    if only:
+        models = [m for m in models if m.name in only]
+    n = config.getoption("vectors") or 20
+    models += [catalog.adhoc(p, vectors=n, seed=config.getoption("seed")) for p in config.getoption("model")]
+    return models
+
+
+def _progress(config: pytest.Config, message: str) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"[hil] {message}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    harness = config.stash.get(_HARNESS_KEY, None)
+    if harness is not None:
+        harness.close()
+
+
+@pytest.fixture(scope="session")
+def hil(pytestconfig: pytest.Config) -> Harness:
+    """The session's harness: builds, flashes and talks to targets."""
+    return pytestconfig.stash[_HARNESS_KEY]
+
+
+@pytest.fixture(scope="session")
+def hil_models(pytestconfig: pytest.Config) -> list[ModelConfig]:
+    return pytestconfig.stash[_MODELS_KEY]
+
+
+def model_vector_params(config: pytest.Config) -> list:
+    """pytest.param(model, index) for every vector of every model in the run."""
+    params = []
+    limit = config.getoption("vectors")
+    for model in config.stash[_MODELS_KEY]:
+        if model.missing_reason:
+            params.append(pytest.param(model, 0, id=f"{model.name}", marks=pytest.mark.skip(model.missing_reason)))
+            continue
+        count = len(model.vectors(limit))
+        params += [pytest.param(model, i, id=f"{model.name}-v{i:03d}") for i in range(count)]
+    return params
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if {"hil_model", "hil_vector"} <= set(metafunc.fixturenames):
+        metafunc.parametrize(("hil_model", "hil_vector"), model_vector_params(metafunc.config))
+
+
+def fail(exc: HilError) -> None:
+    """Fails the current test with the error's one-line, categorised message."""
+    pytest.fail(exc.one_line(), pytrace=False)

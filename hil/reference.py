@@ -1,0 +1,45 @@
+"""Host reference runs. The golden reference is the TFLM interpreter from the tflite-micro
+wheel: it uses the same kernels (and double-rounding requantization) as firmware built on TFLM.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+class TflmReference:
+    """TFLM's Python interpreter for one model."""
+
+    def __init__(self, model: Path | bytes, *, preserve_all_tensors: bool = False):
+        from tflite_micro import runtime
+
+        data = Path(model).read_bytes() if isinstance(model, (str, Path)) else bytes(model)
+        config = (runtime.InterpreterConfig.kPreserveAllTensors if preserve_all_tensors
+                  else runtime.InterpreterConfig.kAllocationRecording)
+        self._interp = runtime.Interpreter.from_bytes(data, intrepreter_config=config)
+        self.input_details = self._interp.get_input_details
+        self.n_inputs = _count(self._interp.get_input_details)
+        self.n_outputs = _count(self._interp.get_output_details)
+
+    def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
+        for index, value in enumerate(inputs):
+            self._interp.set_input(np.ascontiguousarray(value), index)
+        self._interp.invoke()
+        return [np.array(self._interp.get_output(i), copy=True) for i in range(self.n_outputs)]
+
+    def reset(self) -> None:
+        self._interp.reset()
+
+
+def _count(details_fn) -> int:
+    n = 0
+    while True:
+        try:
+            details_fn(n)
+        except (IndexError, RuntimeError, ValueError):
+            return n
+        n += 1
+        if n > 64:
+            return n

@@ -1,0 +1,88 @@
+"""Test vectors: committed files of quantized inputs, or seeded random inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from hil.errors import ConfigError
+from hil.model import TensorInfo
+
+
+@dataclass
+class VectorSet:
+    inputs: list[list[np.ndarray]]           # per vector, one array per model input
+    labels: np.ndarray | None = None         # class labels or float targets, when known
+    source: str = ""
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.inputs)
+
+
+def quantize(values: np.ndarray, scale: float, zero_point: int, dtype: np.dtype) -> np.ndarray:
+    """Float to integer with TFLite's affine quantization: round(x / scale) + zero_point, clamped."""
+    info = np.iinfo(dtype)
+    q = np.round(np.asarray(values, np.float64) / scale) + zero_point
+    return np.clip(q, info.min, info.max).astype(dtype)
+
+
+def dequantize(values: np.ndarray, scale: float, zero_point: int) -> np.ndarray:
+    return (np.asarray(values, np.float64) - zero_point) * scale
+
+
+def random_vectors(specs: list[TensorInfo], count: int, seed: int) -> VectorSet:
+    """Uniform over each input's integer range (or [-1, 1) for float inputs); reproducible."""
+    rng = np.random.default_rng(seed)
+    vectors = []
+    for _ in range(count):
+        vector = []
+        for spec in specs:
+            dtype = spec.np_dtype
+            if np.issubdtype(dtype, np.integer):
+                info = np.iinfo(dtype)
+                vector.append(rng.integers(info.min, info.max, size=spec.shape, endpoint=True, dtype=dtype))
+            else:
+                vector.append(rng.uniform(-1, 1, size=spec.shape).astype(dtype))
+        vectors.append(vector)
+    return VectorSet(vectors, source=f"random(seed={seed})")
+
+
+def _check_shape(arr: np.ndarray, spec: TensorInfo, path: Path, index: int) -> np.ndarray:
+    if arr.dtype != spec.np_dtype:
+        raise ConfigError(f"{path}: input {index} has dtype {arr.dtype}, the model wants {spec.dtype_name} "
+                          f"(quantize float samples with `hil vectors`)")
+    per_vector = int(np.prod(spec.shape))
+    if arr.size % per_vector:
+        raise ConfigError(f"{path}: input {index} holds {arr.size} values, not a multiple of the model's "
+                          f"{list(spec.shape)} ({per_vector} values per vector)")
+    return arr.reshape((-1, *spec.shape))
+
+
+def load_vectors(path: Path, specs: list[TensorInfo], limit: int | None = None) -> VectorSet:
+    """A .npz with `inputs` (one input) or `input_0`, `input_1`, ...; or a .npy of inputs.
+    Optional arrays: `labels`. Leading axis = vector index."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"vector file {path} does not exist")
+    if path.suffix == ".npy":
+        arrays, labels, extra = [np.load(path)], None, {}
+    else:
+        with np.load(path) as data:
+            names = ["inputs"] if "inputs" in data else [f"input_{i}" for i in range(len(specs))]
+            missing = [n for n in names if n not in data]
+            if missing:
+                raise ConfigError(f"{path} lacks {', '.join(missing)} (expected `inputs` or `input_N` arrays)")
+            arrays = [data[n] for n in names]
+            labels = data["labels"] if "labels" in data else None
+            extra = {k: data[k] for k in data.files if k not in names and k != "labels"}
+    if len(arrays) != len(specs):
+        raise ConfigError(f"{path} has {len(arrays)} input arrays, the model has {len(specs)} inputs")
+    shaped = [_check_shape(a, s, path, i) for i, (a, s) in enumerate(zip(arrays, specs))]
+    count = min(len(a) for a in shaped)
+    if limit is not None:
+        count = min(count, limit)
+    vectors = [[a[i] for a in shaped] for i in range(count)]
+    return VectorSet(vectors, labels[:count] if labels is not None else None, str(path), extra)
