@@ -1,0 +1,1 @@
+"""Subcommands of `hil`; every module here is registered by hil/cli.py."""

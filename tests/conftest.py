@@ -1,0 +1,9 @@
+import sys
+from pathlib import Path
+
+# tests/ helpers (native.py, opgen.py) import as plain modules.
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--opgen-seeds", type=int, default=3, help="seeds per single-op model generator")

@@ -1,0 +1,101 @@
+"""Generated single-operator models: small Keras models with seeded random shapes and
+parameters, converted to full int8, one per (operator, seed). Used to check each kernel of the
+built-in engine against TFLM, natively and on the target.
+
+A generator module registers functions with @generator("OP_NAME"); each takes a seeded
+numpy Generator and returns (keras_model, representative_inputs). Converted models are cached
+under .hil-cache/opgen by (op, seed, generator source), so reruns do not reconvert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import os
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from hil import paths
+
+Generator = Callable[[np.random.Generator], tuple[object, list[np.ndarray]]]
+REGISTRY: dict[str, list[Generator]] = {}
+
+
+def generator(op_name: str):
+    def register(fn: Generator) -> Generator:
+        REGISTRY.setdefault(op_name, []).append(fn)
+        return fn
+    return register
+
+
+@dataclass(frozen=True)
+class OpCase:
+    op: str
+    variant: str
+    seed: int
+    tflite: Path
+
+    @property
+    def id(self) -> str:
+        return f"{self.op}-{self.variant}-s{self.seed}"
+
+
+def convert_int8(model, representative: list[np.ndarray], int8_io: bool = True) -> bytes:
+    """Full-integer conversion with a representative dataset (TFLite's int8 PTQ)."""
+    import tensorflow as tf
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+
+    def rep():  # a sample is one array (one model input) or a list of arrays (several inputs)
+        for sample in representative:
+            parts = sample if isinstance(sample, (list, tuple)) else [sample]
+            yield [np.asarray(p, np.float32)[None] for p in parts]
+
+    converter.representative_dataset = rep
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if int8_io:
+        converter.inference_input_type = tf.int8
+        converter.inference_output_type = tf.int8
+    return converter.convert()
+
+
+def _load_generators() -> None:
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+def _build(fn: Generator, seed: int) -> bytes:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    tf.keras.utils.set_random_seed(seed)
+    model, representative = fn(np.random.default_rng(seed))
+    return convert_int8(model, representative)
+
+
+def cases(ops: list[str] | None = None, seeds: range = range(3)) -> list[OpCase]:
+    """Every (operator, generator variant, seed), converting any model not yet cached."""
+    _load_generators()
+    out_dir = paths.cache_dir() / "opgen"
+    out_dir.mkdir(exist_ok=True)
+    result = []
+    for op in sorted(REGISTRY):
+        if ops and op not in ops:
+            continue
+        for fn in REGISTRY[op]:
+            source = inspect.getsource(fn)
+            for seed in seeds:
+                key = hashlib.sha256(f"{op}\0{seed}\0{source}".encode()).hexdigest()[:16]
+                path = out_dir / f"{op.lower()}-{fn.__name__}-s{seed}-{key}.tflite"
+                if not path.exists():
+                    tmp = path.with_suffix(".tmp")
+                    tmp.write_bytes(_build(fn, seed))
+                    tmp.replace(path)
+                result.append(OpCase(op, fn.__name__, seed, path))
+    return result
