@@ -30,6 +30,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run only these models of the catalog (repeatable)")
     group.addoption("--hil-define", action="append", default=[], help=pytest.HIDDEN_PARAM
                     if hasattr(pytest, "HIDDEN_PARAM") else "test-only firmware defines (tests/ only)")
+    from hil.results_plugin import add_options as add_results_options
+
+    add_results_options(group)  # --results-db, --no-results
 
 
 def _profile(config: pytest.Config) -> BoardProfile:
