@@ -1,0 +1,152 @@
+/* DEPTHWISE_CONV_2D, int8 activations and weights (per-channel or per-tensor), int32 bias, NHWC
+ * input and output, weights [1, kh, kw, in_c * depth_multiplier]: the arithmetic of TFLM's
+ * reference_integer_ops::DepthwiseConvPerChannel. Output channel m + ic * multiplier reads input
+ * channel ic. Padding SAME/VALID, strides, dilation and fused activations. */
+#include "hil_protocol.h"
+#include "padding.h"
+#include "quant.h"
+
+/* DepthwiseConv2DOptions fields. */
+enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_DEPTH_MULTIPLIER = 3, OPT_ACTIVATION = 4,
+       OPT_DILATION_W = 5, OPT_DILATION_H = 6 };
+
+typedef struct {
+    hil_requant requant;
+    int32_t input_offset, output_offset;
+    int32_t act_min, act_max;
+    int32_t batches, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c, multiplier;
+    int32_t filter_h, filter_w;
+    int32_t stride_h, stride_w, dilation_h, dilation_w;
+    int32_t pad_h, pad_w;
+} dw_params;
+
+static int check_tensors(hil_graph *g, hil_node *node, const hil_tensor *input, const hil_tensor *filter,
+                         const hil_tensor *bias, const hil_tensor *output)
+{
+    if (!input || !filter || !output || hil_node_num_outputs(node) != 1)
+        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, a filter and one output");
+    if (input->type != HIL_INT8 || filter->type != HIL_INT8 || output->type != HIL_INT8)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input, weights and output are supported");
+    if (bias && bias->type != HIL_INT32)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "bias must be int32");
+    if (input->ndim != 4 || filter->ndim != 4 || output->ndim != 4)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "input, weights and output must be 4-D (NHWC)");
+    if (!filter->is_const || filter->dims[0] != 1)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be a constant [1, kh, kw, channels] tensor");
+    if (filter->scales.len > 1 && filter->quantized_dimension != 3)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "per-channel weights must be quantized along dimension 3");
+    for (uint32_t i = 0; i < filter->zero_points.len; i++)
+        if (hil_fb_vec_i64(&g->fb, filter->zero_points, i) != 0)
+            return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights zero point must be 0 (symmetric int8 weights)");
+    return HIL_OK;
+}
+
+static int dw_prepare(hil_graph *g, hil_node *node)
+{
+    hil_tensor *input = hil_node_input(g, node, 0);
+    hil_tensor *filter = hil_node_input(g, node, 1);
+    hil_tensor *bias = hil_node_input(g, node, 2);
+    hil_tensor *output = hil_node_output(g, node, 0);
+    int status = check_tensors(g, node, input, filter, bias, output);
+    if (status != HIL_OK)
+        return status;
+
+    dw_params *p = hil_persistent_alloc(g, sizeof *p);
+    if (!p)
+        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
+    const hil_fb_table *o = &node->options;
+    int padding = hil_fb_i8(&g->fb, o, OPT_PADDING, HIL_PADDING_SAME);
+    p->stride_w = hil_fb_i32(&g->fb, o, OPT_STRIDE_W, 0);
+    p->stride_h = hil_fb_i32(&g->fb, o, OPT_STRIDE_H, 0);
+    p->multiplier = hil_fb_i32(&g->fb, o, OPT_DEPTH_MULTIPLIER, 0);
+    p->dilation_w = hil_fb_i32(&g->fb, o, OPT_DILATION_W, 1);
+    p->dilation_h = hil_fb_i32(&g->fb, o, OPT_DILATION_H, 1);
+    int activation = hil_fb_i8(&g->fb, o, OPT_ACTIVATION, HIL_ACT_NONE);
+    if (activation != HIL_ACT_NONE && activation != HIL_ACT_RELU && activation != HIL_ACT_RELU6 &&
+        activation != HIL_ACT_RELU_N1_TO_1)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1");
+
+    p->batches = input->dims[0];
+    p->in_h = input->dims[1];
+    p->in_w = input->dims[2];
+    p->in_c = input->dims[3];
+    p->filter_h = filter->dims[1];
+    p->filter_w = filter->dims[2];
+    p->out_c = filter->dims[3];
+    /* TFLM takes the multiplier from the options; a model whose shapes disagree with it is refused. */
+    if (p->multiplier <= 0 || (int64_t)p->in_c * p->multiplier != p->out_c)
+        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "depth multiplier does not match the channel counts");
+
+    hil_window_dim wh, ww;
+    if (hil_window_axis(padding, p->in_h, p->filter_h, p->stride_h, p->dilation_h, &wh) ||
+        hil_window_axis(padding, p->in_w, p->filter_w, p->stride_w, p->dilation_w, &ww))
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "invalid padding, stride, dilation or filter size");
+    p->out_h = wh.out;
+    p->out_w = ww.out;
+    p->pad_h = wh.pad;
+    p->pad_w = ww.pad;
+    if (output->dims[0] != p->batches || output->dims[1] != p->out_h || output->dims[2] != p->out_w ||
+        output->dims[3] != p->out_c || (bias && hil_num_elements(bias) != (uint32_t)p->out_c))
+        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "tensor shapes do not agree with the options");
+
+    p->input_offset = -input->zero_point;
+    p->output_offset = output->zero_point;
+    hil_activation_range(output, activation, &p->act_min, &p->act_max);
+    node->params = p;
+    return hil_requant_prepare(g, node, input, filter, output, (uint32_t)p->out_c, &p->requant);
+}
+
+/* One output pixel, every output channel: taps [fy0, fy1) x [fx0, fx1) lie inside the image. */
+static void dw_pixel(const dw_params *p, const int8_t *in_batch, const int8_t *filter, const int32_t *bias,
+                     int32_t in_y0, int32_t in_x0, int32_t fy0, int32_t fy1, int32_t fx0, int32_t fx1, int8_t *out)
+{
+    const int32_t row = p->in_w * p->in_c;
+    const int per_channel = p->requant.channels > 1;
+    for (int32_t ic = 0; ic < p->in_c; ic++) {
+        for (int32_t m = 0; m < p->multiplier; m++) {
+            const int32_t oc = ic * p->multiplier + m;
+            int32_t acc = 0;
+            for (int32_t fy = fy0; fy < fy1; fy++) {
+                const int8_t *in_row = in_batch + (in_y0 + fy * p->dilation_h) * row + ic;
+                const int8_t *w_row = filter + fy * p->filter_w * p->out_c + oc;
+                for (int32_t fx = fx0; fx < fx1; fx++) {
+                    int32_t in_val = in_row[(in_x0 + fx * p->dilation_w) * p->in_c];
+                    acc += (int32_t)w_row[fx * p->out_c] * (in_val + p->input_offset);
+                }
+            }
+            if (bias)
+                acc += bias[oc];
+            int32_t c = per_channel ? oc : 0;
+            acc = hil_multiply_by_quantized_multiplier(acc, p->requant.multiplier[c], p->requant.shift[c]);
+            out[oc] = (int8_t)hil_clamp(acc + p->output_offset, p->act_min, p->act_max);
+        }
+    }
+}
+
+static int dw_eval(hil_graph *g, hil_node *node)
+{
+    const dw_params *p = node->params;
+    const int8_t *input = (const int8_t *)hil_node_input(g, node, 0)->data;
+    const int8_t *filter = (const int8_t *)hil_node_input(g, node, 1)->data;
+    const hil_tensor *bias_t = hil_node_input(g, node, 2);
+    const int32_t *bias = bias_t ? (const int32_t *)(const void *)bias_t->data : 0;
+    int8_t *out = (int8_t *)hil_node_output(g, node, 0)->data;
+
+    for (int32_t b = 0; b < p->batches; b++) {
+        const int8_t *in_batch = input + b * p->in_h * p->in_w * p->in_c;
+        for (int32_t oy = 0; oy < p->out_h; oy++) {
+            int32_t in_y0 = oy * p->stride_h - p->pad_h, fy0, fy1;
+            hil_window_taps(in_y0, p->in_h, p->filter_h, p->dilation_h, &fy0, &fy1);
+            for (int32_t ox = 0; ox < p->out_w; ox++) {
+                int32_t in_x0 = ox * p->stride_w - p->pad_w, fx0, fx1;
+                hil_window_taps(in_x0, p->in_w, p->filter_w, p->dilation_w, &fx0, &fx1);
+                dw_pixel(p, in_batch, filter, bias, in_y0, in_x0, fy0, fy1, fx0, fx1, out);
+                out += p->out_c;
+            }
+        }
+    }
+    return HIL_OK;
+}
+
+const hil_kernel hil_kernel_depthwise_conv_2d = {4, "DEPTHWISE_CONV_2D", dw_prepare, dw_eval};
