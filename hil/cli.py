@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     except HilError as exc:
         print(f"hil: {exc.one_line()}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
     except KeyboardInterrupt:
         print("hil: interrupted", file=sys.stderr)
         return 130

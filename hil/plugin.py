@@ -12,6 +12,7 @@ from hil.errors import HilError
 from hil.runner import Harness
 
 _HARNESS_KEY = pytest.StashKey[Harness]()
+RECORD_KEY = pytest.StashKey[dict]()
 _MODELS_KEY = pytest.StashKey[list]()
 
 
@@ -19,6 +20,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("hil", "TinyML hardware-in-the-loop")
     group.addoption("--board", default="qemu", help="board profile name or alias (`hil boards`); default qemu")
     group.addoption("--port", default=None, help="serial port of a physical board (COM3, /dev/ttyACM0)")
+    group.addoption("--baud", type=int, default=115200, help="serial baud rate (physical boards)")
+    group.addoption("--flasher", default=None, choices=["pyocd", "gdb", "none"],
+                    help="how to flash a physical board (default from the board profile)")
+    group.addoption("--target", default=None, help="pyOCD target type, e.g. stm32f446re")
+    group.addoption("--probe", default=None, help="debug probe unique ID (pyOCD)")
+    group.addoption("--gdb-remote", default=None, metavar="HOST:PORT",
+                    help="GDB server to flash through (OpenOCD, pyOCD gdbserver, ST-LINK gdbserver, QEMU -s)")
+    group.addoption("--renode-path", default=None, help="the renode executable, if not on PATH")
     group.addoption("--cpu-hz", type=int, default=None, help="override the board profile's core clock")
     group.addoption("--engine", default="builtin", help="inference engine in the firmware: builtin or tflm")
     group.addoption("--model", action="append", default=[], metavar="PATH.tflite",
@@ -41,11 +50,12 @@ def _profile(config: pytest.Config) -> BoardProfile:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "hil: a test that needs a target board or emulator")
+    config.pluginmanager.import_plugin("hil.results_plugin")
     try:
         profile = _profile(config)
         harness = Harness(profile, engine=config.getoption("engine"),
                           defines=tuple(config.getoption("hil_define")),
-                          backend_options={"cpu_hz": config.getoption("cpu_hz"), "port": config.getoption("port")},
+                          backend_options=_backend_options(config),
                           progress=lambda msg: _progress(config, msg),
                           vector_limit=config.getoption("vectors"))
         harness.check_tools()
@@ -53,6 +63,13 @@ def pytest_configure(config: pytest.Config) -> None:
     except HilError as exc:
         raise pytest.UsageError(exc.one_line()) from None
     config.stash[_HARNESS_KEY] = harness
+
+
+BACKEND_OPTIONS = ("cpu_hz", "port", "baud", "flasher", "target", "probe", "gdb_remote", "renode_path")
+
+
+def _backend_options(config: pytest.Config) -> dict:
+    return {name: config.getoption(name) for name in BACKEND_OPTIONS}
 
 
 def _models(config: pytest.Config) -> list[ModelConfig]:
@@ -81,6 +98,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def hil(pytestconfig: pytest.Config) -> Harness:
     """The session's harness: builds, flashes and talks to targets."""
     return pytestconfig.stash[_HARNESS_KEY]
+
+
+@pytest.fixture
+def hil_record(request: pytest.FixtureRequest) -> dict:
+    """What this test measured (model, parity metrics, cycles, provenance, footprint...), kept
+    with its outcome by the results store (hil/results_plugin.py)."""
+    record: dict = {}
+    request.node.stash[RECORD_KEY] = record
+    return record
 
 
 @pytest.fixture(scope="session")

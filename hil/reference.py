@@ -19,9 +19,9 @@ class TflmReference:
         config = (runtime.InterpreterConfig.kPreserveAllTensors if preserve_all_tensors
                   else runtime.InterpreterConfig.kAllocationRecording)
         self._interp = runtime.Interpreter.from_bytes(data, intrepreter_config=config)
-        self.input_details = self._interp.get_input_details
-        self.n_inputs = _count(self._interp.get_input_details)
-        self.n_outputs = _count(self._interp.get_output_details)
+        subgraph = runtime.convert_bytearray_to_object(data).subgraphs[0]
+        self.n_inputs = len(subgraph.inputs)
+        self.n_outputs = len(subgraph.outputs)
 
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
         for index, value in enumerate(inputs):
@@ -32,14 +32,3 @@ class TflmReference:
     def reset(self) -> None:
         self._interp.reset()
 
-
-def _count(details_fn) -> int:
-    n = 0
-    while True:
-        try:
-            details_fn(n)
-        except (IndexError, RuntimeError, ValueError):
-            return n
-        n += 1
-        if n > 64:
-            return n

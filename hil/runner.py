@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -31,6 +32,12 @@ class VectorResult:
     ticks: list[int]
     cycles: list[int]
     clock: Clock
+
+    def record(self) -> dict:
+        """Flat measurements for the results store."""
+        return {"model": self.model, "vector": self.index, **self.parity.metrics(),
+                "cycles": max(self.cycles), "cycles_min": min(self.cycles),
+                "latency_us": self.clock.latency_us(max(self.cycles)), "provenance": self.clock.provenance}
 
 
 @dataclass
@@ -100,6 +107,15 @@ class Harness:
                               config.vectors(self.vector_limit))
         return self._target
 
+    def target_record(self, target: Target) -> dict:
+        """What identifies a target in stored results: board, engine, hashes, footprint."""
+        fp = target.firmware.footprint
+        ready = target.device.ready
+        return {"board": self.profile.name, "engine": self.engine, "model": target.config.name,
+                "model_sha256": target.info.sha256, "firmware_key": target.firmware.key,
+                "flash_bytes": fp.flash_bytes, "ram_bytes": fp.ram_bytes, "arena_bytes": ready.arena_used,
+                "provenance": target.clock.provenance, "cpu_hz": target.clock.cpu_hz}
+
     def run_vector(self, config: ModelConfig, index: int, repeat: int = 1) -> VectorResult:
         target = self.target(config)
         try:
@@ -124,3 +140,82 @@ class Harness:
 
 def parity_failure_message(config: ModelConfig, index: int, result: VectorResult) -> str:
     return f"[{Category.PARITY.value}] {config.name} vector {index}: {result.parity.message()}"
+
+
+@dataclass
+class RunSummary:
+    """The outcome of streaming a model's vectors through a target (for `hil run`)."""
+
+    target: Target
+    board: str
+    results: list[VectorResult]
+    per_op: list[dict]
+
+    @property
+    def vectors(self) -> int:
+        return len(self.results)
+
+    @property
+    def mismatching(self) -> int:
+        return sum(not r.parity.within_tolerance for r in self.results)
+
+    @property
+    def exact(self) -> bool:
+        return self.mismatching == 0
+
+    @property
+    def max_abs_diff(self) -> float:
+        return max((r.parity.max_abs_diff for r in self.results), default=0.0)
+
+    @property
+    def cycles(self) -> list[int]:
+        return [c for r in self.results for c in r.cycles]
+
+    def as_json(self) -> dict:
+        t, clock = self.target, self.target.clock
+        worst = max(self.cycles) if self.cycles else 0
+        return {
+            "model": str(t.config.tflite), "model_sha256": t.info.sha256, "board": self.board,
+            "engine": t.device.ready.engine, "vectors": self.vectors, "vector_source": t.vectors.source,
+            "exact": self.exact, "mismatching": self.mismatching, "max_abs_diff_lsb": self.max_abs_diff,
+            "arena_bytes": t.device.ready.arena_used, "flash_bytes": t.firmware.footprint.flash_bytes,
+            "ram_bytes": t.firmware.footprint.ram_bytes, "cycles": worst,
+            "cycles_min": min(self.cycles) if self.cycles else 0,
+            "latency_us": clock.latency_us(worst), "cpu_hz": clock.cpu_hz, "provenance": clock.provenance,
+            "macs": t.info.total_macs, "per_op": self.per_op,
+        }
+
+    def table(self) -> str:
+        j, clock = self.as_json(), self.target.clock
+        rows = [
+            ("model", f"{Path(j['model']).name} (sha256 {j['model_sha256'][:12]})"),
+            ("board", f"{self.board} ({self.target.device.ready.board}, engine {j['engine']})"),
+            ("vectors", f"{j['vectors']} ({j['vector_source']})"),
+            ("parity", f"{j['vectors'] - j['mismatching']} exact, {j['mismatching']} mismatching, "
+                       f"max |diff| {j['max_abs_diff_lsb']:g} LSB"),
+            ("cycles", f"worst {j['cycles']:,}, min {j['cycles_min']:,} [{clock.provenance}]"),
+            ("latency", f"{j['latency_us']:.1f} us worst at {clock.cpu_hz / 1e6:g} MHz [{clock.provenance}]"),
+            ("arena", f"{j['arena_bytes']:,} B"),
+            ("flash / RAM", f"{j['flash_bytes']:,} B / {j['ram_bytes']:,} B (firmware ELF)"),
+        ]
+        return "\n".join(f"{k:<12} {v}" for k, v in rows)
+
+
+def summarize(harness: Harness, config: ModelConfig, limit: int | None = None, repeat: int = 1) -> RunSummary:
+    target = harness.target(config)
+    count = min(len(target.vectors), limit) if limit else len(target.vectors)
+    results = [harness.run_vector(config, i, repeat=repeat) for i in range(count)]
+    per_op = op_profile_rows(target) if results else []
+    return RunSummary(target, harness.profile.name, results, per_op)
+
+
+def op_profile_rows(target: Target) -> list[dict]:
+    """Cycles per operator of the last inference, with each operator's MACs from the model."""
+    rows = []
+    for entry in target.device.profile():
+        op = target.info.ops[entry.index]
+        cycles = target.clock.cycles(entry.ticks)
+        rows.append({"index": entry.index, "op": op.name, "cycles": cycles, "macs": op.macs,
+                     "cycles_per_mac": cycles / op.macs if op.macs else None,
+                     "provenance": target.clock.provenance})
+    return rows

@@ -1,0 +1,65 @@
+"""`hil run`: any .tflite, one command: build, flash, stream vectors, compare with TFLM."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from hil import catalog
+from hil.boards import find_profile
+from hil.build import stderr_progress
+from hil.runner import Harness, summarize
+
+
+def add_board_options(parser) -> None:
+    """Board selection options shared by the commands that talk to a target."""
+    parser.add_argument("--board", default="qemu", help="board profile name or alias (`hil boards`)")
+    parser.add_argument("--engine", default="builtin", help="builtin or tflm")
+    parser.add_argument("--cpu-hz", type=int, default=None, help="override the profile's core clock")
+    parser.add_argument("--port", default=None, help="serial port of a physical board")
+    parser.add_argument("--baud", type=int, default=115200)
+    parser.add_argument("--flasher", choices=["pyocd", "gdb", "none"], default=None)
+    parser.add_argument("--target", default=None, help="pyOCD target type")
+    parser.add_argument("--probe", default=None, help="debug probe unique ID")
+    parser.add_argument("--gdb-remote", default=None, metavar="HOST:PORT")
+    parser.add_argument("--renode-path", default=None)
+
+
+def make_harness(args, progress=stderr_progress) -> Harness:
+    options = {k: getattr(args, k) for k in ("cpu_hz", "port", "baud", "flasher", "target", "probe",
+                                              "gdb_remote", "renode_path")}
+    harness = Harness(find_profile(args.board), engine=args.engine, backend_options=options,
+                      progress=progress)
+    harness.check_tools()
+    return harness
+
+
+def run(args) -> int:
+    config = catalog.adhoc(Path(args.model), vectors=args.vectors, seed=args.seed)
+    if args.inputs:
+        config.vectors_file = Path(args.inputs).resolve()
+    harness = make_harness(args, progress=None if args.json else stderr_progress)
+    try:
+        summary = summarize(harness, config, limit=args.vectors, repeat=args.repeat)
+    finally:
+        harness.close()
+    if args.json:
+        print(json.dumps(summary.as_json(), indent=2))
+    else:
+        print(summary.table())
+    if not summary.exact:
+        print(f"hil: {summary.mismatching} of {summary.vectors} vectors differ from TFLM", file=sys.stderr)
+    return 0 if summary.exact else 1
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("run", help="run any int8 .tflite on a board and compare with TFLM")
+    parser.add_argument("model", help="the .tflite file")
+    parser.add_argument("--vectors", type=int, default=20, help="number of vectors (default 20)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the random vectors")
+    parser.add_argument("--inputs", default=None, help=".npz/.npy of inputs instead of random vectors")
+    parser.add_argument("--repeat", type=int, default=1, help="inferences per vector (timing)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_board_options(parser)
+    parser.set_defaults(func=run)

@@ -1,0 +1,45 @@
+"""User errors end in one line and a non-zero exit, before anything is built or flashed."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from hil import paths
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, timeout=120):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env=env)
+
+
+def test_renode_without_renode_is_one_line():
+    result = run("-m", "pytest", "--board=renode", "test_suites")
+    assert result.returncode != 0
+    lines = [ln for ln in (result.stdout + result.stderr).splitlines() if ln.strip()]
+    assert len(lines) == 1, lines
+    assert "Renode" in lines[0] and "install" in lines[0]
+
+
+def test_unknown_board_is_one_line():
+    result = run("-m", "pytest", "--board=no-such-board", "test_suites")
+    lines = [ln for ln in (result.stdout + result.stderr).splitlines() if ln.strip()]
+    assert result.returncode != 0 and len(lines) == 1 and "unknown board" in lines[0]
+
+
+def test_hil_run_refuses_unsupported_model_before_building(tmp_path):
+    env_cache = tmp_path / "cache"
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "hil.cli", "run", str(paths.shared_models_dir() /
+                             "trained_lstm_int8.tflite")], cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, HIL_CACHE_DIR=str(env_cache), TF_CPP_MIN_LOG_LEVEL="3"))
+    assert result.returncode != 0
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "UNIDIRECTIONAL_SEQUENCE_LSTM at op #0" in lines[0], lines
+    assert "Nothing was built or flashed" in lines[0]
+    assert not (env_cache / "firmware").exists()  # nothing was built
+    assert time.monotonic() - started < 60
