@@ -21,7 +21,6 @@ void hil_cmsdk_uart_init(const hil_cmsdk_uart *uart, uint32_t clock_hz, uint32_t
     UART_BAUDDIV(uart) = div < 16u ? 16u : div; /* the UART requires a divider of at least 16 */
     /* The RX interrupt only wakes the core from WFI; the agent polls the data register. */
     UART_CTRL(uart) = CTRL_TX_EN | CTRL_RX_EN | CTRL_RX_INT_EN;
-    hil_irq_enable(uart->rx_irq);
 }
 
 void hil_cmsdk_uart_write(const hil_cmsdk_uart *uart, const uint8_t *data, size_t len)

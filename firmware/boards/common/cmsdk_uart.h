@@ -6,9 +6,9 @@
 
 typedef struct {
     uint32_t base;
-    unsigned rx_irq;
 } hil_cmsdk_uart;
 
+/* Enables TX, RX and the RX interrupt; the board enables the NVIC line(s) it is wired to. */
 void hil_cmsdk_uart_init(const hil_cmsdk_uart *uart, uint32_t clock_hz, uint32_t baud);
 void hil_cmsdk_uart_write(const hil_cmsdk_uart *uart, const uint8_t *data, size_t len);
 int hil_cmsdk_uart_read(const hil_cmsdk_uart *uart);

@@ -1,0 +1,28 @@
+/* STM32F4 (F405/F407/F446/F411 class): one ELF for QEMU netduinoplus2, Renode's
+ * stm32f4_discovery-kit and NUCLEO-F4xx / STM32F4-Discovery boards. See clock.c and usart.c. */
+#include "hil_port.h"
+#include "stm32f4.h"
+
+#define HIL_BAUD 115200u
+
+void hil_stm32_usart_init(uint32_t pclk_hz, uint32_t baud);
+void hil_stm32_usart_irq(void);
+
+static uint32_t cpu_hz;
+
+void hil_board_init(void)
+{
+    hil_stm32_clocks clocks = hil_stm32_clock_init();
+    cpu_hz = clocks.sysclk_hz;
+    hil_counter_setup(cpu_hz);
+    hil_stm32_usart_init(clocks.pclk1_hz, HIL_BAUD);
+}
+
+void hil_board_irq(unsigned irq)
+{
+    if (irq == USART2_IRQ)
+        hil_stm32_usart_irq();
+}
+
+const char *hil_board_name(void) { return "stm32f4"; }
+uint32_t hil_cpu_hz(void) { return cpu_hz; }
