@@ -1,0 +1,377 @@
+"""What the report says, as plain JSON-able data: the run's summary, a row per board x model,
+regressions against the previous comparable run, and trends over the last N runs.
+
+"Comparable" means: an earlier run on the same board and engine sharing at least one test
+(nodeid). Tests are compared by nodeid, models by (board, engine, model); cycle figures are
+only compared when both carry the same provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from hil import __version__
+from hil.results import FAILED_OUTCOMES, ResultsStore, now_iso
+
+PASSED_OUTCOMES = ("passed", "xpassed")
+REPORT_SCHEMA = "tinyml-hil-report/1"
+PROVENANCE_TEXT = {
+    "virtual": "emulator instruction counts (deterministic, not real cycles)",
+    "dwt": "real cycles from the DWT cycle counter",
+    "systick": "real cycles from SysTick (one-tick resolution)",
+}
+
+
+@dataclass
+class ReportOptions:
+    trend_runs: int = 20
+    tolerance: float = 0.02                 # cycles may grow this much (fraction) before it is a regression
+    footprint_tolerance_bytes: int = 0      # flash/RAM/arena may grow this much
+    model_tolerances: dict[str, float] | None = None   # per model; None: models/<name>/model.toml
+    model_deadlines: dict[str, float] | None = None    # per model deadline_us; None: model.toml
+    database: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# -- small helpers -----------------------------------------------------------------------------
+
+def slug(text: str, prefix: str) -> str:
+    """A stable HTML id: readable part plus a short hash so different texts never collide."""
+    readable = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")[:60]
+    return f"{prefix}-{readable}-{hashlib.sha1(text.encode()).hexdigest()[:6]}"
+
+
+def model_key(board: str | None, engine: str | None, model: str) -> str:
+    return f"{board or '?'}/{engine or '?'}/{model}"
+
+
+def _max(values):
+    values = [v for v in values if v is not None]
+    return max(values) if values else None
+
+
+def _min(values):
+    values = [v for v in values if v is not None]
+    return min(values) if values else None
+
+
+def pct_change(current: float | None, previous: float | None) -> float | None:
+    if current is None or previous is None or previous == 0:
+        return None
+    return (current - previous) / previous
+
+
+def _catalog_limits() -> tuple[dict[str, float], dict[str, float]]:
+    """Per-model cycles_tolerance and deadline_us from models/*/model.toml (empty if unreadable)."""
+    try:
+        from hil import catalog
+
+        configs = catalog.discover()
+    except Exception:  # a broken model.toml must not stop the report; the suites report it
+        return {}, {}
+    tolerances = {c.name: c.cycles_tolerance for c in configs if c.cycles_tolerance and c.cycles_tolerance > 0}
+    deadlines = {c.name: float(c.deadline_us) for c in configs if c.deadline_us}
+    return tolerances, deadlines
+
+
+# -- per board x model -------------------------------------------------------------------------
+
+def group_by_model(rows: list[dict], run: dict) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        if row.get("model") is None:
+            continue
+        key = model_key(row.get("board") or run.get("board"), row.get("engine") or run.get("engine"), row["model"])
+        groups.setdefault(key, []).append(row)
+    return groups
+
+
+def _wcet_us(rows: list[dict]) -> float | None:
+    """Worst latency over the model's tests: explicit wcet_us, else wcet cycles / cpu_hz, else latency_us."""
+    candidates = []
+    for r in rows:
+        if r.get("wcet_us") is not None:
+            candidates.append(float(r["wcet_us"]))
+        elif r.get("wcet") is not None and r.get("cpu_hz"):
+            candidates.append(float(r["wcet"]) / r["cpu_hz"] * 1e6)
+        elif r.get("latency_us") is not None:
+            candidates.append(float(r["latency_us"]))
+    return max(candidates) if candidates else None
+
+
+def _per_op_source(rows: list[dict]) -> dict | None:
+    """The worst-case test with a per-operator profile: its ops are what the chart shows."""
+    with_ops = [r for r in rows if r.get("per_op")]
+    if not with_ops:
+        return None
+    return max(with_ops, key=lambda r: r.get("cycles") or 0)
+
+
+def model_summary(key: str, rows: list[dict], run: dict, deadlines: dict[str, float]) -> dict:
+    first = rows[0]
+    outcomes: dict[str, int] = {}
+    for r in rows:
+        outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
+    decided = [r for r in rows if r["outcome"] in PASSED_OUTCOMES + FAILED_OUTCOMES]
+    passed = sum(1 for r in decided if r["outcome"] in PASSED_OUTCOMES)
+    measured = [r for r in rows if r.get("exact") is not None]
+    provenances = sorted({r["provenance"] for r in rows if r.get("provenance")})
+    cpu_hz = _max(r.get("cpu_hz") for r in rows)
+    deadline = _max(r.get("deadline_us") for r in rows) or deadlines.get(first["model"])
+    wcet_us = _wcet_us(rows)
+    vs_baseline = [pct_change(r.get("cycles"), r.get("baseline_cycles")) for r in rows]
+    source = _per_op_source(rows)
+    return {
+        "key": key, "anchor": slug(key, "m"), "board": first.get("board") or run.get("board"),
+        "engine": first.get("engine") or run.get("engine"), "model": first["model"],
+        "model_sha256": first.get("model_sha256"), "firmware_key": first.get("firmware_key"),
+        "tests": len(rows), "outcomes": outcomes, "passed": passed, "failed": len(decided) - passed,
+        "pass_rate": passed / len(decided) if decided else None,
+        "parity": {
+            "measured": len(measured), "exact": sum(1 for r in measured if r["exact"]),
+            "max_abs_diff_lsb": _max(r.get("max_abs_diff_lsb") for r in rows),
+            "max_rmse": _max(r.get("rmse") for r in rows), "min_cosine": _min(r.get("cosine") for r in rows),
+            "top1_agree": sum(1 for r in rows if r.get("top1_agree")),
+            "top1_measured": sum(1 for r in rows if r.get("top1_agree") is not None),
+        },
+        "provenance": provenances[0] if len(provenances) == 1 else ("mixed" if provenances else None),
+        "cpu_hz": cpu_hz,
+        "cycles": _max(r.get("cycles") for r in rows), "cycles_min": _min(r.get("cycles_min") for r in rows),
+        "latency_us": _max(r.get("latency_us") for r in rows),
+        "wcet_us": wcet_us, "p50": _max(r.get("p50") for r in rows), "p99": _max(r.get("p99") for r in rows),
+        "jitter": _max(r.get("jitter") for r in rows),
+        "deadline_us": deadline,
+        "deadline_margin_us": deadline - wcet_us if deadline is not None and wcet_us is not None else None,
+        "baseline_cycles": _max(r.get("baseline_cycles") for r in rows),
+        "cycles_vs_baseline": _max(vs_baseline),
+        "flash_bytes": _max(r.get("flash_bytes") for r in rows), "ram_bytes": _max(r.get("ram_bytes") for r in rows),
+        "arena_bytes": _max(r.get("arena_bytes") for r in rows),
+        "per_op": None if source is None else {
+            "nodeid": source["nodeid"], "vector": source.get("vector"), "provenance": source.get("provenance"),
+            "total_cycles": source.get("cycles"),
+            "ops": [{**op, "cycles_per_mac": (op["cycles"] / op["macs"]) if op.get("macs") and op.get("cycles")
+                     is not None else None} for op in source["per_op"]],
+        },
+    }
+
+
+def attach_previous(models: list[dict], prev_models: dict[str, dict], prev_rows: dict[str, dict]) -> None:
+    """Adds the previous run's figures (and per-op cycles of the same test) to each model row."""
+    for m in models:
+        prev = prev_models.get(m["key"])
+        m["previous"] = None if prev is None else {
+            k: prev[k] for k in ("cycles", "latency_us", "wcet_us", "flash_bytes", "ram_bytes", "arena_bytes",
+                                 "pass_rate", "provenance", "parity")}
+        comparable = prev is not None and prev["provenance"] == m["provenance"]
+        m["cycles_change"] = pct_change(m["cycles"], prev["cycles"]) if comparable else None
+        if m["per_op"]:
+            before = prev_rows.get(m["per_op"]["nodeid"], {}).get("per_op") or []
+            by_index = {(op["index"], op.get("op")): op.get("cycles") for op in before}
+            for op in m["per_op"]["ops"]:
+                op["previous_cycles"] = by_index.get((op["index"], op.get("op")))
+
+
+# -- regressions -------------------------------------------------------------------------------
+
+def _test_link(row: dict) -> str:
+    return slug(row["nodeid"], "t")
+
+
+def find_regressions(current: list[dict], previous: list[dict], run: dict, models: list[dict],
+                     prev_models: dict[str, dict], tolerance_of) -> list[dict]:
+    regressions: list[dict] = []
+    prev_by_id = {r["nodeid"]: r for r in previous}
+    anchors = {m["key"]: m["anchor"] for m in models}
+    newly_failing: set[str] = set()
+    # 1. tests that passed last time and fail now
+    for row in current:
+        before = prev_by_id.get(row["nodeid"])
+        if row["outcome"] in FAILED_OUTCOMES and before is not None and before["outcome"] in PASSED_OUTCOMES:
+            newly_failing.add(row["nodeid"])
+            regressions.append({
+                "kind": "newly-failing", "nodeid": row["nodeid"], "model": row.get("model"),
+                "board": row.get("board") or run.get("board"), "category": row.get("category"),
+                "anchor": _test_link(row),
+                "message": f"{row['nodeid']} passed in run #{before['run_id']}, now {row['outcome']}: "
+                           + _with_category(row),
+            })
+    # 2. cycles and 3. parity, per test, grouped per board x model
+    groups = group_by_model(current, run)
+    for key, rows in groups.items():
+        model = rows[0]["model"]
+        tolerance = tolerance_of(model)
+        slower, worse = [], []
+        for row in rows:
+            before = prev_by_id.get(row["nodeid"])
+            if before is None:
+                continue
+            change = pct_change(row.get("cycles"), before.get("cycles"))
+            if change is not None and change > tolerance and row.get("provenance") == before.get("provenance"):
+                slower.append((change, row, before))
+            if row["nodeid"] not in newly_failing and parity_worse(row, before):
+                worse.append((row, before))
+        anchor = anchors.get(key)
+        if slower:
+            regressions.append(cycles_regression(key, rows[0], slower, tolerance, anchor, len(rows)))
+        if worse:
+            regressions.append(parity_regression(key, rows[0], worse, anchor))
+    # 4. footprint, per board x model
+    for m in models:
+        prev = prev_models.get(m["key"])
+        if prev is None:
+            continue
+        for metric in ("flash_bytes", "ram_bytes", "arena_bytes"):
+            now, before = m.get(metric), prev.get(metric)
+            if now is not None and before is not None and now - before > tolerance_of.footprint_bytes:
+                regressions.append({
+                    "kind": "footprint", "model": m["model"], "board": m["board"], "metric": metric,
+                    "anchor": m["anchor"], "current": now, "previous": before, "change": pct_change(now, before),
+                    "message": f"{m['model']} on {m['board']}: {metric.replace('_bytes', '')} {before:,} B -> "
+                               f"{now:,} B (+{now - before:,} B)",
+                })
+    order = {"newly-failing": 0, "cycles": 1, "parity": 2, "footprint": 3}
+    return sorted(regressions, key=lambda r: (order.get(r["kind"], 9), r.get("model") or "", r.get("nodeid") or ""))
+
+
+def _with_category(row: dict) -> str:
+    """The failure message, prefixed with its category unless it already starts with it."""
+    category = row.get("category") or "error"
+    message = row.get("message") or ""
+    return message if message.startswith(f"[{category}]") else f"[{category}] {message}".rstrip()
+
+
+def parity_worse(row: dict, before: dict) -> bool:
+    if row.get("max_abs_diff_lsb") is not None and before.get("max_abs_diff_lsb") is not None \
+            and row["max_abs_diff_lsb"] > before["max_abs_diff_lsb"]:
+        return True
+    if before.get("exact") is True and row.get("exact") is False:
+        return True
+    return before.get("top1_agree") is True and row.get("top1_agree") is False
+
+
+def cycles_regression(key: str, first: dict, slower: list, tolerance: float, anchor: str | None,
+                      total: int) -> dict:
+    change, row, before = max(slower, key=lambda item: item[0])
+    provenance = row.get("provenance")
+    grew = ops_grown(row.get("per_op"), before.get("per_op"))
+    ops_text = ""
+    if grew:
+        ops_text = "; grew most: " + ", ".join(f"#{o['index']} {o['op']} {o['previous']:,} -> {o['current']:,}"
+                                               f" ({o['change']:+.1%})" for o in grew[:3])
+    return {
+        "kind": "cycles", "model": first["model"], "board": first.get("board"), "key": key, "anchor": anchor,
+        "test_anchor": _test_link(row), "nodeid": row["nodeid"], "provenance": provenance,
+        "current": row.get("cycles"), "previous": before.get("cycles"), "change": change, "tolerance": tolerance,
+        "tests_over": len(slower), "tests": total, "ops": grew,
+        "message": f"{first['model']} on {first.get('board')}: cycles {before.get('cycles'):,} -> "
+                   f"{row.get('cycles'):,} {provenance} ({change:+.1%}, tolerance {tolerance:.1%}) in "
+                   f"{len(slower)}/{total} tests; worst {row['nodeid']}{ops_text}",
+    }
+
+
+def ops_grown(current: list[dict] | None, previous: list[dict] | None) -> list[dict]:
+    """Operators whose cycles grew, largest absolute growth first."""
+    if not current or not previous:
+        return []
+    before = {(op["index"], op.get("op")): op.get("cycles") for op in previous}
+    grown = []
+    for op in current:
+        old, new = before.get((op["index"], op.get("op"))), op.get("cycles")
+        if old is not None and new is not None and new > old:
+            grown.append({"index": op["index"], "op": op.get("op"), "previous": old, "current": new,
+                          "change": pct_change(new, old) or 0.0})
+    return sorted(grown, key=lambda o: o["current"] - o["previous"], reverse=True)
+
+
+def parity_regression(key: str, first: dict, worse: list, anchor: str | None) -> dict:
+    row, before = max(worse, key=lambda item: (item[0].get("max_abs_diff_lsb") or 0))
+    return {
+        "kind": "parity", "model": first["model"], "board": first.get("board"), "key": key, "anchor": anchor,
+        "test_anchor": _test_link(row), "nodeid": row["nodeid"], "tests_worse": len(worse),
+        "current": row.get("max_abs_diff_lsb"), "previous": before.get("max_abs_diff_lsb"),
+        "message": f"{first['model']} on {first.get('board')}: parity worse in {len(worse)} tests; worst "
+                   f"{row['nodeid']}: max |diff| {before.get('max_abs_diff_lsb')} -> {row.get('max_abs_diff_lsb')} "
+                   f"LSB, exact {before.get('exact')} -> {row.get('exact')}, top-1 {before.get('top1_agree')} -> "
+                   f"{row.get('top1_agree')}",
+    }
+
+
+class _Tolerances:
+    def __init__(self, default: float, per_model: dict[str, float], footprint_bytes: int):
+        self.default, self.per_model, self.footprint_bytes = default, per_model, footprint_bytes
+
+    def __call__(self, model: str) -> float:
+        return self.per_model.get(model, self.default)
+
+
+# -- trends ------------------------------------------------------------------------------------
+
+def trends(store: ResultsStore, run: dict, limit: int) -> list[dict]:
+    run_ids = store.run_ids_before(run["id"], board=run["board"], engine=run["engine"], limit=limit)
+    runs = {r: store.run(r) for r in run_ids}
+    series: dict[str, dict] = {}
+    for run_id in run_ids:
+        rows = store.results(run_id)
+        for key, group in group_by_model(rows, runs[run_id]).items():
+            decided = [r for r in group if r["outcome"] in PASSED_OUTCOMES + FAILED_OUTCOMES]
+            passed = sum(1 for r in decided if r["outcome"] in PASSED_OUTCOMES)
+            provenances = sorted({r["provenance"] for r in group if r.get("provenance")})
+            entry = series.setdefault(key, {"key": key, "anchor": slug(key, "m"), "model": group[0]["model"],
+                                            "board": group[0].get("board") or run["board"], "points": []})
+            entry["points"].append({
+                "run_id": run_id, "started_at": runs[run_id]["started_at"],
+                "defines": runs[run_id].get("defines") or [],
+                "provenance": provenances[0] if len(provenances) == 1 else ("mixed" if provenances else None),
+                "cycles": _max(r.get("cycles") for r in group), "latency_us": _max(r.get("latency_us") for r in group),
+                "flash_bytes": _max(r.get("flash_bytes") for r in group),
+                "ram_bytes": _max(r.get("ram_bytes") for r in group),
+                "arena_bytes": _max(r.get("arena_bytes") for r in group),
+                "pass_rate": passed / len(decided) if decided else None, "tests": len(group),
+            })
+    return [series[k] for k in sorted(series)]
+
+
+# -- the whole report --------------------------------------------------------------------------
+
+def build_report(store: ResultsStore, run_id: int | None = None, options: ReportOptions | None = None) -> dict:
+    options = options or ReportOptions()
+    run = store.run(run_id if run_id is not None else store.latest_run_id())
+    rows = store.results(run["id"])
+    previous_run = store.previous_comparable(run)
+    prev_rows = store.results(previous_run["id"]) if previous_run else []
+    cat_tolerances, cat_deadlines = _catalog_limits()
+    tolerances = _Tolerances(options.tolerance, cat_tolerances if options.model_tolerances is None
+                             else options.model_tolerances, options.footprint_tolerance_bytes)
+    deadlines = cat_deadlines if options.model_deadlines is None else options.model_deadlines
+
+    models = [model_summary(k, g, run, deadlines) for k, g in sorted(group_by_model(rows, run).items())]
+    prev_models = {} if previous_run is None else {
+        k: model_summary(k, g, previous_run, deadlines) for k, g in group_by_model(prev_rows, previous_run).items()}
+    attach_previous(models, prev_models, {r["nodeid"]: r for r in prev_rows})
+    for m in models:
+        m["cycles_tolerance"] = tolerances(m["model"])
+    regressions = find_regressions(rows, prev_rows, run, models, prev_models, tolerances) if previous_run else []
+
+    summary = store.summary(run["id"])
+    decided = sum(n for o, n in summary["outcomes"].items() if o in PASSED_OUTCOMES + FAILED_OUTCOMES)
+    passed = sum(n for o, n in summary["outcomes"].items() if o in PASSED_OUTCOMES)
+    summary.update(passed=passed, failed=decided - passed, pass_rate=passed / decided if decided else None,
+                   regressions=len(regressions), duration_s=sum(r.get("duration_s") or 0 for r in rows))
+    for row in rows:
+        row["anchor"] = _test_link(row)
+        row["model_anchor"] = slug(model_key(row.get("board") or run["board"], row.get("engine") or run["engine"],
+                                             row["model"]), "m") if row.get("model") else None
+    return {
+        "schema": REPORT_SCHEMA, "generated_at": now_iso(), "generator": f"tinyml-hil {__version__}",
+        "database": options.database or str(store.path),
+        "run": run, "previous_run": previous_run,
+        "options": {"trend_runs": options.trend_runs, "cycles_tolerance": options.tolerance,
+                    "model_cycles_tolerance": tolerances.per_model,
+                    "footprint_tolerance_bytes": options.footprint_tolerance_bytes},
+        "summary": summary, "regressions": regressions,
+        "failures": [r for r in rows if r["outcome"] in FAILED_OUTCOMES],
+        "models": models, "tests": rows, "trends": trends(store, run, options.trend_runs),
+        "provenance_legend": PROVENANCE_TEXT,
+    }

@@ -1,0 +1,266 @@
+"""The report as one self-contained HTML page: inline CSS, inline SVG charts, no scripts, no
+external resources, so it opens from a CI artifact or a mail attachment without network."""
+
+from __future__ import annotations
+
+from html import escape
+
+from hil.report import charts
+from hil.report.analysis import PROVENANCE_TEXT
+
+CSS = """
+:root { --ok: #15803d; --bad: #b91c1c; --warn: #b45309; --muted: #6b7280; --line: #e5e7eb; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #111827;
+       background: #f9fafb; }
+main { max-width: 1200px; margin: 0 auto; padding: 16px 24px 48px; }
+header h1 { font-size: 22px; margin: 8px 0 4px; }
+h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 24px 0 8px; }
+.meta { color: var(--muted); margin: 0; }
+.status { display: inline-block; padding: 2px 10px; border-radius: 12px; font-weight: 600; color: #fff; }
+.status.ok { background: var(--ok); } .status.bad { background: var(--bad); } .status.warn { background: var(--warn); }
+.banner { padding: 8px 12px; border-radius: 6px; margin: 12px 0; background: #fef3c7; border: 1px solid #fcd34d; }
+table { border-collapse: collapse; width: 100%; background: #fff; margin: 6px 0 12px; }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: #f3f4f6; font-weight: 600; font-size: 13px; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.regression td { background: #fef2f2; }
+tr.failed td, tr.error td { background: #fff1f2; }
+.kind { font-weight: 600; color: var(--bad); white-space: nowrap; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 8px 0; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 16px; min-width: 120px; }
+.card .n { font-size: 24px; font-weight: 700; } .card .l { color: var(--muted); font-size: 12px; }
+.card.bad .n { color: var(--bad); } .card.ok .n { color: var(--ok); }
+.prov { display: inline-block; font-size: 11px; padding: 0 5px; border-radius: 4px; margin-left: 4px;
+        vertical-align: 1px; white-space: nowrap; }
+.prov-virtual { background: #e0e7ff; color: #3730a3; } .prov-dwt, .prov-systick { background: #dcfce7; color: #166534; }
+.up { color: var(--bad); } .down { color: var(--ok); } .muted { color: var(--muted); }
+figure { margin: 8px 0 16px; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
+figure svg.chart { width: 100%; height: auto; max-width: 900px; display: block; }
+figcaption { color: var(--muted); font-size: 12px; }
+code { font-size: 12px; }
+.model { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 8px; margin: 16px 0; }
+"""
+
+
+def e(value) -> str:
+    return escape("" if value is None else str(value))
+
+
+def prov(provenance: str | None) -> str:
+    if not provenance:
+        return ""
+    title = PROVENANCE_TEXT.get(provenance, provenance)
+    return f'<span class="prov prov-{e(provenance)}" title="{e(title)}">{e(provenance)}</span>'
+
+
+def num(value, unit: str = "", digits: int = 0) -> str:
+    if value is None:
+        return '<span class="muted">—</span>'
+    if isinstance(value, float) and digits:
+        text = f"{value:,.{digits}f}"
+    else:
+        text = f"{round(value):,}" if isinstance(value, (int, float)) else str(value)
+    return f"{text}{(' ' + unit) if unit else ''}"
+
+
+def change(value: float | None, tolerance: float | None = None) -> str:
+    if value is None:
+        return '<span class="muted">—</span>'
+    css = "up" if value > (tolerance or 0) else ("down" if value < 0 else "muted")
+    return f'<span class="{css}">{value:+.1%}</span>'
+
+
+def run_label(run: dict) -> str:
+    commit = (run.get("git_commit") or "unknown")[:10]
+    dirty = " (dirty)" if run.get("git_dirty") else ""
+    defines = f" · test defines {', '.join(run['defines'])}" if run.get("defines") else ""
+    return (f"Run #{run['id']} · started {e(run['started_at'])} · board {e(run.get('board'))} · engine "
+            f"{e(run.get('engine'))} · commit <code>{e(commit)}</code>{dirty} · host {e(run.get('host'))}{e(defines)}")
+
+
+def header(report: dict) -> str:
+    run, summary = report["run"], report["summary"]
+    bad = summary["failed"] or summary["regressions"]
+    state = "bad" if bad else "ok"
+    text = (f"{summary['failed']} failing, {summary['regressions']} regressions" if bad
+            else "all passed, no regressions")
+    banner = ""
+    if not run.get("complete"):
+        banner = ('<p class="banner">This run has no end time: it was killed or is still running. '
+                  f"The {summary['total']} tests recorded so far are shown.</p>")
+    return (f'<header><h1>HIL report: run #{run["id"]} on {e(run.get("board"))} '
+            f'<span class="status {state}" id="status">{e(text)}</span></h1>'
+            f'<p class="meta">{run_label(run)}</p><p class="meta">Command: <code>{e(run.get("command"))}</code></p>'
+            f"{banner}</header>")
+
+
+def regressions_section(report: dict) -> str:
+    prev = report["previous_run"]
+    regs = report["regressions"]
+    if prev is None:
+        body = '<p class="muted">No previous comparable run (same board and engine, shared tests): nothing to ' \
+               "compare yet.</p>"
+        return f'<section id="regressions"><h2>Regressions</h2>{body}</section>'
+    title = f"Regressions vs run #{prev['id']} ({e(prev['started_at'])})"
+    if not regs:
+        return f'<section id="regressions"><h2>{title}</h2><p class="ok" id="no-regressions">None.</p></section>'
+    rows = []
+    for reg in regs:
+        link = reg.get("anchor") or ""
+        detail = f'<a href="#{e(link)}">details</a>' if link else ""
+        if reg.get("test_anchor"):
+            detail += f' · <a href="#{e(reg["test_anchor"])}">test</a>'
+        rows.append(f'<tr class="regression" data-kind="{e(reg["kind"])}"><td class="kind">{e(reg["kind"])}</td>'
+                    f"<td>{e(reg.get('board'))}</td><td>{e(reg.get('model'))}</td>"
+                    f"<td>{e(reg['message'])}{(' ' + prov(reg.get('provenance'))) if reg.get('provenance') else ''}"
+                    f"</td><td>{detail}</td></tr>")
+    return (f'<section id="regressions"><h2>{title}: {len(regs)}</h2><table><thead><tr><th>kind</th><th>board</th>'
+            f"<th>model</th><th>what changed</th><th></th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            "</section>")
+
+
+def summary_section(report: dict) -> str:
+    s = report["summary"]
+    cards = [("tests", s["total"], ""), ("passed", s["passed"], "ok"), ("failed", s["failed"],
+                                                                          "bad" if s["failed"] else ""),
+             ("regressions", s["regressions"], "bad" if s["regressions"] else "")]
+    html = "".join(f'<div class="card {css}" data-name="{e(label)}"><div class="n">{e(n)}</div>'
+                   f'<div class="l">{e(label)}</div></div>' for label, n, css in cards)
+    outcomes = "".join(f"<tr><td>{e(o)}</td><td class='num'>{n}</td></tr>" for o, n in sorted(s["outcomes"].items()))
+    categories = "".join(f"<tr><td>{e(c)}</td><td class='num'>{n}</td></tr>"
+                         for c, n in sorted(s["failures_by_category"].items(), key=lambda kv: -kv[1]))
+    rate = f"{s['pass_rate']:.1%}" if s.get("pass_rate") is not None else "—"
+    failures = ""
+    if report["failures"]:
+        items = "".join(f'<li><a href="#{e(r["anchor"])}">{e(r["nodeid"])}</a> <b>[{e(r.get("category"))}]</b> '
+                        f"{e(r.get('message'))}</li>" for r in report["failures"][:50])
+        more = len(report["failures"]) - 50
+        failures = f"<h3>Failing tests</h3><ul>{items}</ul>" + (f"<p>… and {more} more.</p>" if more > 0 else "")
+    return (f'<section id="summary"><h2>Summary</h2><div class="cards">{html}</div>'
+            f'<p>Pass rate {rate} · total test time {s.get("duration_s", 0):.1f} s</p>'
+            f'<table id="outcomes" style="max-width:480px"><thead><tr><th>outcome</th><th>tests</th></tr></thead>'
+            f"<tbody>{outcomes}</tbody></table>"
+            f'<table id="categories" style="max-width:480px"><thead><tr><th>failure category</th><th>tests</th></tr>'
+            f"</thead><tbody>{categories or '<tr><td colspan=2 class=muted>no failures</td></tr>'}</tbody></table>"
+            f"{failures}</section>")
+
+
+def _parity_cell(m: dict) -> str:
+    p = m["parity"]
+    if not p["measured"]:
+        return '<span class="muted">—</span>'
+    cos = f"{p['min_cosine']:.6f}" if p.get("min_cosine") is not None else "—"
+    return (f"{p['exact']}/{p['measured']} exact · max |diff| {num(p['max_abs_diff_lsb'], 'LSB')} · min cos {cos}"
+            f" · top-1 {p['top1_agree']}/{p['top1_measured']}")
+
+
+def _deadline_cell(m: dict) -> str:
+    wcet = num(m.get("wcet_us"), "µs", 1)
+    if m.get("deadline_us") is None:
+        return f"WCET {wcet}{prov(m.get('provenance'))} · no deadline"
+    margin = m["deadline_margin_us"]
+    css = "down" if margin is not None and margin >= 0 else "up"
+    return (f"WCET {wcet}{prov(m.get('provenance'))} / {num(m['deadline_us'], 'µs', 1)} · "
+            f'<span class="{css}">margin {num(margin, "µs", 1)}</span>')
+
+
+def _cycles_cell(m: dict) -> str:
+    text = f"{num(m.get('cycles'))}{prov(m.get('provenance'))}"
+    if m.get("cycles_change") is not None:
+        text += f" · vs prev {change(m['cycles_change'], m.get('cycles_tolerance'))}"
+    if m.get("baseline_cycles") is not None:
+        text += f" · vs baseline {change(m.get('cycles_vs_baseline'), m.get('cycles_tolerance'))}"
+    return text
+
+
+def _footprint_cell(m: dict) -> str:
+    prev = m.get("previous") or {}
+    parts = []
+    for key, label in (("flash_bytes", "flash"), ("ram_bytes", "RAM"), ("arena_bytes", "arena")):
+        delta = ""
+        if m.get(key) is not None and prev.get(key) is not None and m[key] != prev[key]:
+            css = "up" if m[key] > prev[key] else "down"
+            delta = f' <span class="{css}">({m[key] - prev[key]:+,})</span>'
+        parts.append(f"{label} {num(m.get(key), 'B')}{delta}")
+    return "<br>".join(parts)
+
+
+def models_table(report: dict) -> str:
+    rows = []
+    for m in report["models"]:
+        rate = f"{m['passed']}/{m['passed'] + m['failed']}"
+        rows.append(f'<tr class="{"failed" if m["failed"] else ""}"><td>{e(m["board"])}</td><td>{e(m["engine"])}</td>'
+                    f'<td><a href="#{e(m["anchor"])}">{e(m["model"])}</a></td><td class="num">{rate}</td>'
+                    f"<td>{_parity_cell(m)}</td><td>{_deadline_cell(m)}</td><td>{_cycles_cell(m)}</td>"
+                    f"<td>{_footprint_cell(m)}</td></tr>")
+    if not rows:
+        return '<section id="models"><h2>Boards × models</h2><p class="muted">No test recorded a model.</p></section>'
+    return (f'<section id="models"><h2>Boards × models</h2><table><thead><tr><th>board</th><th>engine</th>'
+            f"<th>model</th><th>passed</th><th>parity</th><th>WCET vs deadline</th><th>cycles (worst)</th>"
+            f"<th>footprint</th></tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
+
+
+def tests_table(tests: list[dict]) -> str:
+    rows = []
+    for t in tests:
+        name = t["nodeid"].split("::", 1)[-1]
+        rows.append(f'<tr id="{e(t["anchor"])}" class="{e(t["outcome"])}"><td title="{e(t["nodeid"])}">{e(name)}</td>'
+                    f"<td>{e(t['outcome'])}</td><td>{e(t.get('category') or '')}</td>"
+                    f"<td class='num'>{num(t.get('cycles'))}{prov(t.get('provenance'))}</td>"
+                    f"<td class='num'>{num(t.get('latency_us'), 'µs', 1)}</td>"
+                    f"<td class='num'>{num(t.get('max_abs_diff_lsb'))}</td>"
+                    f"<td class='num'>{num(t.get('duration_s'), 's', 3)}</td>"
+                    f"<td>{e(t.get('message') or '')}</td></tr>")
+    return ("<table class='tests'><thead><tr><th>test</th><th>outcome</th><th>category</th><th>cycles</th>"
+            "<th>latency</th><th>max |diff| LSB</th><th>time</th><th>message</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def model_details(report: dict) -> str:
+    trends = {t["key"]: t for t in report["trends"]}
+    parts = ['<section id="details"><h2>Details per board × model</h2>']
+    for n, m in enumerate(report["models"]):
+        parts.append(f'<div class="model" id="{e(m["anchor"])}"><h3>{e(m["model"])} on {e(m["board"])} '
+                     f'({e(m["engine"])})</h3><p class="meta">model sha256 '
+                     f'<code>{e((m.get("model_sha256") or "")[:16])}</code> · firmware '
+                     f'<code>{e(m.get("firmware_key"))}</code> · cycles tolerance '
+                     f'{m["cycles_tolerance"]:.1%} · clock {num(m.get("cpu_hz"), "Hz")}</p>')
+        if m.get("per_op"):
+            parts.append(f'<figure class="per-op">{charts.per_op_chart(m, f"op{n}")}<figcaption>'
+                         f"Cycles per operator of {e(m['per_op']['nodeid'])}; provenance "
+                         f"{prov(m['per_op'].get('provenance'))} "
+                         f"{e(PROVENANCE_TEXT.get(m['per_op'].get('provenance') or '', ''))}.</figcaption></figure>")
+        else:
+            parts.append('<p class="muted">No per-operator profile was recorded for this model in this run.</p>')
+        series = trends.get(m["key"])
+        if series:
+            parts.append(f'<figure class="trend">{charts.trend_chart(series, f"trend{n}")}<figcaption>Last '
+                         f"{len(series['points'])} runs on {e(m['board'])} ({e(m['engine'])}); provenance "
+                         f"{prov(m.get('provenance'))}.</figcaption></figure>")
+        parts.append(tests_table([t for t in report["tests"] if t.get("model_anchor") == m["anchor"]]))
+        parts.append("</div>")
+    others = [t for t in report["tests"] if not t.get("model_anchor")]
+    if others:
+        parts.append('<div class="model" id="other-tests"><h3>Tests without a model</h3>')
+        parts.append(tests_table(others) + "</div>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def footer(report: dict) -> str:
+    legend = "".join(f"<li>{prov(k)} {e(v)}</li>" for k, v in PROVENANCE_TEXT.items())
+    return (f'<footer><h2>About these numbers</h2><ul>{legend}</ul><p class="meta">Latency = cycles / the '
+            f"board's core clock. Generated by {e(report['generator'])} at {e(report['generated_at'])} from "
+            f"<code>{e(report['database'])}</code>.</p></footer>")
+
+
+def render_html(report: dict) -> str:
+    run = report["run"]
+    body = "".join([header(report), regressions_section(report), summary_section(report), models_table(report),
+                    model_details(report), footer(report)])
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>HIL report: run #{run['id']} ({e(run.get('board'))})</title><style>{CSS}</style></head>"
+            f"<body><main>{body}</main></body></html>\n")

@@ -1,0 +1,52 @@
+"""A short Markdown summary for a CI job summary ($GITHUB_STEP_SUMMARY) or a chat message."""
+
+from __future__ import annotations
+
+MAX_ROWS = 20
+
+
+def _cell(text) -> str:
+    return str("" if text is None else text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: dict, html_name: str | None = None) -> str:
+    run, s, regs = report["run"], report["summary"], report["regressions"]
+    state = "FAILED" if s["failed"] or regs else "OK"
+    commit = (run.get("git_commit") or "unknown")[:10] + (" (dirty)" if run.get("git_dirty") else "")
+    outcomes = ", ".join(f"{n} {o}" for o, n in sorted(s["outcomes"].items()))
+    lines = [f"## HIL report: run #{run['id']} on {run.get('board')} ({run.get('engine')}): {state}", "",
+             f"commit `{commit}` · {s['total']} tests: {outcomes or 'none'} · {len(regs)} regressions"]
+    if s["failures_by_category"]:
+        counts = sorted(s["failures_by_category"].items(), key=lambda kv: -kv[1])
+        lines.append("failures by category: " + ", ".join(f"{c} {n}" for c, n in counts))
+    if not run.get("complete"):
+        lines.append("**This run has no end time (killed or still running).**")
+    prev = report["previous_run"]
+    lines.append("")
+    if prev is None:
+        lines.append("No previous comparable run to compare with.")
+    elif regs:
+        lines += [f"### Regressions vs run #{prev['id']}", "", "| kind | board | model | what changed |",
+                  "|---|---|---|---|"]
+        lines += [f"| {r['kind']} | {_cell(r.get('board'))} | {_cell(r.get('model'))} | {_cell(r['message'])} |"
+                  for r in regs[:MAX_ROWS]]
+        if len(regs) > MAX_ROWS:
+            lines.append(f"\n… and {len(regs) - MAX_ROWS} more in the HTML report.")
+    else:
+        lines.append(f"No regressions vs run #{prev['id']}.")
+    if report["models"]:
+        lines += ["", "| board | model | passed | cycles (worst) | vs prev | WCET / deadline µs "
+                      "| flash / RAM / arena B |", "|---|---|---|---|---|---|---|"]
+        for m in report["models"]:
+            cyc = f"{m['cycles']:,} {m.get('provenance') or ''}" if m.get("cycles") is not None else "—"
+            delta = f"{m['cycles_change']:+.1%}" if m.get("cycles_change") is not None else "—"
+            wcet = f"{m['wcet_us']:.1f}" if m.get("wcet_us") is not None else "—"
+            deadline = f"{m['deadline_us']:g}" if m.get("deadline_us") is not None else "none"
+            fp = " / ".join(f"{m[k]:,}" if m.get(k) is not None else "—"
+                            for k in ("flash_bytes", "ram_bytes", "arena_bytes"))
+            lines.append(f"| {_cell(m['board'])} | {_cell(m['model'])} | {m['passed']}/{m['passed'] + m['failed']} | "
+                         f"{cyc} | {delta} | {wcet} / {deadline} | {fp} |")
+    lines.append("")
+    lines.append("Cycle figures: `virtual` = emulator instruction counts, `dwt` = real cycles."
+                 + (f" Full report: `{html_name}`." if html_name else ""))
+    return "\n".join(lines) + "\n"
