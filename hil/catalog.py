@@ -22,6 +22,8 @@ from hil.errors import ConfigError
 from hil.model import ModelInfo, load_model
 from hil.vectors import VectorSet, load_vectors, random_vectors
 
+DEFAULT_CYCLES_TOLERANCE = 0.02  # allowed growth of the worst case before a cycles test fails
+
 
 @dataclass
 class ModelConfig:
@@ -33,7 +35,7 @@ class ModelConfig:
     tolerance_lsb: float = 0.0
     deadline_us: float | None = None
     max_cycles: int | None = None
-    cycles_tolerance: float = 0.0
+    cycles_tolerance: float = DEFAULT_CYCLES_TOLERANCE
     budgets: dict[str, int] = field(default_factory=dict)
     config_path: Path | None = None
     missing_reason: str | None = None  # set when a third-party model file is absent
@@ -74,7 +76,7 @@ def load_config(path: Path) -> ModelConfig:
         random_vectors=int(data.get("random_vectors", 0)), seed=int(data.get("seed", 1)),
         tolerance_lsb=float(parity.get("tolerance_lsb", 0)),
         deadline_us=timing.get("deadline_us"), max_cycles=timing.get("max_cycles"),
-        cycles_tolerance=float(timing.get("cycles_tolerance", 0.0)),
+        cycles_tolerance=float(timing.get("cycles_tolerance", DEFAULT_CYCLES_TOLERANCE)),
         budgets={k: int(v) for k, v in budgets.items()}, config_path=path, missing_reason=missing,
         extra={k: v for k, v in data.items() if k not in known},
     )

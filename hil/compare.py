@@ -51,7 +51,7 @@ def compare_outputs(target: list[np.ndarray], reference: list[np.ndarray], toler
     max_diff, mismatches, elements = 0.0, 0, 0
     first: tuple[int, tuple[int, ...], float, float] | None = None
     sq_sum, t_all, r_all = 0.0, [], []
-    for out_index, (t, r) in enumerate(zip(target, reference)):
+    for out_index, (t, r) in enumerate(zip(target, reference, strict=True)):
         t64, r64 = np.asarray(t, np.float64), np.asarray(r, np.float64)
         if t64.shape != r64.shape:
             raise ValueError(f"output {out_index}: target shape {t64.shape} != reference {r64.shape}")
@@ -68,7 +68,8 @@ def compare_outputs(target: list[np.ndarray], reference: list[np.ndarray], toler
         t_all.append(t64.ravel())
         r_all.append(r64.ravel())
     tv, rv = np.concatenate(t_all), np.concatenate(r_all)
-    top1 = all(int(np.argmax(t)) == int(np.argmax(r)) for t, r in zip(target, reference) if np.size(t))
+    pairs = zip(target, reference, strict=True)
+    top1 = all(int(np.argmax(t)) == int(np.argmax(r)) for t, r in pairs if np.size(t))
     return Parity(
         exact=mismatches == 0, within_tolerance=max_diff <= tolerance_lsb, tolerance_lsb=tolerance_lsb,
         max_abs_diff=max_diff, mismatches=mismatches, elements=elements,

@@ -10,8 +10,7 @@ import numpy as np
 
 from hil.client import Client
 from hil.errors import ProtocolError, UnsupportedModelError
-from hil.protocol import (Msg, Ready, TensorSpec, get_output_payload, parse_ticks, run_payload,
-                          set_input_payload)
+from hil.protocol import Msg, Ready, TensorSpec, get_output_payload, parse_ticks, run_payload, set_input_payload
 from hil.timing import TimeoutPolicy
 
 
@@ -65,7 +64,8 @@ class Device:
         self.check_model_loaded()
         if len(inputs) != len(self.ready.inputs):
             raise ProtocolError(f"the model has {len(self.ready.inputs)} inputs, got {len(inputs)}")
-        data = [self._to_bytes(s, v, i) for i, (s, v) in enumerate(zip(self.ready.inputs, inputs))]
+        pairs = enumerate(zip(self.ready.inputs, inputs, strict=True))
+        data = [self._to_bytes(s, v, i) for i, (s, v) in pairs]
         joined = b"".join(data)
         if self._fits_one_frame(len(joined), repeat):
             payload = run_payload(repeat, joined)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 
 
-class Category(str, enum.Enum):
+class Category(enum.StrEnum):
     BUILD_FAILED = "build-failed"
     FLASH_FAILED = "flash-failed"
     NO_READY = "no-ready-frame"

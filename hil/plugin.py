@@ -13,6 +13,7 @@ from hil.runner import Harness
 
 _HARNESS_KEY = pytest.StashKey[Harness]()
 RECORD_KEY = pytest.StashKey[dict]()
+SUMMARY_KEY = pytest.StashKey[list]()
 _MODELS_KEY = pytest.StashKey[list]()
 
 
@@ -37,6 +38,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--seed", type=int, default=1, help="seed of random vectors for --model files")
     group.addoption("--only-model", action="append", default=[], metavar="NAME",
                     help="run only these models of the catalog (repeatable)")
+    group.addoption("--update-baselines", action="store_true",
+                    help="rewrite the cycle baselines (baselines/<board>/<engine>/<model>.json) from this run")
+    group.addoption("--timing-repeat", type=int, default=2, metavar="R",
+                    help="inferences per vector in the timing suites (first run + steady state); default 2")
     group.addoption("--hil-define", action="append", default=[], help=pytest.HIDDEN_PARAM
                     if hasattr(pytest, "HIDDEN_PARAM") else "test-only firmware defines (tests/ only)")
     from hil.results_plugin import add_options as add_results_options
@@ -50,6 +55,9 @@ def _profile(config: pytest.Config) -> BoardProfile:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "hil: a test that needs a target board or emulator")
+    config.addinivalue_line("markers", "deadline(us=None, max_cycles=None): hard real-time limits for the "
+                            "test's model, overriding [timing] in its model.toml")
+    config.stash[SUMMARY_KEY] = []
     config.pluginmanager.import_plugin("hil.results_plugin")
     try:
         profile = _profile(config)
@@ -127,9 +135,32 @@ def model_vector_params(config: pytest.Config) -> list:
     return params
 
 
+def model_params(config: pytest.Config) -> list:
+    """pytest.param(model) for every model in the run (third-party models absent here are skipped)."""
+    return [pytest.param(m, id=m.name, marks=[pytest.mark.skip(m.missing_reason)] if m.missing_reason else [])
+            for m in config.stash[_MODELS_KEY]]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if {"hil_model", "hil_vector"} <= set(metafunc.fixturenames):
+    names = set(metafunc.fixturenames)
+    if {"hil_model", "hil_vector"} <= names:
         metafunc.parametrize(("hil_model", "hil_vector"), model_vector_params(metafunc.config))
+    elif "hil_model" in names:
+        metafunc.parametrize("hil_model", model_params(metafunc.config))
+
+
+def summary_line(config: pytest.Config, section: str, text: str) -> None:
+    """A line for the end-of-session HIL summary (timing tables, baseline improvements)."""
+    config.stash[SUMMARY_KEY].append((section, text))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    lines = config.stash.get(SUMMARY_KEY, [])
+    for section in dict.fromkeys(s for s, _ in lines):
+        terminalreporter.write_sep("-", f"hil: {section}")
+        for s, text in lines:
+            if s == section:
+                terminalreporter.write_line(text)
 
 
 def fail(exc: HilError) -> None:

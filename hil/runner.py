@@ -18,7 +18,7 @@ from hil.errors import Category, HilError
 from hil.model import ModelInfo
 from hil.reference import TflmReference
 from hil.support import check_supported
-from hil.timing import Clock
+from hil.timing import Clock, TimingStats
 from hil.vectors import VectorSet
 
 
@@ -38,6 +38,17 @@ class VectorResult:
         return {"model": self.model, "vector": self.index, **self.parity.metrics(),
                 "cycles": max(self.cycles), "cycles_min": min(self.cycles),
                 "latency_us": self.clock.latency_us(max(self.cycles)), "provenance": self.clock.provenance}
+
+
+@dataclass
+class ModelTiming:
+    stats: TimingStats
+    per_op: list[dict]
+    worst_vector: int
+    target: dict  # Harness.target_record() of the target measured
+
+    def record(self) -> dict:
+        return {**self.target, **self.stats.record(), "per_op": self.per_op, "worst_vector": self.worst_vector}
 
 
 @dataclass
@@ -79,6 +90,7 @@ class Harness:
         self.progress = progress
         self.vector_limit = vector_limit
         self._target: Target | None = None
+        self._timings: dict[tuple, ModelTiming] = {}
 
     def check_tools(self) -> None:
         self.backend.check_tools()
@@ -116,18 +128,36 @@ class Harness:
                 "flash_bytes": fp.flash_bytes, "ram_bytes": fp.ram_bytes, "arena_bytes": ready.arena_used,
                 "provenance": target.clock.provenance, "cpu_hz": target.clock.cpu_hz}
 
-    def run_vector(self, config: ModelConfig, index: int, repeat: int = 1) -> VectorResult:
-        target = self.target(config)
+    def _infer(self, target: Target, index: int, repeat: int):
         try:
-            inference = target.device.infer(target.vectors.inputs[index], repeat=repeat)
+            return target.device.infer(target.vectors.inputs[index], repeat=repeat)
         except HilError as exc:
             self.discard()
             raise target.session.explain(exc) from None
+
+    def run_vector(self, config: ModelConfig, index: int, repeat: int = 1) -> VectorResult:
+        target = self.target(config)
+        inference = self._infer(target, index, repeat)
         expected = target.expected(index)
         parity = compare_outputs(inference.outputs, expected, config.tolerance_lsb)
         cycles = [target.clock.cycles(t) for t in inference.ticks]
         return VectorResult(config.name, index, inference.outputs, expected, parity, inference.ticks,
                             cycles, target.clock)
+
+    def timing(self, config: ModelConfig, repeat: int = 2) -> ModelTiming:
+        """Worst-case timing over every vector, `repeat` inferences each, and the per-operator
+        profile of the worst vector; measured once per model and session."""
+        key = (str(config.tflite), repeat, self.vector_limit)
+        if key not in self._timings:
+            target = self.target(config)
+            per_vector = [self._infer(target, i, repeat).ticks for i in range(len(target.vectors))]
+            cycles = [[target.clock.cycles(t) for t in ticks] for ticks in per_vector]
+            worst = max(range(len(cycles)), key=lambda i: max(cycles[i]))
+            self._infer(target, worst, 1)  # the profile describes the last inference
+            stats = TimingStats([c for run in cycles for c in run], [run[0] for run in cycles], target.clock,
+                                len(cycles), repeat)
+            self._timings[key] = ModelTiming(stats, op_profile_rows(target), worst, self.target_record(target))
+        return self._timings[key]
 
     def discard(self) -> None:
         """Drops the current target after a failure; the next request starts a fresh one."""

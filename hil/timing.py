@@ -70,3 +70,68 @@ class TimeoutPolicy:
 
     def observe_run(self, seconds_per_run: float) -> None:
         self.slowest_run_s = max(self.slowest_run_s, seconds_per_run)
+
+
+@dataclass
+class TimingStats:
+    """Cycles of every inference measured for one model on one board."""
+
+    samples: list[int]       # every vector x every repetition, in cycles
+    first_runs: list[int]    # the first repetition of each vector (cold caches, first-run effects)
+    clock: Clock
+    vectors: int
+    repeat: int
+
+    @property
+    def wcet(self) -> int:
+        return max(self.samples)
+
+    @property
+    def bcet(self) -> int:
+        return min(self.samples)
+
+    @property
+    def jitter(self) -> int:
+        return self.wcet - self.bcet
+
+    def percentile(self, q: float) -> float:
+        import numpy as np
+
+        return float(np.percentile(self.samples, q))
+
+    def us(self, cycles: float) -> float:
+        return self.clock.latency_us(cycles)
+
+    def summary(self) -> str:
+        p = self.clock.provenance
+        return (f"WCET {self.wcet:,} cycles = {self.us(self.wcet):.1f} us, p50 {self.us(self.percentile(50)):.1f} us, "
+                f"p99 {self.us(self.percentile(99)):.1f} us, jitter {self.jitter:,} cycles "
+                f"({self.us(self.jitter):.2f} us) over {len(self.samples)} inferences "
+                f"({self.vectors} vectors x {self.repeat}) [{p}]")
+
+    def record(self) -> dict:
+        return {"cycles": self.wcet, "cycles_min": self.bcet, "wcet_us": self.us(self.wcet),
+                "p50_us": self.us(self.percentile(50)), "p99_us": self.us(self.percentile(99)),
+                "jitter_cycles": self.jitter, "latency_us": self.us(self.wcet),
+                "provenance": self.clock.provenance, "cpu_hz": self.clock.cpu_hz, "inferences": len(self.samples)}
+
+
+def deadline_failure(stats: TimingStats, deadline_us: float | None = None,
+                     max_cycles: int | None = None) -> str | None:
+    """The failure message when the worst case misses a limit, else None. Hard real time: the
+    limit applies to the worst inference observed, never to an average."""
+    problems = []
+    if deadline_us is not None and stats.us(stats.wcet) > deadline_us:
+        margin = deadline_us - stats.us(stats.wcet)
+        problems.append(f"deadline {deadline_us:g} us missed by {-margin:.1f} us (margin {margin:.1f} us, "
+                        f"{margin / deadline_us:+.1%})")
+    if max_cycles is not None and stats.wcet > max_cycles:
+        problems.append(f"max_cycles {max_cycles:,} exceeded by {stats.wcet - max_cycles:,} cycles")
+    if not problems:
+        return None
+    return "; ".join(problems) + f": {stats.summary()}"
+
+
+def deadline_margin(stats: TimingStats, deadline_us: float) -> str:
+    margin = deadline_us - stats.us(stats.wcet)
+    return f"deadline {deadline_us:g} us, margin {margin:.1f} us ({margin / deadline_us:+.1%})"

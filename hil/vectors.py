@@ -80,7 +80,7 @@ def load_vectors(path: Path, specs: list[TensorInfo], limit: int | None = None) 
             extra = {k: data[k] for k in data.files if k not in names and k != "labels"}
     if len(arrays) != len(specs):
         raise ConfigError(f"{path} has {len(arrays)} input arrays, the model has {len(specs)} inputs")
-    shaped = [_check_shape(a, s, path, i) for i, (a, s) in enumerate(zip(arrays, specs))]
+    shaped = [_check_shape(a, s, path, i) for i, (a, s) in enumerate(zip(arrays, specs, strict=True))]
     count = min(len(a) for a in shaped)
     if limit is not None:
         count = min(count, limit)

@@ -7,3 +7,5 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 def pytest_addoption(parser):
     parser.addoption("--opgen-seeds", type=int, default=3, help="seeds per single-op model generator")
+    parser.addoption("--timing-vectors", type=int, default=None,
+                     help="vectors per model in the timing determinism test (default: all)")

@@ -61,7 +61,7 @@ def run_native(model: Path, vectors: list[list[np.ndarray]], output_specs: list[
     out, pos = [], 0
     for _ in vectors:
         vector = []
-        for (shape, dtype), n in zip(output_specs, per_vector):
+        for (shape, dtype), n in zip(output_specs, per_vector, strict=True):
             vector.append(np.frombuffer(raw[pos:pos + n], dtype=dtype).reshape(shape))
             pos += n
         out.append(vector)

@@ -41,4 +41,4 @@ def test_broken_rounding_build_is_detected():
     specs = [(t.shape, t.np_dtype) for t in info.output_tensors]
     got = run_native(model.tflite, vectors, specs, build_native(("HIL_TEST_BREAK_ROUNDING",)))
     ref = TflmReference(model.tflite)
-    assert any(not np.array_equal(g[0], ref.run(v)[0]) for g, v in zip(got, vectors))
+    assert any(not np.array_equal(g[0], ref.run(v)[0]) for g, v in zip(got, vectors, strict=True))

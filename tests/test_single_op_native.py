@@ -3,8 +3,8 @@
 `--opgen-seeds N` runs N seeds per generator (default 3 in CI; more finds more)."""
 
 import numpy as np
-import pytest
 import opgen
+import pytest
 from native import NativeRefusal, build_native, run_native
 
 from hil.compare import compare_outputs

@@ -50,6 +50,19 @@ static int describe(hil_fb_vec list, unsigned index, hil_tensor_spec *spec)
 static int engine_input(unsigned index, hil_tensor_spec *spec) { return describe(graph.inputs, index, spec); }
 static int engine_output(unsigned index, hil_tensor_spec *spec) { return describe(graph.outputs, index, spec); }
 
+#ifdef HIL_TEST_SLOW_OPCODE
+/* Test-only defect: burn extra instructions inside every operator with this builtin code,
+ * so the cycle-baseline suite can be shown to fail and to name the operator. */
+static void slow_down(const hil_node *node)
+{
+    if (node->opcode == (uint32_t)(HIL_TEST_SLOW_OPCODE))
+        for (volatile uint32_t i = 0; i < 2000u; i++)
+            ;
+}
+#else
+static void slow_down(const hil_node *node) { (void)node; }
+#endif
+
 static int engine_invoke(char *msg, size_t msg_cap)
 {
     if (!loaded)
@@ -60,6 +73,7 @@ static int engine_invoke(char *msg, size_t msg_cap)
         hil_node *node = &graph.nodes[i];
         uint64_t start = hil_counter_read();
         int status = node->kernel->eval(&graph, node);
+        slow_down(node);
         node->ticks = hil_counter_read() - start;
         if (status != HIL_OK)
             return hil_reject(&graph, node, status, "evaluation failed");

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hil.boards.profile import BoardProfile
-from hil.client import Client
+from hil.client import Client, DeviceReset
 from hil.device import Device
-from hil.errors import Category, HilError
+from hil.errors import Category, HilError, ProtocolError, TransportTimeout
+from hil.protocol import Ready
 from hil.timing import Clock, TimeoutPolicy
 from hil.transport import Transport
 
@@ -29,12 +31,14 @@ def _kill_all() -> None:
 atexit.register(_kill_all)
 
 
-def spawn(cmd: list[str], log_name: str) -> tuple[subprocess.Popen, Path]:
-    """Starts a helper process in its own process group, stderr+stdout kept in a log file."""
+def spawn(cmd: list[str], log_name: str, *, stdin_pipe: bool = False,
+          cwd: Path | None = None) -> tuple[subprocess.Popen, Path]:
+    """Starts a helper process in its own process group, stderr+stdout kept in a log file.
+    `stdin_pipe` keeps a pipe to its stdin (Renode's console monitor reads commands there)."""
     log = Path(tempfile.mkstemp(prefix=f"hil-{log_name}-", suffix=".log")[1])
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd)
     _LIVE_PROCESSES.add(proc)
     return proc, log
 
@@ -95,13 +99,50 @@ class Session:
 
 
 def connect_device(profile: BoardProfile, transport: Transport, ready_timeout: float,
-                   cpu_hz: int | None = None) -> tuple[Device, Clock]:
-    """Waits for READY on a fresh transport and wraps it as a Device."""
+                   cpu_hz: int | None = None, *, hello_after: float | None = None) -> tuple[Device, Clock]:
+    """Waits for READY on a fresh transport and wraps it as a Device. With `hello_after`, a
+    target that stays silent that long is asked with HELLO (its boot READY may have gone out
+    before the host was listening)."""
     client = Client(transport)
-    ready = client.wait_ready(ready_timeout)
+    if hello_after is None:
+        ready = client.wait_ready(ready_timeout)
+    else:
+        ready = sync_ready(client, hello_after, ready_timeout)
+    return wrap_device(profile, client, ready, cpu_hz)
+
+
+def sync_ready(client: Client, listen: float, timeout: float) -> Ready:
+    """The boot READY if one arrives within `listen` s, else the READY answering a HELLO, sent
+    every couple of seconds until `timeout`. Boot noise and corrupted frames are skipped."""
+    deadline = time.monotonic() + timeout
+    try:
+        return client.wait_ready(min(listen, timeout))
+    except TransportTimeout:
+        pass
+    hellos = 0
+    while (remaining := deadline - time.monotonic()) > 0:
+        hellos += 1
+        try:
+            return client.hello(min(2.0, remaining))
+        except DeviceReset as reset:  # it booted meanwhile; its answer to HELLO may follow
+            with contextlib.suppress(TransportTimeout):
+                client.wait_ready(1.0)
+            return reset.ready
+        except (TransportTimeout, ProtocolError):
+            continue
+    raise TransportTimeout(f"no READY frame within {timeout:.1f} s on {client.transport.name} (listened "
+                           f"{min(listen, timeout):.1f} s for the boot READY, then sent HELLO {hellos} times)",
+                           Category.NO_READY)
+
+
+def wrap_device(profile: BoardProfile, client: Client, ready: Ready, cpu_hz: int | None) -> tuple[Device, Clock]:
+    """Checks the protocol version and builds the Device and its Clock. On silicon the firmware
+    knows the clock it configured, so its READY cpu_hz wins over the profile's (not over --cpu-hz)."""
     if ready.version != 1:
         raise HilError(f"{profile.name}: firmware speaks protocol version {ready.version}, this harness "
                        f"speaks 1: rebuild the firmware from this checkout", Category.PROTOCOL)
-    clock = Clock.from_ready(ready, emulated=profile.emulated, cpu_hz=cpu_hz or profile.cpu_hz,
+    if not cpu_hz:
+        cpu_hz = ready.cpu_hz if not profile.emulated and ready.cpu_hz else profile.cpu_hz
+    clock = Clock.from_ready(ready, emulated=profile.emulated, cpu_hz=cpu_hz,
                              instructions_per_tick=profile.setting("instructions_per_tick"))
     return Device(client, ready, TimeoutPolicy()), clock

@@ -26,8 +26,10 @@ Generator = Callable[[np.random.Generator], tuple[object, list[np.ndarray]]]
 REGISTRY: dict[str, list[Generator]] = {}
 
 
-def generator(op_name: str):
+def generator(op_name: str, int8_io: bool = True):
+    """int8_io=False keeps float32 model inputs and outputs (QUANTIZE / DEQUANTIZE at the edges)."""
     def register(fn: Generator) -> Generator:
+        fn.int8_io = int8_io
         REGISTRY.setdefault(op_name, []).append(fn)
         return fn
     return register
@@ -76,7 +78,7 @@ def _build(fn: Generator, seed: int) -> bytes:
 
     tf.keras.utils.set_random_seed(seed)
     model, representative = fn(np.random.default_rng(seed))
-    return convert_int8(model, representative)
+    return convert_int8(model, representative, int8_io=getattr(fn, "int8_io", True))
 
 
 def cases(ops: list[str] | None = None, seeds: range = range(3)) -> list[OpCase]:

@@ -1,0 +1,120 @@
+"""Timing on the emulator: determinism, calibration, per-operator accounting, and that the
+deadline and cycle-baseline suites fail when they should."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hil import catalog
+from hil.boards import find_profile
+from hil.runner import Harness
+from hil.timing import VIRTUAL, Clock, TimingStats, deadline_failure
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = [m for m in catalog.discover() if not m.missing_reason]
+
+
+def pytest_subprocess(*args, cwd=ROOT, timeout=900):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-rfs", "-p", "no:randomly", *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def ticks_of_fresh_session(model, vectors):
+    harness = Harness(find_profile("qemu"), vector_limit=vectors)
+    try:
+        target = harness.target(model)
+        return [target.device.infer(v, repeat=2).ticks for v in target.vectors.inputs]
+    finally:
+        harness.close()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
+def test_two_emulator_runs_give_identical_counts(model, request):
+    vectors = request.config.getoption("timing_vectors")
+    first, second = ticks_of_fresh_session(model, vectors), ticks_of_fresh_session(model, vectors)
+    assert first == second
+    assert all(t > 0 for run in first for t in run)
+
+
+def test_one_systick_tick_is_40_instructions_on_mps2_an386():
+    harness = Harness(find_profile("qemu"))
+    try:
+        target = harness.target(next(m for m in MODELS if m.name == "hello_world"))
+        instructions, ticks = target.device.calibrate(2_000_000)
+    finally:
+        harness.close()
+    assert instructions == 4_000_000
+    assert instructions / ticks == pytest.approx(40, rel=1e-3)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
+def test_per_operator_profile_accounts_for_the_inference(model):
+    """Outside the operators an invoke costs only the loop and two counter reads per operator:
+    at most 3 ticks (120 instructions) per operator plus 4 ticks."""
+    harness = Harness(find_profile("qemu"))
+    try:
+        target = harness.target(model)
+        total = target.device.infer(target.vectors.inputs[0]).ticks[0]
+        ops = target.device.profile()
+    finally:
+        harness.close()
+    assert len(ops) == len(target.info.ops)
+    assert [o.opcode for o in ops] == [op.opcode for op in target.info.ops]
+    overhead = total - sum(o.ticks for o in ops)
+    assert 0 <= overhead <= 3 * len(ops) + 4, (total, overhead)
+
+
+def test_cpu_hz_sets_latency_but_not_virtual_cycles():
+    ready_like = type("R", (), {"counter_hz": 25_000_000, "counter_kind": 1})
+    slow = Clock.from_ready(ready_like, emulated=True, cpu_hz=25_000_000, instructions_per_tick=40)
+    fast = Clock.from_ready(ready_like, emulated=True, cpu_hz=100_000_000, instructions_per_tick=40)
+    assert slow.cycles(10) == fast.cycles(10) == 400 and slow.provenance == VIRTUAL
+    assert slow.latency_us(400) == 16.0 and fast.latency_us(400) == 4.0
+
+
+def test_deadline_uses_the_worst_case_not_the_mean():
+    clock = Clock(VIRTUAL, 1_000_000, 1_000_000, 1)
+    stats = TimingStats([100] * 99 + [300], [100], clock, 100, 1)  # mean 102 us, worst 300 us
+    message = deadline_failure(stats, deadline_us=200)
+    assert message and "missed by 100.0 us" in message and "WCET 300 cycles" in message
+    assert deadline_failure(stats, deadline_us=300) is None
+
+
+def test_deadline_below_wcet_fails_with_the_full_message(tmp_path):
+    suite = tmp_path / "test_user_deadline.py"
+    suite.write_text(textwrap.dedent("""
+        import pytest
+        from hil import catalog
+        from hil.suites import assert_deadline
+
+        MODEL = catalog.load_config(catalog.paths.models_dir() / "hello_world" / "model.toml")
+
+        @pytest.mark.deadline(us=100)
+        def test_too_tight(hil, request):
+            assert_deadline(hil, MODEL, request)
+    """))
+    result = pytest_subprocess(str(suite), "--vectors=5", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout[-2000:]
+    out = result.stdout
+    for part in ("[deadline] hello_world on qemu: deadline 100 us missed by", "WCET", "p50", "p99", "jitter",
+                 "margin -", "[virtual]"):
+        assert part in out, (part, out[-2000:])
+
+
+def test_committed_deadlines_pass():
+    result = pytest_subprocess("test_suites/test_deadlines.py", "--only-model=hello_world")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "1 passed" in result.stdout
+
+
+def test_slowed_kernel_fails_cycles_and_is_named():
+    result = pytest_subprocess("test_suites/test_cycles.py", "--only-model=hello_world",
+                               "--hil-define=HIL_TEST_SLOW_OPCODE=9")
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "[cycles] hello_world on qemu/builtin: worst case" in result.stdout
+    assert "grew most: FULLY_CONNECTED (op #" in result.stdout
