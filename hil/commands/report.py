@@ -42,7 +42,8 @@ def options_from(args) -> ReportOptions:
                          footprint_tolerance_bytes=args.footprint_tolerance)
 
 
-def print_outcome(written, stream=sys.stdout) -> None:
+def print_outcome(written, stream=None) -> None:
+    stream = stream or sys.stdout
     report = written.report
     s, run = report["summary"], report["run"]
     outcomes = ", ".join(f"{n} {o}" for o, n in sorted(s["outcomes"].items()))
