@@ -1,6 +1,7 @@
 /* Reading a .tflite flatbuffer into the graph, with every field bounds-checked. */
 #include "graph.h"
 
+#include <float.h>
 #include <string.h>
 
 #include "hil_protocol.h"
@@ -143,6 +144,31 @@ void *hil_scratch(hil_graph *g, const hil_node *node)
 
 /* ---- loading ---- */
 
+/* Kernels divide by scales and add zero points in int32 arithmetic: a NaN, infinite, zero or
+ * negative scale, or a zero point outside the tensor type's range, would make that arithmetic
+ * undefined, so such a model is refused here rather than trusted. */
+static int check_quant_values(hil_graph *g, const hil_tensor *t)
+{
+    for (uint32_t i = 0; i < t->scales.len; i++) {
+        float s = hil_fb_vec_f32(&g->fb, t->scales, i);
+        if (!(s > 0.0f && s <= FLT_MAX))
+            return fail(g, HIL_ERR_MODEL_INVALID, "quantization scale is not a positive finite number");
+    }
+    int64_t lo = INT32_MIN, hi = INT32_MAX;
+    if (t->type == HIL_INT8)
+        lo = INT8_MIN, hi = INT8_MAX;
+    else if (t->type == HIL_UINT8)
+        lo = 0, hi = UINT8_MAX;
+    else if (t->type == HIL_INT16)
+        lo = INT16_MIN, hi = INT16_MAX;
+    for (uint32_t i = 0; i < t->zero_points.len; i++) {
+        int64_t zp = hil_fb_vec_i64(&g->fb, t->zero_points, i);
+        if (zp < lo || zp > hi)
+            return fail(g, HIL_ERR_MODEL_INVALID, "quantization zero point is out of range for the tensor type");
+    }
+    return HIL_OK;
+}
+
 static int load_quantization(hil_graph *g, hil_tensor *t, const hil_fb_table *tt)
 {
     hil_fb *fb = &g->fb;
@@ -154,6 +180,8 @@ static int load_quantization(hil_graph *g, hil_tensor *t, const hil_fb_table *tt
     t->scales = hil_fb_vector_at(fb, &q, Q_SCALE, 4);
     t->zero_points = hil_fb_vector_at(fb, &q, Q_ZERO_POINT, 8);
     t->quantized_dimension = hil_fb_i32(fb, &q, Q_DIMENSION, 0);
+    if (check_quant_values(g, t) != HIL_OK)
+        return HIL_ERR_MODEL_INVALID;
     if (t->scales.len) {
         t->scale = hil_fb_vec_f32(fb, t->scales, 0);
         if (t->zero_points.len != t->scales.len && t->zero_points.len > 1)
@@ -161,8 +189,11 @@ static int load_quantization(hil_graph *g, hil_tensor *t, const hil_fb_table *tt
         if (t->zero_points.len)
             t->zero_point = (int32_t)hil_fb_vec_i64(fb, t->zero_points, 0);
     }
-    if (t->scales.len > 1 && (t->quantized_dimension < 0 || t->quantized_dimension >= t->ndim ||
-                              (uint32_t)t->dims[t->quantized_dimension] != t->scales.len))
+    /* Converters leave per-channel scales on bias vectors with the filter's quantized dimension
+     * (person_detect: dimension 3 of a 1-D bias); only a dimension that exists is checked, and
+     * the kernels that use per-channel scales check them against their channel count. */
+    if (t->scales.len > 1 && t->quantized_dimension >= 0 && t->quantized_dimension < t->ndim &&
+        (uint32_t)t->dims[t->quantized_dimension] != t->scales.len)
         return fail(g, HIL_ERR_MODEL_INVALID, "per-channel scales do not match the quantized dimension");
     return HIL_OK;
 }
