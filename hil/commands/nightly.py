@@ -59,6 +59,11 @@ def run(args) -> int:
     if rc != 0:
         print(f"hil nightly: pytest exited with {rc} (failing tests)", file=sys.stderr)
         return rc
+    summary = written.report["summary"]
+    if summary["passed"] + summary["failed"] == 0:
+        print(f"hil nightly: no HIL test passed or failed ({summary['total']} skipped): check the board, "
+              "--only-model and -k arguments", file=sys.stderr)
+        return 5  # pytest's "no tests collected"
     if written.regressions:
         print(f"hil nightly: {len(written.regressions)} regressions", file=sys.stderr)
         return 1

@@ -101,6 +101,15 @@ def _wcet_us(rows: list[dict]) -> float | None:
     return max(candidates) if candidates else None
 
 
+def _us(row: dict, name: str) -> float | None:
+    """A latency statistic in µs: `<name>_us` as recorded, else `<name>` cycles / cpu_hz."""
+    if row.get(f"{name}_us") is not None:
+        return float(row[f"{name}_us"])
+    if row.get(name) is not None and row.get("cpu_hz"):
+        return float(row[name]) / row["cpu_hz"] * 1e6
+    return None
+
+
 def _per_op_source(rows: list[dict]) -> dict | None:
     """The worst-case test with a per-operator profile: its ops are what the chart shows."""
     with_ops = [r for r in rows if r.get("per_op")]
@@ -140,8 +149,8 @@ def model_summary(key: str, rows: list[dict], run: dict, deadlines: dict[str, fl
         "cpu_hz": cpu_hz,
         "cycles": _max(r.get("cycles") for r in rows), "cycles_min": _min(r.get("cycles_min") for r in rows),
         "latency_us": _max(r.get("latency_us") for r in rows),
-        "wcet_us": wcet_us, "p50": _max(r.get("p50") for r in rows), "p99": _max(r.get("p99") for r in rows),
-        "jitter": _max(r.get("jitter") for r in rows),
+        "wcet_us": wcet_us, "p50_us": _max(_us(r, "p50") for r in rows), "p99_us": _max(_us(r, "p99") for r in rows),
+        "jitter_cycles": _max(r.get("jitter_cycles", r.get("jitter")) for r in rows),
         "deadline_us": deadline,
         "deadline_margin_us": deadline - wcet_us if deadline is not None and wcet_us is not None else None,
         "baseline_cycles": _max(r.get("baseline_cycles") for r in rows),
@@ -255,7 +264,8 @@ def cycles_regression(key: str, first: dict, slower: list, tolerance: float, anc
                       total: int) -> dict:
     change, row, before = max(slower, key=lambda item: item[0])
     provenance = row.get("provenance")
-    grew = ops_grown(row.get("per_op"), before.get("per_op"))
+    profiled = [item for item in slower if item[1].get("per_op") and item[2].get("per_op")]
+    grew = ops_grown(profiled[0][1]["per_op"], profiled[0][2]["per_op"]) if profiled else []
     ops_text = ""
     if grew:
         ops_text = "; grew most: " + ", ".join(f"#{o['index']} {o['op']} {o['previous']:,} -> {o['current']:,}"

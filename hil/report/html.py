@@ -158,12 +158,17 @@ def _parity_cell(m: dict) -> str:
 
 def _deadline_cell(m: dict) -> str:
     wcet = num(m.get("wcet_us"), "µs", 1)
+    stats = ""
+    if m.get("p99_us") is not None:
+        stats += f" · p99 {num(m['p99_us'], 'µs', 1)}"
+    if m.get("jitter_cycles") is not None:
+        stats += f" · jitter {num(m['jitter_cycles'], 'cycles')}"
     if m.get("deadline_us") is None:
-        return f"WCET {wcet}{prov(m.get('provenance'))} · no deadline"
+        return f"WCET {wcet}{prov(m.get('provenance'))}{stats} · no deadline"
     margin = m["deadline_margin_us"]
     css = "down" if margin is not None and margin >= 0 else "up"
     return (f"WCET {wcet}{prov(m.get('provenance'))} / {num(m['deadline_us'], 'µs', 1)} · "
-            f'<span class="{css}">margin {num(margin, "µs", 1)}</span>')
+            f'<span class="{css}">margin {num(margin, "µs", 1)}</span>{stats}')
 
 
 def _cycles_cell(m: dict) -> str:
