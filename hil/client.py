@@ -12,6 +12,8 @@ from hil.errors import Category, HilError, ProtocolError, TargetError, Transport
 from hil.protocol import BadFrame, Fault, Frame, FrameDecoder, Msg, Ready, encode, parse_ready
 from hil.transport import Transport
 
+NAK_OVERFLOW = 4  # NAK reason: the frame did not fit the target's receive buffer
+
 
 class TargetFault(HilError):
     """The target reported a hard fault (see hil/triage.py for decoding)."""
@@ -54,6 +56,7 @@ class Client:
         self._decoder = FrameDecoder()
         self._pending: list[Frame | BadFrame] = []
         self._seq = 0
+        self.max_payload: int | None = None  # learnt from READY
 
     # ---- reading ----
 
@@ -88,7 +91,9 @@ class Client:
                 raise TransportTimeout(f"no READY frame within {timeout:.1f} s on {self.transport.name}",
                                        Category.NO_READY)
             if isinstance(item, Frame) and item.type == Msg.READY:
-                return parse_ready(item.payload)
+                ready = parse_ready(item.payload)
+                self.max_payload = ready.max_payload
+                return ready
             if isinstance(item, Frame) and item.type == Msg.FAULT:
                 raise TargetFault(Fault.parse(item.payload))
 
@@ -105,6 +110,9 @@ class Client:
         A NAK for this request or a corrupted reply triggers a retransmission (requests are
         idempotent), at most `self.retries` times. Silence until `timeout` raises.
         """
+        if self.max_payload is not None and len(payload) > self.max_payload:
+            raise ProtocolError(f"{Msg(msg_type).name} payload of {len(payload)} bytes exceeds the target's "
+                                f"maximum of {self.max_payload} (announced in READY): send it in chunks")
         self._seq = self._seq % 0xFFFE + 1  # 0 marks unsolicited frames, 0xFFFF an unknown seq
         seq = self._seq
         self.stats.requests += 1
@@ -139,6 +147,8 @@ class Client:
         if item.type == Msg.READY and (expect != Msg.READY or item.seq != seq):
             raise DeviceReset(parse_ready(item.payload))
         if item.type == Msg.NAK:
+            if item.payload[:1] == bytes([NAK_OVERFLOW]) and item.seq in (seq, 0xFFFF):
+                raise ProtocolError("the target dropped a frame larger than its receive buffer (NAK overflow)")
             return item.seq in (seq, 0xFFFF)
         if item.seq != seq:
             self.stats.stale_frames += 1  # a reply to an earlier, retransmitted request

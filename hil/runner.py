@@ -3,6 +3,7 @@ compare with the host reference. The pytest plugin and the `hil` CLI are thin la
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,19 +78,32 @@ class Target:
         return self.reference_cache[index]
 
 
+# Failures after which the target's state is unknown: it is restarted before the next request.
+TARGET_LOST = {Category.TIMEOUT, Category.HARD_FAULT, Category.EMULATOR_EXITED, Category.DEVICE_RESET,
+               Category.PROTOCOL, Category.NO_READY}
+
+
 class Harness:
-    """Keeps at most one target alive (the last model used), so a worker runs one emulator."""
+    """Builds, starts and talks to targets. Keeps up to `max_sessions` targets alive (one per
+    model, least recently used stopped first), so suites that visit the same models in turn
+    do not restart emulators; an idle emulator waits in WFI and costs no CPU. A physical
+    backend allows one session. After a target fails (fault, hang, emulator exit) the next
+    request starts a fresh one; after `max_restarts` failures of the same model the remaining
+    requests fail at once with the same category instead of burning time."""
 
     def __init__(self, profile: BoardProfile, *, engine: str = "builtin", defines: tuple[str, ...] = (),
                  backend_options: dict | None = None, progress: Callable[[str], None] | None = None,
-                 vector_limit: int | None = None):
+                 vector_limit: int | None = None, max_restarts: int = 2):
         self.profile = profile
         self.engine = engine
         self.defines = defines
         self.backend = make_backend(profile, **(backend_options or {}))
         self.progress = progress
         self.vector_limit = vector_limit
-        self._target: Target | None = None
+        self.max_sessions = int(getattr(self.backend, "max_sessions", 4))
+        self.max_restarts = max_restarts
+        self._targets: OrderedDict[str, Target] = OrderedDict()
+        self._failures: dict[str, list[HilError]] = {}
         self._timings: dict[tuple, ModelTiming] = {}
 
     def check_tools(self) -> None:
@@ -101,10 +115,24 @@ class Harness:
                               defines=self.defines, progress=self.progress)
 
     def target(self, config: ModelConfig) -> Target:
-        current = self._target
-        if current is not None and current.config.tflite == config.tflite and current.session.alive():
+        key = str(config.tflite)
+        current = self._targets.get(key)
+        if current is not None and current.session.alive():
+            self._targets.move_to_end(key)
             return current
-        self.close()
+        if current is not None:
+            self.discard(config)
+        failures = self._failures.get(key, [])
+        if len(failures) > self.max_restarts:
+            first = failures[0]
+            raise HilError(f"not retried: {config.name} failed {len(failures)} times on {self.profile.name}; "
+                           f"first failure: {first}", first.category)
+        while len(self._targets) >= self.max_sessions:
+            self._targets.popitem(last=False)[1].session.stop()
+        self._targets[key] = self._start(config)
+        return self._targets[key]
+
+    def _start(self, config: ModelConfig) -> Target:
         info = config.info()
         firmware = self.build(config)
         if self.progress:
@@ -115,9 +143,8 @@ class Harness:
         except HilError:
             session.stop()
             raise
-        self._target = Target(config, info, firmware, session, TflmReference(config.tflite),
-                              config.vectors(self.vector_limit))
-        return self._target
+        return Target(config, info, firmware, session, TflmReference(config.tflite),
+                      config.vectors(self.vector_limit))
 
     def target_record(self, target: Target) -> dict:
         """What identifies a target in stored results: board, engine, hashes, footprint."""
@@ -132,8 +159,11 @@ class Harness:
         try:
             return target.device.infer(target.vectors.inputs[index], repeat=repeat)
         except HilError as exc:
-            self.discard()
-            raise target.session.explain(exc) from None
+            explained = target.session.explain(exc)
+            if explained.category in TARGET_LOST:
+                self._failures.setdefault(str(target.config.tflite), []).append(explained)
+                self.discard(target.config)
+            raise explained from None
 
     def run_vector(self, config: ModelConfig, index: int, repeat: int = 1) -> VectorResult:
         target = self.target(config)
@@ -159,13 +189,15 @@ class Harness:
             self._timings[key] = ModelTiming(stats, op_profile_rows(target), worst, self.target_record(target))
         return self._timings[key]
 
-    def discard(self) -> None:
-        """Drops the current target after a failure; the next request starts a fresh one."""
-        if self._target is not None:
-            self._target.session.stop()
-            self._target = None
+    def discard(self, config: ModelConfig) -> None:
+        """Stops a model's target (after a failure); the next request starts a fresh one."""
+        target = self._targets.pop(str(config.tflite), None)
+        if target is not None:
+            target.session.stop()
 
-    close = discard
+    def close(self) -> None:
+        while self._targets:
+            self._targets.popitem()[1].session.stop()
 
 
 def parity_failure_message(config: ModelConfig, index: int, result: VectorResult) -> str:
