@@ -179,9 +179,18 @@ class ResultsRecorder:
 
     @staticmethod
     def _record(item: pytest.Item) -> dict:
+        """The test's hil_record, plus the model and vector of its parameters when the test
+        failed before recording them (a build failure still belongs to its model)."""
         from hil.plugin import RECORD_KEY
 
-        return dict(item.stash.get(RECORD_KEY, {}))
+        record = dict(item.stash.get(RECORD_KEY, {}))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        model = params.get("hil_model")
+        if record.get("model") is None and model is not None:
+            record["model"] = model if isinstance(model, str) else getattr(model, "name", None)
+        if record.get("vector") is None and isinstance(params.get("hil_vector"), int):
+            record["vector"] = params["hil_vector"]
+        return {k: v for k, v in record.items() if v is not None or k not in ("model", "vector")}
 
     @staticmethod
     def _add_properties(item: pytest.Item, record: dict, state: dict) -> None:

@@ -92,6 +92,7 @@ def test_second_run_with_a_slow_kernel_reports_the_cycle_regression(history):
     # the cycle-baseline suite itself now fails with the cycles category, naming the operator
     failing = {r["nodeid"].split("::")[-1]: r for r in data["regressions"] if r["kind"] == "newly-failing"}
     assert failing["test_cycles[hello_world]"]["category"] == "cycles"
+    assert failing["test_cycles[hello_world]"]["model"] == "hello_world"  # from its parameters: it failed unrecorded
     assert "FULLY_CONNECTED" in failing["test_cycles[hello_world]"]["message"]
     html = (history.second / "report.html").read_text()
     assert html.index('id="regressions"') < html.index('id="summary"')

@@ -182,3 +182,21 @@ def test_category_from_message_prefix(message, category):
             self.msg = msg
 
     assert category_of(Failed(message)) == category
+
+
+PARAMETRIZED = textwrap.dedent('''
+    from hil.errors import BuildError
+
+    def test_build_fails(hil_model, hil_vector, hil_record):
+        raise BuildError("arm-none-eabi-gcc failed: see build.log")
+''')
+
+
+def test_a_test_failing_before_it_records_still_belongs_to_its_model(tmp_path):
+    db = tmp_path / "r.sqlite"
+    run_session(tmp_path, PARAMETRIZED, f"--results-db={db}", "--only-model", "hello_world", "--vectors", "2",
+                check_rc=1)
+    _, rows = rows_by_name(db)
+    assert {name: (r["model"], r["vector"], r["category"]) for name, r in rows.items()} == {
+        "test_build_fails[hello_world-v000]": ("hello_world", 0, "build-failed"),
+        "test_build_fails[hello_world-v001]": ("hello_world", 1, "build-failed")}

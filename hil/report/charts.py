@@ -88,7 +88,11 @@ def trend_chart(series: dict, salt: str) -> str:
     for key, color, label in (("flash_bytes", COLORS["flash"], "flash"), ("ram_bytes", COLORS["ram"], "RAM"),
                               ("arena_bytes", COLORS["arena"], "arena")):
         line(axes[1][0], key, color, label, scale=1024.0)
-    axes[1][0].set_title("footprint, KiB", fontsize=9)
+    sizes = [p[k] for p in points for k in ("flash_bytes", "ram_bytes", "arena_bytes") if p.get(k)]
+    if sizes and max(sizes) > 20 * min(sizes):  # e.g. a 2 MiB RAM region beside a 2 KiB arena
+        axes[1][0].set_yscale("log")
+    axes[1][0].set_title("footprint, KiB" + (" (log scale)" if axes[1][0].get_yscale() == "log" else ""),
+                         fontsize=9)
     axes[1][0].legend(fontsize=7, frameon=False)
     line(axes[1][1], "pass_rate", COLORS["pass"], scale=0.01)
     axes[1][1].set_ylim(-5, 105)

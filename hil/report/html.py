@@ -211,9 +211,10 @@ def tests_table(tests: list[dict]) -> str:
     rows = []
     for t in tests:
         name = t["nodeid"].split("::", 1)[-1]
+        badge = prov(t.get("provenance")) if t.get("cycles") is not None else ""
         rows.append(f'<tr id="{e(t["anchor"])}" class="{e(t["outcome"])}"><td title="{e(t["nodeid"])}">{e(name)}</td>'
                     f"<td>{e(t['outcome'])}</td><td>{e(t.get('category') or '')}</td>"
-                    f"<td class='num'>{num(t.get('cycles'))}{prov(t.get('provenance'))}</td>"
+                    f"<td class='num'>{num(t.get('cycles'))}{badge}</td>"
                     f"<td class='num'>{num(t.get('latency_us'), 'µs', 1)}</td>"
                     f"<td class='num'>{num(t.get('max_abs_diff_lsb'))}</td>"
                     f"<td class='num'>{num(t.get('duration_s'), 's', 3)}</td>"
