@@ -1,28 +1,41 @@
-"""hello_world: the classic TFLM sine regressor, trained, converted to full int8, with vectors.
+"""hello_world: the classic TFLM sine regressor, trained and converted to full int8.
 
-    python models/hello_world/build.py      # rewrites hello_world.tflite and vectors.npz
-
-Dataset: x uniform in [0, 2*pi), y = sin(x) + Gaussian noise (sigma 0.1); synthetic, seeded.
+    hil models build hello_world            # rewrites the artifacts (see hil/zoo/__init__.py)
+    hil models build hello_world --check    # verifies the committed ones
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+from hil.zoo import Dataset
+
 SEED = 1234
+TASK = "regression"
+PARITY_VECTORS = 100
+STORE_X = True
 TRAIN, TEST = 1000, 100
+EPOCHS = 300
+
+CARD = {
+    "goal": "Approximate y = sin(x) on [0, 2*pi) with a tiny multilayer perceptron: the smallest "
+            "end-to-end TinyML example (TFLM's hello_world), and the harness's fastest smoke test.",
+    "synthetic": True,
+    "dataset": "Training: 1000 values x uniform in [0, 2*pi) with targets sin(x) + Gaussian noise "
+               "(sigma 0.1), seeded. Test: 100 evenly spaced x in [0, 2*pi) with noise-free targets "
+               "sin(x); the vectors hold the quantized x as `inputs`, sin(x) as `labels`, the float x "
+               "as `x`.",
+    "design": "Dense(16, relu) -> Dense(16, relu) -> Dense(1): three FULLY_CONNECTED operators. "
+              "Adam (learning rate 0.01), mean squared error, 300 epochs, batch 64.",
+}
 
 
-def dataset(seed: int = SEED):
+def dataset(seed: int = SEED) -> Dataset:
     rng = np.random.default_rng(seed)
     x = rng.uniform(0, 2 * np.pi, TRAIN + TEST).astype(np.float32)
     y = (np.sin(x) + rng.normal(0, 0.1, x.shape)).astype(np.float32)
     x_test = np.linspace(0, 2 * np.pi, TEST, endpoint=False, dtype=np.float32)
-    return (x[:TRAIN, None], y[:TRAIN, None]), (x_test[:, None], np.sin(x_test)[:, None].astype(np.float32))
+    return Dataset(x[:TRAIN, None], y[:TRAIN, None], x_test[:, None], np.sin(x_test).astype(np.float32))
 
 
 def keras_model():
@@ -36,43 +49,24 @@ def keras_model():
     ])
 
 
-def train(x, y, epochs: int = 300):
+def train(data: Dataset, progress):
     import tensorflow as tf
 
-    tf.keras.utils.set_random_seed(SEED)
-    tf.config.experimental.enable_op_determinism()
+    from hil.zoo.tfutil import fit
+
     model = keras_model()
-    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
-    model.fit(x, y, epochs=epochs, batch_size=64, verbose=0)
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+    fit(model, data.x_train, data.y_train, epochs=EPOCHS, batch_size=64, progress=progress, every=50)
     return model
 
 
-def convert(model, representative_x) -> bytes:
-    import tensorflow as tf
+def convert(model, data: Dataset) -> bytes:
+    from hil.zoo.tfutil import convert_int8
 
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = lambda: ([x[None, :]] for x in representative_x)
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tf.int8
-    converter.inference_output_type = tf.int8
-    return converter.convert()
-
-
-def main() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from hil.model import load_model
-    from hil.vectors import quantize
-
-    (x, y), (x_test, y_test) = dataset()
-    model = train(x, y)
-    tflite_path = HERE / "hello_world.tflite"
-    tflite_path.write_bytes(convert(model, x[:300]))
-    spec = load_model(tflite_path).input_tensors[0]
-    inputs = quantize(x_test, spec.scale, spec.zero_point, np.int8).reshape(-1, 1, 1)
-    np.savez(HERE / "vectors.npz", inputs=inputs, labels=y_test.ravel(), x=x_test.ravel())
-    print(f"wrote {tflite_path.name} ({tflite_path.stat().st_size} B) and {len(inputs)} vectors")
+    return convert_int8(model, data.x_train[:300])
 
 
 if __name__ == "__main__":
-    main()
+    from hil.zoo.build import build_in_place
+
+    build_in_place("hello_world", print)
