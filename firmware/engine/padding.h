@@ -1,8 +1,8 @@
 /* Output size and implicit padding of 2-D window operators (CONV_2D, DEPTHWISE_CONV_2D,
  * AVERAGE_POOL_2D, MAX_POOL_2D), computed as TFLite does (GetWindowedOutputSize in TensorFlow,
  * ComputePaddingHeightWidth in TFLM): the extra odd pixel of SAME padding goes after the image,
- * so only the leading padding is needed by the kernels. Header-only: a few lines shared by
- * several kernels. */
+ * so only the leading padding is needed by the kernels. Also the prepare step the two pooling
+ * kernels share. Header-only (static inline), so the build's source lists need no entry. */
 #ifndef HIL_PADDING_H
 #define HIL_PADDING_H
 #include <stdint.h>
