@@ -11,6 +11,7 @@ import fcntl
 import functools
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -142,6 +143,7 @@ def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines:
               f"-DHIL_TEST_DEFINES={';'.join(defines)}", *cmake_args], log, "CMake configure")
         _run(["cmake", "--build", str(build_dir), "--parallel", str(os.cpu_count() or 2)], log,
              "firmware build")
+        shutil.copyfile(build_dir / "firmware.map", elf_out.with_suffix(".map"))
         tmp = elf_out.with_suffix(".tmp")
         shutil.copyfile(build_dir / "firmware.elf", tmp)
         os.replace(tmp, elf_out)  # atomic: readers never see half an ELF
@@ -153,3 +155,20 @@ def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines:
 
 def stderr_progress(message: str) -> None:
     print(f"[hil] {message}", file=sys.stderr, flush=True)
+
+
+_MAP_ENTRY = re.compile(r"^ (\.(?:text|rodata)\S*)\s*\n?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)$", re.M)
+
+
+def code_size_by_library(map_path: Path) -> dict[str, int]:
+    """Bytes of code and read-only data each static library (or object) placed in the image,
+    from the linker map (sections discarded by --gc-sections are not counted)."""
+    text = map_path.read_text(errors="replace")
+    text = text[text.find("Linker script and memory map"):]
+    sizes: dict[str, int] = {}
+    for _, address, size, origin in _MAP_ENTRY.findall(text):
+        if int(address, 16) == 0:
+            continue
+        lib = Path(origin.split("(")[0]).name
+        sizes[lib] = sizes.get(lib, 0) + int(size, 16)
+    return sizes

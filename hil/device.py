@@ -136,6 +136,14 @@ class Device:
         iters, per_iter, ticks = struct.unpack_from("<IIQ", reply.payload)
         return iters * per_iter, ticks
 
+    def transfer(self, send: bytes, reply_len: int) -> bytes:
+        """The raw link alone: `send` goes out, `reply_len` bytes come back, no engine work."""
+        reply = self.client.request(Msg.TRANSFER, struct.pack("<I", reply_len) + send, Msg.TRANSFER_REPLY,
+                                    self.timeouts.transfer(len(send) + reply_len))
+        if len(reply.payload) != reply_len:
+            raise ProtocolError(f"TRANSFER returned {len(reply.payload)} bytes, asked for {reply_len}")
+        return reply.payload
+
     def echo(self, data: bytes) -> bytes:
         reply = self.client.request(Msg.ECHO, data, Msg.ECHO_REPLY, self.timeouts.transfer(2 * len(data)))
         return reply.payload

@@ -33,6 +33,7 @@ class Msg(enum.IntEnum):
     PROFILE = 0x06
     CALIBRATE = 0x07
     ECHO = 0x08
+    TRANSFER = 0x09
     ACK = 0x80
     READY = 0x81
     INVOKE_RESULT = 0x83
@@ -41,6 +42,7 @@ class Msg(enum.IntEnum):
     PROFILE_DATA = 0x86
     CALIBRATE_RESULT = 0x87
     ECHO_REPLY = 0x88
+    TRANSFER_REPLY = 0x89
     LOG = 0x8E
     FAULT = 0x8F
     NAK = 0xFE

@@ -18,8 +18,9 @@ class TflmReference:
         data = Path(model).read_bytes() if isinstance(model, (str, Path)) else bytes(model)
         config = (runtime.InterpreterConfig.kPreserveAllTensors if preserve_all_tensors
                   else runtime.InterpreterConfig.kAllocationRecording)
-        self._interp = runtime.Interpreter.from_bytes(data, intrepreter_config=config)
         subgraph = runtime.convert_bytearray_to_object(data).subgraphs[0]
+        self._interp = runtime.Interpreter.from_bytes(data, arena_size=_arena_size(data, subgraph),
+                                                      intrepreter_config=config)
         self.n_inputs = len(subgraph.inputs)
         self.n_outputs = len(subgraph.outputs)
 
@@ -32,3 +33,9 @@ class TflmReference:
     def reset(self) -> None:
         self._interp.reset()
 
+
+def _arena_size(data: bytes, subgraph) -> int:
+    """TFLM's default (10x the model) is too small for models with big activations and small
+    weights; leave room for every tensor twice over plus the interpreter's own structures."""
+    activations = sum(int(np.prod(t.shape if t.shape is not None else [1])) * 4 for t in subgraph.tensors)
+    return max(10 * len(data), 2 * activations + (256 << 10))

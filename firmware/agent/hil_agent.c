@@ -411,6 +411,19 @@ static void handle_calibrate(uint16_t seq, const uint8_t *p, size_t n)
     send_simple(HIL_MSG_CALIBRATE_RESULT, seq, out, sizeof out);
 }
 
+/* The raw link with nothing else: the request's bytes are discarded and reply_len bytes
+ * (from the receive buffer, whatever it holds) go back, so the host can time a transfer of
+ * the same size as an inference's input and output without the engine. */
+static void handle_transfer(uint16_t seq, const uint8_t *p, size_t n)
+{
+    uint32_t reply_len = n >= 4 ? get_u32(p) : 0;
+    if (n < 4 || reply_len > agent.max_payload) {
+        send_error(seq, HIL_ERR_BAD_RANGE, (uint32_t)agent.max_payload, "TRANSFER reply length out of range");
+        return;
+    }
+    send_simple(HIL_MSG_TRANSFER_REPLY, seq, agent.rx.buf, reply_len);
+}
+
 static void dispatch(const uint8_t *frame, size_t len)
 {
     uint8_t type = frame[0];
@@ -429,6 +442,7 @@ static void dispatch(const uint8_t *frame, size_t len)
     case HIL_MSG_PROFILE: handle_profile(seq, p, n); break;
     case HIL_MSG_CALIBRATE: handle_calibrate(seq, p, n); break;
     case HIL_MSG_ECHO: send_simple(HIL_MSG_ECHO_REPLY, seq, p, n); break;
+    case HIL_MSG_TRANSFER: handle_transfer(seq, p, n); break;
     default: send_error(seq, HIL_ERR_UNKNOWN_MESSAGE, type, "unknown message type"); break;
     }
     agent.reply_flags = 0;

@@ -24,7 +24,8 @@ enum hil_request {
     HIL_MSG_RUN = 0x05,        /* u16 repeat, u16 0, all inputs concatenated (or none) */
     HIL_MSG_PROFILE = 0x06,    /* u16 first_op */
     HIL_MSG_CALIBRATE = 0x07,  /* u32 loop iterations */
-    HIL_MSG_ECHO = 0x08,       /* any bytes: echoed back (raw transport benchmark) */
+    HIL_MSG_ECHO = 0x08,       /* any bytes: echoed back */
+    HIL_MSG_TRANSFER = 0x09,   /* u32 reply_len, any bytes: answered with reply_len bytes (raw link benchmark) */
 };
 
 /* Target -> host replies and unsolicited frames. */
@@ -37,6 +38,7 @@ enum hil_reply {
     HIL_MSG_PROFILE_DATA = 0x86,  /* u16 total, u16 first, u16 count, u16 0, count x entry */
     HIL_MSG_CALIBRATE_RESULT = 0x87, /* u32 iterations, u32 instr/iter, u64 ticks */
     HIL_MSG_ECHO_REPLY = 0x88,
+    HIL_MSG_TRANSFER_REPLY = 0x89,
     HIL_MSG_LOG = 0x8E,   /* UTF-8 text */
     HIL_MSG_FAULT = 0x8F, /* fault registers, see docs/protocol.md */
     HIL_MSG_NAK = 0xFE,   /* the frame with this seq failed its CRC or was malformed */

@@ -1,0 +1,166 @@
+"""The tinyml-hil benchmark: harness throughput against the raw link, target cost per MAC and
+per operator type, suite wall time serial and parallel, and footprint. Every ratio is measured
+within one run.
+
+    .venv/bin/python -m bench.run [--board qemu] [--vectors 20] [--workers 2] [--skip-suites]
+
+Prints tables and writes reports/bench.json (or --json PATH).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from hil import catalog, paths
+from hil.boards import find_profile
+from hil.build import code_size_by_library
+from hil.runner import Harness
+
+BENCH_MODELS = Path(__file__).resolve().parent / "models"
+
+
+def bench_models(names: list[str] | None) -> list[catalog.ModelConfig]:
+    models = [m for m in catalog.discover() if not m.missing_reason]
+    models.append(catalog.adhoc(BENCH_MODELS / "transfer16k.tflite", vectors=20))
+    return [m for m in models if not names or m.name in names]
+
+
+def raw_link_seconds(device, send: int, reply: int) -> float:
+    """The same bytes as one inference, through the minimal TRANSFER path in the same frame
+    sizes the harness would use (chunks of the announced max payload)."""
+    chunk = device.ready.max_payload - 4
+    started = time.perf_counter()
+    sent = 0
+    while send - sent > chunk:
+        device.transfer(bytes(chunk), 0)
+        sent += chunk
+    device.transfer(bytes(send - sent), reply)
+    return time.perf_counter() - started
+
+
+def throughput(harness: Harness, model: catalog.ModelConfig, vectors: int) -> dict:
+    target = harness.target(model)
+    n = min(vectors, len(target.vectors))
+    in_bytes = sum(s.nbytes for s in target.device.ready.inputs)
+    out_bytes = sum(s.nbytes for s in target.device.ready.outputs)
+    harness.run_vector(model, 0)  # warm: reference interpreter and caches
+    e2e, raw, compute = 0.0, 0.0, 0.0
+    for i in range(n):
+        started = time.perf_counter()
+        harness.run_vector(model, i)
+        e2e += time.perf_counter() - started
+        raw += raw_link_seconds(target.device, in_bytes, out_bytes)
+        started = time.perf_counter()
+        target.device.invoke(1)
+        compute += time.perf_counter() - started
+    return {"vectors": n, "input_bytes": in_bytes, "output_bytes": out_bytes,
+            "e2e_vectors_per_s": n / e2e, "raw_vectors_per_s": n / raw, "ratio": raw / e2e,
+            "compute_s_per_vector": compute / n,
+            "ratio_without_compute": raw / max(e2e - compute, 1e-9)}
+
+
+def target_cost(harness: Harness, model: catalog.ModelConfig) -> dict:
+    timing = harness.timing(model, repeat=1)
+    stats, info = timing.stats, model.info()
+    by_type: dict[str, dict] = {}
+    for op in timing.per_op:
+        entry = by_type.setdefault(op["op"], {"cycles": 0, "macs": 0, "count": 0})
+        entry["cycles"] += op["cycles"]
+        entry["macs"] += op["macs"]
+        entry["count"] += 1
+    for entry in by_type.values():
+        entry["cycles_per_mac"] = entry["cycles"] / entry["macs"] if entry["macs"] else None
+    macs = info.total_macs
+    return {"cycles": stats.wcet, "provenance": stats.clock.provenance, "macs": macs,
+            "cycles_per_mac": stats.wcet / macs if macs else None, "by_op_type": by_type}
+
+
+def footprint(harness: Harness, model: catalog.ModelConfig) -> dict:
+    target = harness.target(model)
+    fp = target.firmware.footprint
+    libs = code_size_by_library(target.firmware.elf.with_suffix(".map"))
+    return {"flash_bytes": fp.flash_bytes, "ram_bytes": fp.ram_bytes, "arena_bytes": target.device.ready.arena_used,
+            "model_bytes": target.info.size, "engine_code_bytes": libs.get("libhil_engine_builtin.a", 0),
+            "agent_code_bytes": libs.get("libhil_agent.a", 0)}
+
+
+def suite_wall_time(board: str, workers: int) -> dict:
+    """The default suites (pytest --board=BOARD), serial and with `workers` parallel boards,
+    after a warm-up run so firmware builds are cached for both."""
+    def run(extra: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pytest", f"--board={board}", "-q", "--no-results", *extra],
+                       cwd=paths.REPO_ROOT, capture_output=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+                       check=False)
+        return time.perf_counter() - started
+    run(["--co"])
+    warm = run([])
+    serial = run([])
+    parallel = run(["-n", str(workers)])
+    return {"warmup_s": warm, "serial_s": serial, f"parallel_{workers}_s": parallel, "workers": workers,
+            "speedup": serial / parallel}
+
+
+def print_tables(result: dict) -> None:
+    print(f"\nboard {result['board']}  (cycles are {result['provenance']})")
+    print(f"\n{'model':<18}{'in B':>8}{'out B':>7}{'e2e vec/s':>11}{'raw vec/s':>11}{'ratio':>7}"
+          f"{'ratio w/o compute':>19}")
+    for name, m in result["models"].items():
+        t = m["throughput"]
+        print(f"{name:<18}{t['input_bytes']:>8}{t['output_bytes']:>7}{t['e2e_vectors_per_s']:>11.2f}"
+              f"{t['raw_vectors_per_s']:>11.2f}{t['ratio']:>7.2f}{t['ratio_without_compute']:>19.2f}")
+    print(f"\n{'model':<18}{'MACs':>11}{'cycles':>13}{'cyc/MAC':>9}  per op type (cycles/MAC)")
+    for name, m in result["models"].items():
+        c = m["cost"]
+        per_mac = f"{c['cycles_per_mac']:.2f}" if c["cycles_per_mac"] else "-"
+        types = ", ".join(f"{k} {v['cycles_per_mac']:.2f}" for k, v in c["by_op_type"].items() if v["macs"])
+        print(f"{name:<18}{c['macs']:>11,}{c['cycles']:>13,}{per_mac:>9}  {types}")
+    print(f"\n{'model':<18}{'flash B':>10}{'RAM B':>11}{'arena B':>10}{'model B':>10}{'engine code B':>15}")
+    for name, m in result["models"].items():
+        f = m["footprint"]
+        print(f"{name:<18}{f['flash_bytes']:>10,}{f['ram_bytes']:>11,}{f['arena_bytes']:>10,}"
+              f"{f['model_bytes']:>10,}{f['engine_code_bytes']:>15,}")
+    if "suites" in result:
+        s = result["suites"]
+        parallel = s[f"parallel_{s['workers']}_s"]
+        print(f"\ndefault suites: serial {s['serial_s']:.1f} s, {s['workers']} workers {parallel:.1f} s, "
+              f"speedup {s['speedup']:.2f}x")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--board", default="qemu")
+    parser.add_argument("--models", nargs="*", help="catalog names (default: all, plus transfer16k)")
+    parser.add_argument("--vectors", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-suites", action="store_true", help="skip the suite wall-time runs")
+    parser.add_argument("--json", default=str(paths.REPO_ROOT / "reports" / "bench.json"))
+    args = parser.parse_args(argv)
+    profile = find_profile(args.board)
+    harness = Harness(profile, progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
+    result: dict = {"board": profile.name, "provenance": profile.provenance, "models": {}}
+    try:
+        for model in bench_models(args.models):
+            print(f"[bench] {model.name}", file=sys.stderr)
+            result["models"][model.name] = {"throughput": throughput(harness, model, args.vectors),
+                                            "cost": target_cost(harness, model),
+                                            "footprint": footprint(harness, model)}
+    finally:
+        harness.close()
+    if not args.skip_suites:
+        result["suites"] = suite_wall_time(args.board, args.workers)
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(result, indent=2))
+    print_tables(result)
+    print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
