@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 
 from hil import paths
-from hil.commands.report import add_report_options, options_from, print_outcome
+from hil.commands.report import add_report_options, load_report_package, options_from, print_outcome
 from hil.errors import ConfigError
-from hil.report import write_report
 from hil.results import default_db_path
 from hil.results_plugin import RUN_FILE_ENV
 
@@ -51,9 +50,10 @@ def run(args) -> int:
               file=sys.stderr)
         return rc or 1
     run_id = int(run_file.read_text().strip())
-    written = write_report(db, run_id=run_id, html=out / "report.html", json_path=out / "report.json",
-                           markdown=out / "summary.md", options=options_from(args),
-                           step_summary=not args.no_step_summary)
+    report = load_report_package()
+    written = report.write_report(db, run_id=run_id, html=out / "report.html", json_path=out / "report.json",
+                                  markdown=out / "summary.md", options=options_from(args),
+                                  step_summary=not args.no_step_summary)
     print_outcome(written)
     print(f"  junit: {junit}")
     if rc != 0:

@@ -7,8 +7,17 @@ import sys
 from pathlib import Path
 
 from hil.errors import ConfigError
-from hil.report import ReportOptions, write_report
 from hil.results import ResultsStore, default_db_path
+
+
+def load_report_package():
+    """hil.report needs matplotlib (the `report` extra); imported on use so that the other
+    `hil` commands work without it."""
+    try:
+        import hil.report
+    except ImportError as exc:
+        raise ConfigError(f"hil report needs matplotlib ({exc}): pip install 'tinyml-hil[report]'") from None
+    return hil.report
 
 
 def parse_tolerance(text: str) -> float:
@@ -35,10 +44,10 @@ def add_report_options(parser) -> None:
                         help="do not append the Markdown summary to $GITHUB_STEP_SUMMARY")
 
 
-def options_from(args) -> ReportOptions:
+def options_from(args):
     if args.trend_runs < 1:
         raise ConfigError("--trend-runs must be at least 1")
-    return ReportOptions(trend_runs=args.trend_runs, tolerance=parse_tolerance(args.tolerance),
+    return load_report_package().ReportOptions(trend_runs=args.trend_runs, tolerance=parse_tolerance(args.tolerance),
                          footprint_tolerance_bytes=args.footprint_tolerance)
 
 
@@ -77,9 +86,9 @@ def run(args) -> int:
     db = args.db or default_db_path()
     if args.list:
         return list_runs(db)
-    html = args.out
-    written = write_report(db, run_id=args.run, html=html, json_path=args.json, markdown=args.markdown,
-                           options=options_from(args), step_summary=not args.no_step_summary)
+    report = load_report_package()
+    written = report.write_report(db, run_id=args.run, html=args.out, json_path=args.json, markdown=args.markdown,
+                                  options=options_from(args), step_summary=not args.no_step_summary)
     print_outcome(written)
     return 1 if args.fail_on_regression and written.regressions else 0
 

@@ -80,6 +80,8 @@ def trend_chart(series: dict, salt: str) -> str:
     def line(ax, key, color, label=None, scale=1.0):
         ys = [p[key] / scale if p.get(key) is not None else float("nan") for p in points]
         ax.plot(xs, ys, marker="o", markersize=4, color=color, label=label, linewidth=1.6)
+        if all(p.get(key) is None for p in points) and not ax.texts:
+            ax.text(0.5, 0.5, "not measured", transform=ax.transAxes, ha="center", va="center", color="#6b7280")
 
     line(axes[0][0], "cycles", COLORS["current"])
     axes[0][0].set_title(f"worst cycles ({provenance_label(prov)})", fontsize=9)

@@ -39,6 +39,8 @@ tr.failed td, tr.error td { background: #fff1f2; }
 figure { margin: 8px 0 16px; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
 figure svg.chart { width: 100%; height: auto; max-width: 900px; display: block; }
 figcaption { color: var(--muted); font-size: 12px; }
+details summary { cursor: pointer; color: #1d4ed8; margin: 4px 0; }
+li.failure-group { margin-bottom: 6px; }
 code { font-size: 12px; }
 .model { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 8px; margin: 16px 0; }
 """
@@ -132,12 +134,7 @@ def summary_section(report: dict) -> str:
     categories = "".join(f"<tr><td>{e(c)}</td><td class='num'>{n}</td></tr>"
                          for c, n in sorted(s["failures_by_category"].items(), key=lambda kv: -kv[1]))
     rate = f"{s['pass_rate']:.1%}" if s.get("pass_rate") is not None else "—"
-    failures = ""
-    if report["failures"]:
-        items = "".join(f'<li><a href="#{e(r["anchor"])}">{e(r["nodeid"])}</a> <b>[{e(r.get("category"))}]</b> '
-                        f"{e(r.get('message'))}</li>" for r in report["failures"][:50])
-        more = len(report["failures"]) - 50
-        failures = f"<h3>Failing tests</h3><ul>{items}</ul>" + (f"<p>… and {more} more.</p>" if more > 0 else "")
+    failures = failure_groups(report["failures"])
     return (f'<section id="summary"><h2>Summary</h2><div class="cards">{html}</div>'
             f'<p>Pass rate {rate} · total test time {s.get("duration_s", 0):.1f} s</p>'
             f'<table id="outcomes" style="max-width:480px"><thead><tr><th>outcome</th><th>tests</th></tr></thead>'
@@ -145,6 +142,23 @@ def summary_section(report: dict) -> str:
             f'<table id="categories" style="max-width:480px"><thead><tr><th>failure category</th><th>tests</th></tr>'
             f"</thead><tbody>{categories or '<tr><td colspan=2 class=muted>no failures</td></tr>'}</tbody></table>"
             f"{failures}</section>")
+
+
+def failure_groups(failures: list[dict]) -> str:
+    """Failing tests grouped by model and category (one line each, the tests folded under it),
+    so 40 vectors failing for one reason read as one problem."""
+    if not failures:
+        return ""
+    groups: dict[tuple, list[dict]] = {}
+    for row in failures:
+        groups.setdefault((row.get("model") or "", row.get("category") or "error"), []).append(row)
+    items = []
+    for (model, category), rows in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        links = "".join(f'<li><a href="#{e(r["anchor"])}">{e(r["nodeid"])}</a></li>' for r in rows)
+        items.append(f'<li class="failure-group"><b>{e(model or "(no model)")}</b> · <b>[{e(category)}]</b> · '
+                     f"{len(rows)} test{'s' if len(rows) > 1 else ''}: {e(rows[0].get('message'))}"
+                     f"<details><summary>tests</summary><ul>{links}</ul></details></li>")
+    return f'<h3>Failing tests</h3><ul id="failures">{"".join(items)}</ul>'
 
 
 def _parity_cell(m: dict) -> str:
@@ -195,7 +209,8 @@ def _footprint_cell(m: dict) -> str:
 def models_table(report: dict) -> str:
     rows = []
     for m in report["models"]:
-        rate = f"{m['passed']}/{m['passed'] + m['failed']}"
+        skipped = m["outcomes"].get("skipped", 0)
+        rate = f"{m['passed']}/{m['passed'] + m['failed']}" + (f" ({skipped} skipped)" if skipped else "")
         rows.append(f'<tr class="{"failed" if m["failed"] else ""}"><td>{e(m["board"])}</td><td>{e(m["engine"])}</td>'
                     f'<td><a href="#{e(m["anchor"])}">{e(m["model"])}</a></td><td class="num">{rate}</td>'
                     f"<td>{_parity_cell(m)}</td><td>{_deadline_cell(m)}</td><td>{_cycles_cell(m)}</td>"
@@ -224,8 +239,35 @@ def tests_table(tests: list[dict]) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
+FOLD_ABOVE = 30  # a model's full test table is folded (<details>) beyond this many tests
+
+
+def tests_block(tests: list[dict], linked: set[str]) -> str:
+    """Failing tests always visible (they carry the anchors), then all tests, folded when long
+    unless a regression links into them."""
+    failing = [t for t in tests if t["outcome"] in ("failed", "error")]
+    others = [t for t in tests if t["outcome"] not in ("failed", "error")]
+    html = ""
+    if failing:
+        html += f"<p><b>{len(failing)} failing</b></p>" + tests_table(failing)
+    if others:
+        counts = ", ".join(f"{n} {o}" for o, n in sorted(_count(others).items()))
+        fold = len(others) > FOLD_ABOVE and not any(t["anchor"] in linked for t in others)
+        html += (f"<details{'' if fold else ' open'}><summary>{len(others)} other tests ({counts})</summary>"
+                 f"{tests_table(others)}</details>")
+    return html
+
+
+def _count(tests: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for t in tests:
+        counts[t["outcome"]] = counts.get(t["outcome"], 0) + 1
+    return counts
+
+
 def model_details(report: dict) -> str:
     trends = {t["key"]: t for t in report["trends"]}
+    linked = {r.get("test_anchor") or r.get("anchor") for r in report["regressions"]}
     parts = ['<section id="details"><h2>Details per board × model</h2>']
     for n, m in enumerate(report["models"]):
         parts.append(f'<div class="model" id="{e(m["anchor"])}"><h3>{e(m["model"])} on {e(m["board"])} '
@@ -245,12 +287,12 @@ def model_details(report: dict) -> str:
             parts.append(f'<figure class="trend">{charts.trend_chart(series, f"trend{n}")}<figcaption>Last '
                          f"{len(series['points'])} runs on {e(m['board'])} ({e(m['engine'])}); provenance "
                          f"{prov(m.get('provenance'))}.</figcaption></figure>")
-        parts.append(tests_table([t for t in report["tests"] if t.get("model_anchor") == m["anchor"]]))
+        parts.append(tests_block([t for t in report["tests"] if t.get("model_anchor") == m["anchor"]], linked))
         parts.append("</div>")
     others = [t for t in report["tests"] if not t.get("model_anchor")]
     if others:
         parts.append('<div class="model" id="other-tests"><h3>Tests without a model</h3>')
-        parts.append(tests_table(others) + "</div>")
+        parts.append(tests_block(others, linked) + "</div>")
     parts.append("</section>")
     return "".join(parts)
 

@@ -44,7 +44,9 @@ def render_markdown(report: dict, html_name: str | None = None) -> str:
             deadline = f"{m['deadline_us']:g}" if m.get("deadline_us") is not None else "none"
             fp = " / ".join(f"{m[k]:,}" if m.get(k) is not None else "—"
                             for k in ("flash_bytes", "ram_bytes", "arena_bytes"))
-            lines.append(f"| {_cell(m['board'])} | {_cell(m['model'])} | {m['passed']}/{m['passed'] + m['failed']} | "
+            skipped = m["outcomes"].get("skipped", 0)
+            passed = f"{m['passed']}/{m['passed'] + m['failed']}" + (f" ({skipped} skipped)" if skipped else "")
+            lines.append(f"| {_cell(m['board'])} | {_cell(m['model'])} | {passed} | "
                          f"{cyc} | {delta} | {wcet} / {deadline} | {fp} |")
     lines.append("")
     lines.append("Cycle figures: `virtual` = emulator instruction counts, `dwt` = real cycles."
