@@ -318,6 +318,8 @@ static int report_unsupported(hil_graph *g)
 static int load_tensors(hil_graph *g, const hil_fb_table *sg, hil_fb_vec buffers, uint32_t n_ops)
 {
     hil_fb_vec list = hil_fb_vector_at(&g->fb, sg, SG_TENSORS, 4);
+    if (g->fb.error)
+        return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: the tensor list points outside the file");
     g->n_model_tensors = g->n_tensors = list.len;
     /* Room for one scratch pseudo-tensor per operator after the model's tensors. */
     g->tensors = hil_persistent_alloc(g, sizeof(hil_tensor) * ((size_t)list.len + n_ops));
@@ -375,12 +377,18 @@ int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *a
         return fail(g, HIL_ERR_MODEL_INVALID, "not a TFLite flatbuffer (no TFL3 identifier)");
     hil_fb *fb = &g->fb;
     hil_fb_table root = hil_fb_root(fb);
-    if (hil_fb_u32(fb, &root, MODEL_VERSION, 0) != 3)
+    uint32_t version = hil_fb_u32(fb, &root, MODEL_VERSION, 0);
+    if (fb->error)
+        return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: the root table is outside the file or corrupt");
+    if (version != 3)
         return fail(g, HIL_ERR_MODEL_INVALID, "unsupported TFLite schema version (want 3)");
     hil_fb_vec opcodes = hil_fb_vector_at(fb, &root, MODEL_OPCODES, 4);
     hil_fb_vec subgraphs = hil_fb_vector_at(fb, &root, MODEL_SUBGRAPHS, 4);
     hil_fb_vec buffers = hil_fb_vector_at(fb, &root, MODEL_BUFFERS, 4);
-    if (fb->error || subgraphs.len == 0)
+    if (fb->error)
+        return fail(g, HIL_ERR_MODEL_INVALID,
+                    "malformed model: an offset or length points outside the file (truncated or corrupt)");
+    if (subgraphs.len == 0)
         return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: no subgraph");
     if (subgraphs.len > 1)
         return fail(g, HIL_ERR_UNSUPPORTED, "models with several subgraphs (control flow) are not supported");

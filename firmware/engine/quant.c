@@ -6,9 +6,14 @@
 
 void hil_quantize_multiplier(double real_multiplier, int32_t *multiplier, int *shift)
 {
-    if (real_multiplier == 0.0) {
+    if (real_multiplier == 0.0 || isnan(real_multiplier)) {
         *multiplier = 0;
         *shift = 0;
+        return;
+    }
+    if (isinf(real_multiplier)) { /* a tensor without quantization (scale 0) in a divisor */
+        *multiplier = INT32_MAX;
+        *shift = 31;
         return;
     }
     double q = frexp(real_multiplier, shift);
@@ -21,12 +26,22 @@ void hil_quantize_multiplier(double real_multiplier, int32_t *multiplier, int *s
         *shift = 0;
         q_fixed = 0;
     }
+    if (*shift > 31) {
+        /* Only a malformed model gets here (a scale ratio of 2^31 or more; softmax caps its own
+         * at 2^31 - 1): a 32-bit left shift by 32 or more is undefined, so saturate. */
+        *shift = 31;
+        q_fixed = INT32_MAX;
+    }
     *multiplier = (int32_t)q_fixed;
 }
 
 static int32_t quantize_bound(const hil_tensor *output, float value)
 {
-    return output->zero_point + (int32_t)roundf(value / output->scale);
+    /* Clamped before the conversion: an unquantized output (scale 0) gives inf or NaN here, and
+     * converting those to int32 is undefined. Valid models never come near the bounds. */
+    float q = roundf(value / output->scale);
+    q = q > -1e9f ? (q < 1e9f ? q : 1e9f) : -1e9f;
+    return output->zero_point + (int32_t)q;
 }
 
 void hil_activation_range(const hil_tensor *output, int activation, int32_t *act_min, int32_t *act_max)

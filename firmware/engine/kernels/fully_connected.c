@@ -35,8 +35,10 @@ static int fc_prepare(hil_graph *g, hil_node *node)
     p->units = (uint32_t)filter->dims[0];
     p->depth = (uint32_t)filter->dims[1];
     p->batches = hil_num_elements(input) / p->depth;
-    if (p->batches * p->depth != hil_num_elements(input) ||
-        p->batches * p->units != hil_num_elements(output) ||
+    /* 64-bit products: in 32 bits, batches x units could wrap to the output's element count
+     * and eval would write far past the output tensor. */
+    if ((uint64_t)p->batches * p->depth != hil_num_elements(input) ||
+        (uint64_t)p->batches * p->units != hil_num_elements(output) ||
         (bias && hil_num_elements(bias) != p->units))
         return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "tensor shapes do not agree");
     p->input_offset = -input->zero_point;
