@@ -148,3 +148,36 @@ def test_report_errors_are_one_line(tmp_path, capsys):
     assert err.startswith("hil: [configuration] no results database at") and "\n" not in err
     assert hil_main(["report", "--db", str(tmp_path / "none.sqlite"), "--tolerance", "abc"]) == 1
     assert "--tolerance 'abc'" in capsys.readouterr().err
+
+
+UNRECORDED = textwrap.dedent('''
+    import os
+    import pytest
+
+    SLOW = float(os.environ.get("SYNTH_SLOW", "1"))
+
+    def test_vector(hil_model, hil_vector, hil_record):  # parametrized by the hil plugin
+        hil_record.update(model=hil_model.name, vector=hil_vector, cycles=round(1000 * SLOW), provenance="virtual")
+
+    def test_model_level(hil_model, hil_record):
+        """Fails before recording anything when SYNTH_FAIL is set, like a suite whose assertion
+        comes before its hil_record.update()."""
+        if os.environ.get("SYNTH_FAIL") == "1":
+            pytest.fail("[cycles] worst case grew", pytrace=False)
+        hil_record.update(model=hil_model.name, cycles=1000, provenance="virtual")
+''')
+
+
+def test_a_test_that_failed_before_recording_is_attributed_to_board_and_model(tmp_path):
+    db = tmp_path / "r.sqlite"
+    (tmp_path / "test_unrecorded.py").write_text(UNRECORDED)
+    for env in ({}, {"SYNTH_FAIL": "1", "SYNTH_SLOW": "1.5"}):
+        environ = {k: v for k, v in os.environ.items() if not k.startswith(("SYNTH_", "HIL_RESULTS"))}
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_unrecorded.py",
+                               f"--results-db={db}", "--only-model", "hello_world", "--vectors", "2"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=300, env={**environ, **env})
+        assert proc.returncode == (1 if env else 0), proc.stdout
+    _, data, _, md = report(db, tmp_path)
+    assert {(r["kind"], r["board"], r["model"]) for r in data["regressions"]} == {
+        ("newly-failing", "qemu", "hello_world"), ("cycles", "qemu", "hello_world")}
+    assert "on None" not in md and "| cycles | qemu | hello_world |" in md

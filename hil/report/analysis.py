@@ -78,6 +78,15 @@ def _catalog_limits() -> tuple[dict[str, float], dict[str, float]]:
 
 # -- per board x model -------------------------------------------------------------------------
 
+def with_run_defaults(rows: list[dict], run: dict) -> list[dict]:
+    """Rows whose record lacks board or engine (a test that failed before recording) take the run's."""
+    for row in rows:
+        for key in ("board", "engine"):
+            if row.get(key) is None:
+                row[key] = run.get(key)
+    return rows
+
+
 def group_by_model(rows: list[dict], run: dict) -> dict[str, list[dict]]:
     groups: dict[str, list[dict]] = {}
     for row in rows:
@@ -323,7 +332,7 @@ def trends(store: ResultsStore, run: dict, limit: int) -> list[dict]:
     runs = {r: store.run(r) for r in run_ids}
     series: dict[str, dict] = {}
     for run_id in run_ids:
-        rows = store.results(run_id)
+        rows = with_run_defaults(store.results(run_id), runs[run_id])
         for key, group in group_by_model(rows, runs[run_id]).items():
             decided = [r for r in group if r["outcome"] in PASSED_OUTCOMES + FAILED_OUTCOMES]
             passed = sum(1 for r in decided if r["outcome"] in PASSED_OUTCOMES)
@@ -348,9 +357,9 @@ def trends(store: ResultsStore, run: dict, limit: int) -> list[dict]:
 def build_report(store: ResultsStore, run_id: int | None = None, options: ReportOptions | None = None) -> dict:
     options = options or ReportOptions()
     run = store.run(run_id if run_id is not None else store.latest_run_id())
-    rows = store.results(run["id"])
+    rows = with_run_defaults(store.results(run["id"]), run)
     previous_run = store.previous_comparable(run)
-    prev_rows = store.results(previous_run["id"]) if previous_run else []
+    prev_rows = with_run_defaults(store.results(previous_run["id"]), previous_run) if previous_run else []
     cat_tolerances, cat_deadlines = _catalog_limits()
     tolerances = _Tolerances(options.tolerance, cat_tolerances if options.model_tolerances is None
                              else options.model_tolerances, options.footprint_tolerance_bytes)
