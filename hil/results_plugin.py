@@ -25,7 +25,7 @@ import pytest
 
 from hil import __version__
 from hil.errors import Category, HilError
-from hil.results import ResultsStore, default_db_path
+from hil.results import ResultsStore, default_db_path, now_iso
 
 RUN_FILE_ENV = "HIL_RESULTS_RUN_FILE"  # `hil nightly` learns the run id from this file
 _WORKER_RUN = "hil_results_run"
@@ -122,6 +122,7 @@ class ResultsRecorder:
             self.worker = None
         self._store: ResultsStore | None = None
         self._warned = False
+        self.started_at = now_iso()  # the run row is written lazily; its start is the session's
 
     # The store opens lazily: a session without HIL tests creates no database.
     def store(self) -> ResultsStore:
@@ -133,7 +134,7 @@ class ResultsRecorder:
         if self.is_worker or self.path is None:
             return self.run_id
         if self.run_id is None:
-            self.run_id = self.store().start_run(**run_info(self.config))
+            self.run_id = self.store().start_run(**run_info(self.config), started_at=self.started_at)
             run_file = os.environ.get(RUN_FILE_ENV)
             if run_file:
                 Path(run_file).write_text(f"{self.run_id}\n")
