@@ -40,7 +40,7 @@ def render_markdown(report: dict, html_name: str | None = None) -> str:
         for m in report["models"]:
             cyc = f"{m['cycles']:,} {m.get('provenance') or ''}" if m.get("cycles") is not None else "—"
             delta = f"{m['cycles_change']:+.1%}" if m.get("cycles_change") is not None else "—"
-            wcet = f"{m['wcet_us']:.1f}" if m.get("wcet_us") is not None else "—"
+            wcet = f"{m['wcet_us']:.1f} {m.get('provenance') or ''}".rstrip() if m.get("wcet_us") is not None else "—"
             deadline = f"{m['deadline_us']:g}" if m.get("deadline_us") is not None else "none"
             fp = " / ".join(f"{m[k]:,}" if m.get(k) is not None else "—"
                             for k in ("flash_bytes", "ram_bytes", "arena_bytes"))
