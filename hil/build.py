@@ -23,7 +23,7 @@ from hil import paths
 from hil.errors import BuildError, ConfigError
 
 TOOLCHAIN_GCC = "arm-none-eabi-gcc"
-SKIP_DIRS = {"tests", "__pycache__"}
+SKIP_DIRS = {"tests", "__pycache__", "examples"}  # examples/ are not part of the reference firmware
 
 
 @dataclass(frozen=True)
@@ -94,15 +94,30 @@ def elf_footprint(elf: Path) -> Footprint:
     return Footprint(text + data, data + bss, text, data, bss)
 
 
+def _first_error(text: str) -> str | None:
+    """The first error line of a build log; for CMake's "CMake Error at f:n (message):" header,
+    the message line under it."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if "error" in line.lower():
+            if line.startswith("CMake Error") and line.rstrip().endswith(":"):
+                following = [ln.strip() for ln in lines[i + 1:i + 3] if ln.strip()]
+                return following[0] if following else line.strip()
+            return line.strip()
+    return None
+
+
 def _run(cmd: list[str], log: Path, what: str) -> None:
     with open(log, "ab") as out:
         out.write(("\n$ " + " ".join(cmd) + "\n").encode())
         out.flush()
+        start = out.tell()
         result = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT)
     if result.returncode != 0:
-        lines = [ln for ln in log.read_text(errors="replace").splitlines() if "error" in ln.lower()]
-        first = lines[0].strip() if lines else f"exit code {result.returncode}"
-        raise BuildError(f"{what} failed: {first} (full log: {log})")
+        with open(log, "rb") as f:  # only this command's output: the log accumulates across runs
+            f.seek(start)
+            first = _first_error(f.read().decode(errors="replace"))
+        raise BuildError(f"{what} failed: {first or f'exit code {result.returncode}'} (full log: {log})")
 
 
 def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines: tuple[str, ...] = (),

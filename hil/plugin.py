@@ -3,6 +3,8 @@ the HIL suites by (model, vector)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from hil import catalog
@@ -31,6 +33,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--renode-path", default=None, help="the renode executable, if not on PATH")
     group.addoption("--cpu-hz", type=int, default=None, help="override the board profile's core clock")
     group.addoption("--engine", default="builtin", help="inference engine in the firmware: builtin or tflm")
+    group.addoption("--tflm-root", default=os.environ.get("TFLM_ROOT"), metavar="DIR",
+                    help="--engine tflm: TFLM checkout (or create_tflm_tree.py tree) with a built "
+                         "libtensorflow-microlite.a; default $TFLM_ROOT (docs/porting.md)")
     group.addoption("--model", action="append", default=[], metavar="PATH.tflite",
                     help="add a model to the suites (repeatable); vectors: PATH.npz beside it, else random")
     group.addoption("--vectors", type=int, default=None, metavar="N",
@@ -64,7 +69,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         profile = _profile(config)
         harness = Harness(profile, engine=config.getoption("engine"),
-                          defines=tuple(config.getoption("hil_define")),
+                          defines=tuple(config.getoption("hil_define")), tflm_root=config.getoption("tflm_root"),
                           backend_options=_backend_options(config),
                           progress=lambda msg: _progress(config, msg),
                           vector_limit=config.getoption("vectors"))

@@ -19,6 +19,7 @@ from hil.errors import Category, HilError
 from hil.model import ModelInfo
 from hil.reference import TflmReference
 from hil.support import check_supported
+from hil.tflm_codegen import tflm_build_args
 from hil.timing import Clock, TimingStats
 from hil.vectors import VectorSet
 
@@ -93,13 +94,14 @@ class Harness:
 
     def __init__(self, profile: BoardProfile, *, engine: str = "builtin", defines: tuple[str, ...] = (),
                  backend_options: dict | None = None, progress: Callable[[str], None] | None = None,
-                 vector_limit: int | None = None, max_restarts: int = 2):
+                 vector_limit: int | None = None, max_restarts: int = 2, tflm_root: str | None = None):
         self.profile = profile
         self.engine = engine
         self.defines = defines
         self.backend = make_backend(profile, **(backend_options or {}))
         self.progress = progress
         self.vector_limit = vector_limit
+        self.tflm_root = tflm_root  # --engine tflm: the user's TFLM tree (else $TFLM_ROOT)
         self.max_sessions = int(getattr(self.backend, "max_sessions", 4))
         self.max_restarts = max_restarts
         self._targets: OrderedDict[str, Target] = OrderedDict()
@@ -108,11 +110,15 @@ class Harness:
 
     def check_tools(self) -> None:
         self.backend.check_tools()
+        self._cmake_args()  # --engine tflm without a TFLM tree fails here, in one line
+
+    def _cmake_args(self) -> tuple[str, ...]:
+        return tflm_build_args(self.tflm_root) if self.engine == "tflm" else ()
 
     def build(self, config: ModelConfig) -> Firmware:
         check_supported(config.info(), self.engine)  # refuse before building or flashing
         return build_firmware(self.profile.firmware_board, config.tflite, engine=self.engine,
-                              defines=self.defines, progress=self.progress)
+                              defines=self.defines, cmake_args=self._cmake_args(), progress=self.progress)
 
     def target(self, config: ModelConfig) -> Target:
         key = str(config.tflite)

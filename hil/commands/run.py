@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,8 @@ def add_board_options(parser) -> None:
     """Board selection options shared by the commands that talk to a target."""
     parser.add_argument("--board", default="qemu", help="board profile name or alias (`hil boards`)")
     parser.add_argument("--engine", default="builtin", help="builtin or tflm")
+    parser.add_argument("--tflm-root", default=os.environ.get("TFLM_ROOT"), metavar="DIR",
+                        help="--engine tflm: TFLM tree with a built libtensorflow-microlite.a (default $TFLM_ROOT)")
     parser.add_argument("--cpu-hz", type=int, default=None, help="override the profile's core clock")
     parser.add_argument("--port", default=None, help="serial port of a physical board")
     parser.add_argument("--baud", type=int, default=115200)
@@ -30,7 +33,7 @@ def make_harness(args, progress=stderr_progress) -> Harness:
     options = {k: getattr(args, k) for k in ("cpu_hz", "port", "baud", "flasher", "target", "probe",
                                               "gdb_remote", "renode_path")}
     harness = Harness(find_profile(args.board), engine=args.engine, backend_options=options,
-                      progress=progress)
+                      progress=progress, tflm_root=getattr(args, "tflm_root", None))
     harness.check_tools()
     return harness
 

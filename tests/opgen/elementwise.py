@@ -13,7 +13,7 @@ def _shapes(rng: np.random.Generator, max_rank: int = 5) -> tuple[tuple[int, ...
     full = tuple(int(d) for d in rng.integers(1, 6 if rank < 5 else 4, size=rank))
     other = tuple(1 if rng.random() < 0.4 else d for d in full)
     if rng.random() < 0.5:
-        full, other = other, tuple(max(a, b) for a, b in zip(full, other))
+        full, other = other, tuple(max(a, b) for a, b in zip(full, other, strict=True))
     return full, other
 
 
@@ -31,7 +31,7 @@ def _two_inputs(rng: np.random.Generator, layer):
     import tensorflow as tf
 
     shape1, shape2 = _shapes(rng, max_rank=3)  # TFLM's STRIDED_SLICE stops at 4-D
-    full = tuple(max(p, q) for p, q in zip(shape1, shape2))
+    full = tuple(max(p, q) for p, q in zip(shape1, shape2, strict=True))
     a, b = tf.keras.Input(shape=full, name="in_0"), tf.keras.Input(shape=full, name="in_1")
     slices = (slice(None),) + tuple(slice(0, 1) if d == 1 else slice(None) for d in shape2)
     b_small = tf.keras.layers.Lambda(lambda t: t[slices])(b) if shape2 != full else b

@@ -26,7 +26,7 @@ def concatenate_slices(rng: np.random.Generator):
     x = tf.keras.Input(shape=shape)
     cuts = sorted({0, size, *(int(c) for c in (rng.integers(1, size, size=2) if size > 1 else []))})
     pieces = []
-    for lo, hi in zip(cuts, cuts[1:]):
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
         index = tuple(slice(lo, hi) if d == axis else slice(None) for d in range(len(shape)))
         pieces.append(tf.keras.layers.Lambda(lambda t, i=index: t[(slice(None),) + i])(x))
     pieces.append(tf.keras.layers.Lambda(lambda t: t * 0.5)(x))

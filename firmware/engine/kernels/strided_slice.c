@@ -1,8 +1,8 @@
-/* STRIDED_SLICE of any 1-, 2- or 4-byte element type with constant begin / end / strides, the
- * begin, end and shrink-axis masks: the index logic of TFLM's strided_slice (start clamped to
- * [0, size] or [-1, size - 1] by stride direction, masks override, a shrunk axis takes one
- * element). Like TFLM: at most 4 dimensions, no ellipsis or new-axis masks. Start, stop and
- * stride per axis are resolved once at prepare; eval only copies. */
+/* STRIDED_SLICE of float32, int32, int16, int8 or bool tensors with constant begin / end /
+ * strides and the begin, end and shrink-axis masks: the index logic of TFLM's strided_slice
+ * (start clamped to [0, size] or [-1, size - 1] by stride direction, masks override, a shrunk
+ * axis takes one element). Like TFLM: at most 4 dimensions, no ellipsis or new-axis masks.
+ * Start, stop and stride per axis are resolved once at prepare; eval only copies. */
 #include <string.h>
 
 #include "hil_protocol.h"
@@ -60,7 +60,8 @@ static int ss_prepare(hil_graph *g, hil_node *node)
     if (hil_node_num_inputs(node) != 4 || !in || !out)
         return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, begin, end, strides and an output");
     int elem = hil_dtype_size(in->type);
-    if (in->type != out->type || (elem != 1 && elem != 2 && elem != 4))
+    if (in->type != out->type || (in->type != HIL_FLOAT32 && in->type != HIL_INT32 && in->type != HIL_BOOL &&
+                                  in->type != HIL_INT16 && in->type != HIL_INT8))
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "input and output must share a 1-, 2- or 4-byte type");
     if (in->ndim < 1 || in->ndim > SS_MAX_DIMS)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "input must have 1 to 4 dimensions (as in TFLM)");
