@@ -54,6 +54,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     from hil.results_plugin import add_options as add_results_options
 
     add_results_options(group)  # --results-db, --no-results
+    from hil.quality import add_options as add_quality_options
+
+    add_quality_options(group)  # --quality-strict, --quality-json
 
 
 def _profile(config: pytest.Config) -> BoardProfile:
@@ -66,6 +69,7 @@ def pytest_configure(config: pytest.Config) -> None:
                             "test's model, overriding [timing] in its model.toml")
     config.stash[SUMMARY_KEY] = []
     config.pluginmanager.import_plugin("hil.results_plugin")
+    config.pluginmanager.import_plugin("hil.quality")  # quality table: terminal summary + reports/quality.json
     try:
         profile = _profile(config)
         harness = Harness(profile, engine=config.getoption("engine"),

@@ -151,18 +151,57 @@ def write_json(path: Path, table: list[QualityRow]) -> None:
     path.write_text(json.dumps({"quality": [asdict(r) for r in table]}, indent=2) + "\n")
 
 
-# ---- pytest hooks (registered by hil.plugin) ----
+# ---- pytest options and hooks (registered by hil.plugin) ----
+
+
+class QualityBudgetWarning(UserWarning):
+    """The int8 model loses more quality against float than its card's budget allows."""
+
+
+def add_options(group) -> None:
+    """Called from hil.plugin's pytest_addoption."""
+    group.addoption("--quality-strict", action="store_true", default=False,
+                    help="fail, not warn, when an int8 model loses more than its [quality] max_loss vs float")
+    group.addoption("--quality-json", default=None, metavar="PATH",
+                    help="where the quality table is written (default reports/quality.json under the rootdir)")
+
+
+def _json_path(config) -> Path:
+    option = config.getoption("quality_json", None)
+    return Path(option) if option else Path(config.rootpath) / "reports" / "quality.json"
+
+
+def _parts(config) -> list[Path]:
+    path = _json_path(config)
+    return sorted(path.parent.glob(f"{path.stem}.part-*.json"))
+
+
+def pytest_configure(config) -> None:
+    if not hasattr(config, "workerinput"):  # the controlling process: drop a crashed run's parts
+        for part in _parts(config):
+            part.unlink(missing_ok=True)
 
 
 def pytest_sessionfinish(session) -> None:
+    """xdist workers write their rows to part files; the controller merges them with its own."""
+    config, path = session.config, _json_path(session.config)
+    worker = getattr(config, "workerinput", None)
+    if worker is not None:
+        if _ROWS:
+            write_json(path.with_name(f"{path.stem}.part-{worker['workerid']}.json"), _ROWS)
+        return
+    for part in _parts(config):
+        _ROWS.extend(QualityRow(**row) for row in json.loads(part.read_text())["quality"])
+        part.unlink()
     if _ROWS:
-        write_json(Path(session.config.getoption("quality_json")), _ROWS)
+        _ROWS.sort(key=lambda r: r.model)
+        write_json(path, _ROWS)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    if not _ROWS:
+    if not _ROWS or hasattr(config, "workerinput"):
         return
-    terminalreporter.section("model quality: float (Keras) vs int8 host (TFLM) vs int8 target")
+    terminalreporter.write_sep("-", "hil: model quality, float (Keras) vs int8 host (TFLM) vs int8 target")
     for line in table_lines(_ROWS):
         terminalreporter.write_line(line)
-    terminalreporter.write_line(f"written to {config.getoption('quality_json')}")
+    terminalreporter.write_line(f"(written to {_json_path(config)})")
