@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include "hil_agent.h"
+#include "test_hooks.h"
 
 extern const hil_engine HIL_ENGINE_INSTANCE;
 extern const uint8_t hil_model_data[];
@@ -14,7 +15,7 @@ int main(void)
 {
     /* hil_board_init() already ran from the reset handler: the UART receiver is enabled. */
     const hil_agent_config config = {
-        .engine = &HIL_ENGINE_INSTANCE,
+        .engine = hil_test_engine(&HIL_ENGINE_INSTANCE), /* itself unless a test defect is built in */
         .model = hil_model_data,
         .model_size = hil_model_size,
         .model_sha256 = hil_model_sha256,
