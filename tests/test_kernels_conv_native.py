@@ -1,8 +1,9 @@
 """CONV_2D, DEPTHWISE_CONV_2D, AVERAGE/MAX_POOL_2D, PAD and MEAN of the built-in engine on the
 host (ASan + UBSan) against the TFLM interpreter, beyond what the seeded generators in
 tests/opgen cover: their C unit tests, per-tensor weights, batch 2, edited models (MEAN with
-equal input/output quantization, PAD with int64 paddings), refusals that must agree between
-the engine and the host, and the third-party models person_detect and micro_speech."""
+equal input/output quantization, PAD with int64 paddings), and refusals that must agree between
+the engine and the host. The third-party models that use these kernels (person_detect,
+micro_speech) are catalog entries, checked bit-exact by tests/test_native_engine.py."""
 
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ from hil.reference import TflmReference
 from hil.support import unsupported_ops
 from hil.vectors import random_vectors
 
-SHARED_MODELS = paths.REPO_ROOT.parent / "shared" / "models"
 C_TESTS = ["test_conv", "test_depthwise", "test_pool", "test_pad", "test_mean"]
 
 
@@ -252,15 +252,3 @@ def test_generated_models_pass_the_host_check():
     for case in opgen.cases(ops=ops, seeds=range(2)):
         assert unsupported_ops(load_model(case.tflite)) == [], case.id
 
-
-# ---- third-party models ----
-
-@pytest.mark.parametrize("name", ["person_detect", "micro_speech_quantized"])
-def test_shared_model_bit_exact_natively(name, native_build):
-    model = SHARED_MODELS / f"{name}.tflite"
-    if not model.exists():
-        pytest.skip(f"{model} is not present (third-party models live in ../shared/models)")
-    problems = unsupported_ops(load_model(model))
-    if problems:
-        pytest.skip(f"the built-in engine lacks operators of {name}: {'; '.join(problems)}")
-    _assert_bit_exact(model, native_build, vectors=20, seed=0)
