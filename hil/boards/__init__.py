@@ -15,7 +15,12 @@ def make_backend(profile: BoardProfile, **options):
     if profile.backend == "renode":
         from hil.boards.renode import RenodeBackend
 
-        return RenodeBackend(profile, renode_path=options.get("renode_path"))
+        return RenodeBackend(profile, renode_path=options.get("renode_path"), cpu_hz=options.get("cpu_hz"))
+    if profile.backend == "serial":
+        from hil.boards.serial import SerialBackend
+
+        keys = ("port", "baud", "flasher", "target", "probe", "gdb_remote", "cpu_hz")
+        return SerialBackend(profile, **{k: options.get(k) for k in keys})
     raise ConfigError(f"board '{profile.name}' uses unknown backend '{profile.backend}'")
 
 

@@ -1,33 +1,224 @@
-"""Renode backend (issue 5 completes it). Without a renode binary it fails fast, in one line."""
+"""Renode backend: one headless Renode per firmware image, the board's UART on a pty.
+
+Renode is found at --renode-path (the executable or its directory), on PATH, or where
+`renode-run download` put it (~/.config/renode, read from renode-run.json). The harness writes
+a .resc (machine, platform, LoadELF, a UART terminal, start) and runs
+
+    renode --disable-xwt --console --plain <script.resc>
+
+with the monitor on Renode's stdin (no monitor port: Renode's -P monitor port, like its socket
+terminals, listens on every network interface). The UART goes to a pty
+(`emulation CreateUartPtyTerminal`) that pyserial opens; where the OS has no ptys (Windows) a
+socket terminal on a random port is used instead, reached on 127.0.0.1. Renode's output is
+watched for errors while the firmware comes up. Teardown sends `quit` to the monitor and kills
+Renode if it has not exited after a grace period.
+
+Profile settings ([renode] table): platform (a .repl path, @-relative to Renode's directory or
+absolute), uart (the sysbus peripheral, e.g. sysbus.usart2), machine (name), extra_commands
+(monitor commands run before `start`), ready_timeout, listen_s, instructions_per_tick.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
+import subprocess
+import tempfile
+import time
 from pathlib import Path
 
+from hil.boards.base import Session, connect_device, kill_process_group, log_tail, spawn
 from hil.boards.profile import BoardProfile
-from hil.errors import ConfigError
+from hil.errors import Category, ConfigError, HilError
+from hil.transport import SerialTransport, TcpTransport, Transport
 
 INSTALL_HINT = ("install Renode: the portable Linux package from https://builds.renode.io "
                 "(put `renode` on PATH or pass --renode-path), or `pip install "
                 "git+https://github.com/antmicro/renode-run` then `renode-run download`")
+RENODE_RUN_DIR = Path.home() / ".config" / "renode"
+TERMINAL = "hilterm"
+# Monitor command failures, platform (.repl) errors and error-level log lines.
+ERROR_LINE = re.compile(r"(\[ERROR\]|There was an error|Could not find|No such (command|file)|"
+                        r"Unhandled exception|^\s*Error E\d+)", re.I)
+QUIT_GRACE_S = 5.0
+
+
+def renode_run_installs(base: Path = RENODE_RUN_DIR) -> list[Path]:
+    """Renode executables that `renode-run download` recorded (default install first)."""
+    found: list[Path] = []
+    config = base / "renode-run.json"
+    try:
+        data = json.loads(config.read_text())
+    except (OSError, ValueError):
+        data = {}
+    dirs = list((data.get("default") or {}).values()) + list((data.get("installations") or {}).keys())
+    for d in dirs:
+        exe = Path(d) / "renode"
+        if exe.is_file() and exe not in found:
+            found.append(exe)
+    # Older renode-run versions kept no config: look in their download directory.
+    for exe in sorted(base.glob("renode-run.download/**/renode"), reverse=True):
+        if exe.is_file() and exe not in found:
+            found.append(exe)
+    return found
+
+
+def find_renode(explicit: str | None = None) -> str:
+    """--renode-path, else PATH, else a renode-run download; ConfigError (how to install) if none."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if path.is_dir():
+            path = path / "renode"
+        if not path.is_file():
+            raise ConfigError(f"--renode-path {explicit}: no renode executable there; {INSTALL_HINT}")
+        return str(path)
+    on_path = shutil.which("renode")
+    if on_path:
+        return on_path
+    installs = renode_run_installs()
+    if installs:
+        return str(installs[0])
+    raise ConfigError(f"Renode is not installed here (not on PATH, no --renode-path, nothing from renode-run in "
+                      f"{RENODE_RUN_DIR}): {INSTALL_HINT}")
+
+
+def use_pty() -> bool:
+    return os.name == "posix"
+
+
+def resc_text(profile: BoardProfile, elf: Path, *, pty: Path | None = None, socket_port: int | None = None) -> str:
+    """The Renode script that creates the machine, loads the ELF, attaches the UART and starts."""
+    if (pty is None) == (socket_port is None):
+        raise ValueError("exactly one of pty and socket_port")
+    platform = profile.setting("platform")
+    if not platform:
+        raise ConfigError(f"board profile '{profile.name}' has no [renode] platform (.repl)")
+    uart = profile.setting("uart", "sysbus.usart2")
+    lines = [f"# written by tinyml-hil for board '{profile.name}'",
+             f'mach create "{profile.setting("machine", "hil")}"',
+             f"machine LoadPlatformDescription {_path_arg(platform)}",
+             f"sysbus LoadELF {_path_arg(str(elf))}"]
+    if pty is not None:
+        lines.append(f'emulation CreateUartPtyTerminal "{TERMINAL}" "{pty}" true')
+    else:
+        # Renode's socket terminals listen on every interface; the port is random and short-lived.
+        lines.append(f'emulation CreateServerSocketTerminal {socket_port} "{TERMINAL}" false')
+    lines.append(f"connector Connect {uart} {TERMINAL}")
+    lines += list(profile.setting("extra_commands", []))
+    lines.append("start")
+    return "\n".join(lines) + "\n"
+
+
+def _path_arg(path: str) -> str:
+    """Renode's file argument: @path (relative paths resolve against Renode's directory)."""
+    if any(c.isspace() for c in path):
+        raise ConfigError(f"Renode cannot take a path with spaces in a script: {path}")
+    return f"@{path}"
+
+
+def renode_command(renode: str, script: Path) -> list[str]:
+    """Headless, monitor on stdin (no network port), no colour codes in the output we parse."""
+    return [renode, "--disable-xwt", "--console", "--plain", str(script)]
 
 
 class RenodeBackend:
-    def __init__(self, profile: BoardProfile, *, renode_path: str | None = None, **_: object):
+    def __init__(self, profile: BoardProfile, *, renode_path: str | None = None, cpu_hz: int | None = None,
+                 **_: object):
         self.profile = profile
         self.renode_path = renode_path
+        self.cpu_hz = cpu_hz
+        self.ready_timeout = float(profile.setting("ready_timeout", 60.0))
+        self.listen_s = float(profile.setting("listen_s", 5.0))  # then HELLO, if the boot READY was missed
 
     def find_renode(self) -> str:
-        path = self.renode_path or shutil.which("renode")
-        if not path:
-            raise ConfigError(f"board '{self.profile.name}' needs Renode, which is not installed here: "
-                              f"{INSTALL_HINT}")
-        return path
+        try:
+            return find_renode(self.renode_path)
+        except ConfigError as exc:
+            raise ConfigError(f"board '{self.profile.name}' needs Renode: {exc}") from None
 
     def check_tools(self) -> None:
         self.find_renode()
 
-    def start(self, elf: Path):
-        self.find_renode()
-        raise ConfigError("the Renode backend is not implemented yet in this version (issue 5)")
+    check_installed = check_tools
+
+    def start(self, elf: Path) -> Session:
+        renode = self.find_renode()
+        workdir = Path(tempfile.mkdtemp(prefix="hil-renode-"))
+        image = workdir / "firmware.elf"  # a path without spaces, whatever the cache path is
+        shutil.copyfile(elf, image)
+        pty = workdir / "uart" if use_pty() else None
+        port = None if pty else _free_port()
+        script = workdir / "board.resc"
+        script.write_text(resc_text(self.profile, image, pty=pty, socket_port=port))
+        proc, log = spawn(renode_command(renode, script), "renode", stdin_pipe=True, cwd=Path(renode).parent)
+        deadline = time.monotonic() + self.ready_timeout
+        try:
+            transport = self._connect(proc, log, pty, port, deadline)
+            device, clock = connect_device(self.profile, transport, max(1.0, deadline - time.monotonic()),
+                                           self.cpu_hz, hello_after=self.listen_s)
+        except HilError as exc:
+            stop_renode(proc)
+            raise HilError(f"{self.profile.name}: {exc} (Renode output: {renode_errors(log) or log_tail(log)})",
+                           exc.category) from None
+        return RenodeSession(self.profile, device, clock, transport, proc, log)
+
+    def _connect(self, proc: subprocess.Popen, log: Path, pty: Path | None, port: int | None,
+                 deadline: float) -> Transport:
+        """Waits for the UART terminal while watching Renode for errors and for its exit."""
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise HilError(f"Renode exited with code {proc.returncode} before the UART was up",
+                               Category.EMULATOR_EXITED)
+            error = renode_errors(log)
+            if error:
+                raise HilError(f"Renode reported an error while starting: {error}", Category.EMULATOR_EXITED)
+            if pty is not None and pty.exists():
+                return SerialTransport(str(pty))
+            if port is not None:
+                try:
+                    return TcpTransport.connect("127.0.0.1", port, time.monotonic() + 0.5)
+                except HilError:
+                    pass
+            time.sleep(0.1)
+        raise HilError(f"Renode did not create the UART terminal within {self.ready_timeout:.0f} s",
+                       Category.NO_READY)
+
+
+def renode_errors(log: Path) -> str:
+    """The first error line in Renode's output, if any."""
+    try:
+        text = log.read_text(errors="replace")
+    except OSError:
+        return ""
+    for line in text.splitlines():
+        if ERROR_LINE.search(line):
+            return line.strip()
+    return ""
+
+
+def stop_renode(proc: subprocess.Popen, grace: float = QUIT_GRACE_S) -> None:
+    """`quit` on the monitor, then the process group is killed if Renode is still there."""
+    if proc.poll() is None and proc.stdin is not None:
+        try:
+            proc.stdin.write(b"quit\n")
+            proc.stdin.flush()
+            proc.stdin.close()
+            proc.wait(timeout=grace)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    kill_process_group(proc)
+
+
+class RenodeSession(Session):
+    def stop(self) -> None:
+        self.transport.close()
+        if self.process is not None:
+            stop_renode(self.process)
+
+
+def _free_port() -> int:
+    from hil.boards.qemu import free_port
+
+    return free_port()

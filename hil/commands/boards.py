@@ -8,8 +8,10 @@ from hil.errors import HilError
 
 
 def tools_status(profile) -> str:
+    """Whether the host tools a board needs are installed (not whether a board is attached)."""
     try:
-        make_backend(profile).check_tools()
+        backend = make_backend(profile)
+        getattr(backend, "check_installed", backend.check_tools)()
         return "yes"
     except HilError as exc:
         return f"no ({str(exc).split(':')[0]})"
@@ -22,7 +24,7 @@ def run(args) -> int:
                      tools_status(p)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     print("\nprofile search path: " + ", ".join(str(d) for d in search_path()))
     return 0
 
