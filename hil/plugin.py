@@ -49,8 +49,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="inferences per vector in the timing suites (first run + steady state); default 2")
     group.addoption("--soak", type=int, default=300, metavar="N",
                     help="vectors the soak test streams through one board session (default 300)")
-    group.addoption("--hil-define", action="append", default=[], help=pytest.HIDDEN_PARAM
-                    if hasattr(pytest, "HIDDEN_PARAM") else "test-only firmware defines (tests/ only)")
+    group.addoption("--hil-define", action="append", default=[], metavar="NAME[=VALUE]",
+                    help="test-only firmware defect, e.g. HIL_TEST_BREAK_ROUNDING (used by tests/ only)")
     from hil.results_plugin import add_options as add_results_options
 
     add_results_options(group)  # --results-db, --no-results
