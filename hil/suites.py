@@ -38,13 +38,17 @@ def deadline_limits(model: ModelConfig, request: pytest.FixtureRequest) -> tuple
     return model.deadline_us, model.max_cycles
 
 
-def assert_deadline(hil: Harness, model: ModelConfig, request: pytest.FixtureRequest) -> ModelTiming:
-    """Fails unless the worst case over every vector and repetition meets the limits."""
+def assert_deadline(hil: Harness, model: ModelConfig, request: pytest.FixtureRequest,
+                    record: dict | None = None) -> ModelTiming:
+    """Fails unless the worst case over every vector and repetition meets the limits; `record`
+    (the test's hil_record) receives the measurements first, so a failure keeps them."""
     deadline_us, max_cycles = deadline_limits(model, request)
     if deadline_us is None and max_cycles is None:
         pytest.skip(f"{model.name}: no deadline_us or max_cycles in [timing] of its model.toml or a deadline marker")
     timing = measure(hil, model, request)
     stats = timing.stats
+    if record is not None:
+        record.update(timing.record(), deadline_us=deadline_us, max_cycles=max_cycles)
     message = deadline_failure(stats, deadline_us, max_cycles)
     limit = deadline_margin(stats, deadline_us) if deadline_us is not None else f"max_cycles {max_cycles:,}"
     summary_line(request.config, "deadlines", f"{model.name:<24} {stats.summary()}; {limit}")
@@ -57,6 +61,7 @@ def assert_cycles_baseline(hil: Harness, model: ModelConfig, request: pytest.Fix
                            record: dict) -> ModelTiming:
     """Fails when the worst case exceeds the committed baseline by more than the tolerance."""
     timing = measure(hil, model, request)
+    record.update(timing.record())
     board, engine, stats = hil.profile.name, hil.engine, timing.stats
     macs = timing.target.get("macs") or model.info().total_macs
     current = {"board": board, "engine": engine, "model": model.name, "model_sha256": timing.target["model_sha256"],

@@ -110,7 +110,8 @@ class TimingStats:
                 f"({self.vectors} vectors x {self.repeat}) [{p}]")
 
     def record(self) -> dict:
-        return {"cycles": self.wcet, "cycles_min": self.bcet, "wcet_us": self.us(self.wcet),
+        return {"cycles": self.wcet, "cycles_min": self.bcet, "wcet": self.wcet, "p50": self.percentile(50),
+                "p99": self.percentile(99), "jitter": self.jitter, "wcet_us": self.us(self.wcet),
                 "p50_us": self.us(self.percentile(50)), "p99_us": self.us(self.percentile(99)),
                 "jitter_cycles": self.jitter, "latency_us": self.us(self.wcet),
                 "provenance": self.clock.provenance, "cpu_hz": self.clock.cpu_hz, "inferences": len(self.samples)}

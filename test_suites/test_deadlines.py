@@ -5,5 +5,4 @@ from hil.suites import assert_deadline
 
 
 def test_deadline(hil, hil_model, hil_record, request):
-    timing = assert_deadline(hil, hil_model, request)
-    hil_record.update(timing.record())
+    assert_deadline(hil, hil_model, request, hil_record)

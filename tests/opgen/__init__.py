@@ -91,7 +91,7 @@ def cases(ops: list[str] | None = None, seeds: range = range(3)) -> list[OpCase]
         if ops and op not in ops:
             continue
         for fn in REGISTRY[op]:
-            source = inspect.getsource(fn)
+            source = inspect.getsource(inspect.getmodule(fn))  # the generator and its helpers
             for seed in seeds:
                 key = hashlib.sha256(f"{op}\0{seed}\0{source}".encode()).hexdigest()[:16]
                 path = out_dir / f"{op.lower()}-{fn.__name__}-s{seed}-{key}.tflite"
