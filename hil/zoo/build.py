@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from hil import zoo
-from hil.errors import BuildError, ConfigError
+from hil.errors import BuildError, ConfigError, HilError
 
 Progress = Callable[[str], None]
 
@@ -96,8 +96,8 @@ def _metrics(module, data, float_out: np.ndarray, int8_out: np.ndarray, info, in
 def build_into(name: str, out_dir: Path, progress: Progress = print) -> None:
     from hil.zoo.tfutil import convert_float32, convert_fp16, predict, prepare_tensorflow, seed_everything
 
+    module = zoo.load_source(name)  # before TensorFlow: a broken source fails in a second
     tf = prepare_tensorflow()
-    module = zoo.load_source(name)
     progress(f"{name}: dataset")
     data = module.dataset()
     progress(f"  {len(data.x_train)} train / {len(data.x_test)} test samples, input {list(data.x_train.shape[1:])}")
@@ -159,7 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     # summaries, converter statistics) is sent to stderr, which the parent keeps as the log.
     lines = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
-    build_into(argv[0], out, lambda message: print(message, file=lines, flush=True))
+    try:
+        build_into(argv[0], out, lambda message: print(message, file=lines, flush=True))
+    except HilError as exc:  # a user's mistake: one line, no traceback
+        print(exc, file=sys.stderr)
+        return 1
     return 0
 
 
