@@ -24,10 +24,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_tflm_cmake import stand_in_lib
 
 from hil import paths
 from hil.tflm_codegen import BUILTIN_METHODS, CUSTOM_METHODS
-from test_tflm_cmake import stand_in_lib
 
 FIRMWARE = paths.firmware_dir()
 SHARED = paths.shared_models_dir()
