@@ -45,8 +45,9 @@ ERROR_LINE = re.compile(r"(\[ERROR\]|There was an error|Could not find|No such (
 QUIT_GRACE_S = 5.0
 
 
-def renode_run_installs(base: Path = RENODE_RUN_DIR) -> list[Path]:
+def renode_run_installs(base: Path | None = None) -> list[Path]:
     """Renode executables that `renode-run download` recorded (default install first)."""
+    base = base or RENODE_RUN_DIR
     found: list[Path] = []
     config = base / "renode-run.json"
     try:
@@ -124,6 +125,8 @@ def renode_command(renode: str, script: Path) -> list[str]:
 
 
 class RenodeBackend:
+    max_sessions = 2  # each Renode is a .NET process of a few hundred MB
+
     def __init__(self, profile: BoardProfile, *, renode_path: str | None = None, cpu_hz: int | None = None,
                  **_: object):
         self.profile = profile

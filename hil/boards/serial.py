@@ -51,6 +51,8 @@ def elf_model_sha256(elf: Path) -> str | None:
 
 
 class SerialBackend:
+    max_sessions = 1  # one board, one port: the harness stops a session before starting the next
+
     def __init__(self, profile: BoardProfile, *, port: str | None = None, baud: int | None = None,
                  flasher: str | None = None, target: str | None = None, probe: str | None = None,
                  gdb_remote: str | None = None, cpu_hz: int | None = None, **_: object):
