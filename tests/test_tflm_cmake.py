@@ -228,3 +228,24 @@ def test_hil_run_with_tflm_and_a_bad_root_is_one_line(tmp_path):
     assert result.returncode != 0
     lines = [ln for ln in result.stderr.strip().splitlines() if ln]
     assert len(lines) == 1 and "missing" in lines[0] and "Traceback" not in result.stderr
+
+
+# ---- the post-link check: the board startup runs no static constructors ----
+
+@pytest.mark.parametrize("with_ctor", [False, True])
+def test_post_link_check_finds_static_constructors(tmp_path, with_ctor):
+    src = tmp_path / "image.cc"
+    src.write_text("extern \"C\" void Reset_Handler() { for (;;) {} }\n"
+                   "struct Counter { int n; Counter() : n(1) {} };\n"
+                   + ("Counter made_at_startup;\n" if with_ctor else "")
+                   + "int plain = 3;\n")
+    elf = tmp_path / "image.elf"
+    subprocess.run(["arm-none-eabi-g++", "-mcpu=cortex-m4", "-mthumb", "-O1", "-nostartfiles", "--specs=nano.specs",
+                    "--specs=nosys.specs", "-Wl,-eReset_Handler", str(src), "-o", str(elf)], check=True)
+    result = subprocess.run(["cmake", "-DREADELF=arm-none-eabi-readelf", f"-DELF={elf}", "-P",
+                             str(FIRMWARE / "engines" / "tflm" / "check_no_ctors.cmake")],
+                            capture_output=True, text=True)
+    if with_ctor:
+        assert result.returncode != 0 and "has static constructors (.init_array" in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr

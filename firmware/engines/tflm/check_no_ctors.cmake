@@ -8,8 +8,10 @@ if(NOT rc EQUAL 0)
 endif()
 foreach(name init_array ctors preinit_array)
   string(REGEX MATCH "\\.${name}[ ]+[A-Z_]+[ ]+[0-9a-f]+[ ]+[0-9a-f]+[ ]+([0-9a-f]+)" found "${sections}")
-  if(found AND NOT CMAKE_MATCH_1 MATCHES "^0+$")
-    message(FATAL_ERROR "error: ${ELF} has static constructors (.${name}, 0x${CMAKE_MATCH_1} bytes) but the "
-                        "board startup does not run them: build TFLM without them or run them before main()")
+  set(size "${CMAKE_MATCH_1}")  # saved: the if(MATCHES) below overwrites CMAKE_MATCH_1
+  if(found AND NOT size MATCHES "^0+$")
+    # The leading space keeps CMake from wrapping the line.
+    message(FATAL_ERROR " error: ${ELF} has static constructors (.${name}, 0x${size} bytes) but the board "
+                        "startup does not run them: build TFLM without them or run them before main()")
   endif()
 endforeach()
