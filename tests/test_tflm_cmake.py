@@ -249,3 +249,37 @@ def test_post_link_check_finds_static_constructors(tmp_path, with_ctor):
         assert result.returncode != 0 and "has static constructors (.init_array" in result.stderr
     else:
         assert result.returncode == 0, result.stderr
+
+
+def test_tree_whose_kernels_include_gemmlowp_needs_it(tmp_path):
+    root = skeleton(tmp_path / "tflm")
+    internal = root / "tensorflow" / "lite" / "kernels" / "internal"
+    internal.mkdir(parents=True)
+    (internal / "common.h").write_text('#include "fixedpoint/fixedpoint.h"\n')
+    checkout_lib(root)
+    line = error_line(configure(tmp_path, f"-DTFLM_ROOT={root}"))
+    assert "tools/make/downloads/gemmlowp/fixedpoint/fixedpoint.h not found" in line
+    assert "tensorflow/lite/kernels/internal/common.h includes it" in line
+
+
+def test_library_symbols_select_the_adapter_defines(tmp_path):
+    """A library without MicroPrintf was built with TF_LITE_STRIP_ERROR_STRINGS (BUILD_TYPE=release),
+    one with arm_convolve_s8 with CMSIS-NN; without RegisterDebugLogCallback there is no log capture."""
+    root = skeleton(tmp_path / "tflm", flatbuffers="exported", makefile=False)
+    src = tmp_path / "lib" / "release.c"
+    src.parent.mkdir()
+    src.write_text('void invoke(void) __asm__("_ZN6tflite16MicroInterpreter6InvokeEv");\nvoid invoke(void) {}\n'
+                   "void arm_convolve_s8(void) {}\n")
+    subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16",
+                    "-c", str(src), "-o", str(src.with_suffix(".o"))], check=True)
+    lib = src.parent / "libtensorflow-microlite.a"
+    subprocess.run(["arm-none-eabi-ar", "rc", str(lib), str(src.with_suffix(".o"))], check=True)
+    result = configure(tmp_path, f"-DTFLM_ROOT={root}", f"-DTFLM_LIB={lib}")
+    assert result.returncode == 0, result.stderr
+    assert "built without error strings" in result.stdout
+    ninja = tmp_path / "build" / "build.ninja"
+    if not ninja.exists():
+        pytest.skip("defines are checked in the Ninja build file")
+    defines = next(ln for ln in ninja.read_text().splitlines() if "-DTF_LITE_STATIC_MEMORY" in ln)
+    assert "-DTF_LITE_STRIP_ERROR_STRINGS" in defines and "-DCMSIS_NN" in defines
+    assert "-DHIL_TFLM_HAVE_LOG_CALLBACK=0" in defines
