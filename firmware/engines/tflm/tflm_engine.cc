@@ -503,21 +503,28 @@ int engine_op_profile(unsigned op_index, hil_op_profile *out)
     return HIL_OK;
 }
 
+/* Built member by member, so members the interface gains later (optional ones, NULL when
+ * absent) start zeroed; constexpr keeps it a constant (no static constructor). */
+constexpr hil_engine make_engine()
+{
+    hil_engine e{};
+    e.name = "tflm";
+    e.load = engine_load;
+    e.arena_size = engine_arena_size;
+    e.arena_used = engine_arena_used;
+    e.num_inputs = engine_num_inputs;
+    e.num_outputs = engine_num_outputs;
+    e.input = engine_input;
+    e.output = engine_output;
+    e.invoke = engine_invoke;
+    e.num_ops = engine_num_ops;
+    e.op_profile = engine_op_profile;
+    return e;
+}
+
 }  // namespace
 
 /* C linkage, and declared extern first because a namespace-scope const object would
  * otherwise have internal linkage in C++. */
 extern "C" const hil_engine hil_tflm_engine;
-const hil_engine hil_tflm_engine = {
-    /* name */ "tflm",
-    /* load */ engine_load,
-    /* arena_size */ engine_arena_size,
-    /* arena_used */ engine_arena_used,
-    /* num_inputs */ engine_num_inputs,
-    /* num_outputs */ engine_num_outputs,
-    /* input */ engine_input,
-    /* output */ engine_output,
-    /* invoke */ engine_invoke,
-    /* num_ops */ engine_num_ops,
-    /* op_profile */ engine_op_profile,
-};
+const hil_engine hil_tflm_engine = make_engine();
