@@ -23,7 +23,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("hil", "TinyML hardware-in-the-loop")
     group.addoption("--board", default="qemu", help="board profile name or alias (`hil boards`); default qemu")
     group.addoption("--port", default=None, help="serial port of a physical board (COM3, /dev/ttyACM0)")
-    group.addoption("--baud", type=int, default=115200, help="serial baud rate (physical boards)")
+    group.addoption("--baud", type=int, default=None,
+                    help="serial baud rate of a physical board (default: the profile's, else 115200)")
     group.addoption("--flasher", default=None, choices=["pyocd", "gdb", "none"],
                     help="how to flash a physical board (default from the board profile)")
     group.addoption("--target", default=None, help="pyOCD target type, e.g. stm32f446re")
