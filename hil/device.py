@@ -10,7 +10,18 @@ import numpy as np
 
 from hil.client import Client
 from hil.errors import ProtocolError, UnsupportedModelError
-from hil.protocol import Msg, Ready, TensorSpec, get_output_payload, parse_ticks, run_payload, set_input_payload
+from hil.protocol import (
+    Msg,
+    Ready,
+    TensorEntry,
+    TensorSpec,
+    get_output_payload,
+    get_tensor_payload,
+    parse_tensor_list,
+    parse_ticks,
+    run_payload,
+    set_input_payload,
+)
 from hil.timing import TimeoutPolicy
 
 
@@ -128,6 +139,31 @@ class Device:
                 ops.append(OpProfile(index, opcode, ticks))
             if len(ops) >= total or count == 0:
                 return ops
+
+    def list_tensors(self) -> tuple[list[TensorEntry], int]:
+        """Every model tensor (engines with tensor access) and the list flags
+        (protocol.TENSORS_OWN_MEMORY: a debug firmware where no tensor reuses another's memory)."""
+        entries: list[TensorEntry] = []
+        while True:
+            reply = self.client.request(Msg.LIST_TENSORS, struct.pack("<H", len(entries)), Msg.TENSOR_LIST,
+                                        self.timeouts.transfer(self.ready.max_payload))
+            total, list_flags, _, batch = parse_tensor_list(reply.payload)
+            entries += batch
+            if len(entries) >= total or not batch:
+                return entries, list_flags
+
+    def get_tensor(self, entry: TensorEntry) -> np.ndarray:
+        """One tensor's bytes as the last inference left them, read in chunks."""
+        spec, buf = entry.spec, bytearray()
+        while len(buf) < spec.nbytes:
+            reply = self.client.request(Msg.GET_TENSOR, get_tensor_payload(entry.index, len(buf), spec.nbytes),
+                                        Msg.TENSOR_DATA, self.timeouts.transfer(self.ready.max_payload))
+            _, _, offset, total = struct.unpack_from("<HHII", reply.payload)
+            if offset != len(buf) or total != spec.nbytes or len(reply.payload) == 12:
+                raise ProtocolError(f"TENSOR_DATA for tensor {entry.index} at offset {offset} of {total} "
+                                    f"does not continue the {len(buf)} bytes read so far")
+            buf += reply.payload[12:]
+        return self._from_bytes(spec, bytes(buf))
 
     def calibrate(self, iterations: int) -> tuple[int, int]:
         """(instructions executed, counter ticks) of a fixed two-instruction loop."""

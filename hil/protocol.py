@@ -34,6 +34,8 @@ class Msg(enum.IntEnum):
     CALIBRATE = 0x07
     ECHO = 0x08
     TRANSFER = 0x09
+    LIST_TENSORS = 0x0A
+    GET_TENSOR = 0x0B
     ACK = 0x80
     READY = 0x81
     INVOKE_RESULT = 0x83
@@ -43,6 +45,8 @@ class Msg(enum.IntEnum):
     CALIBRATE_RESULT = 0x87
     ECHO_REPLY = 0x88
     TRANSFER_REPLY = 0x89
+    TENSOR_LIST = 0x8A
+    TENSOR_DATA = 0x8B
     LOG = 0x8E
     FAULT = 0x8F
     NAK = 0xFE
@@ -227,6 +231,46 @@ def set_input_payload(index: int, offset: int, data: bytes) -> bytes:
 
 def get_output_payload(index: int, offset: int, max_len: int) -> bytes:
     return struct.pack("<BBHII", index, 0, 0, offset, max_len)
+
+
+def get_tensor_payload(index: int, offset: int, max_len: int) -> bytes:
+    return struct.pack("<HHII", index, 0, offset, max_len)
+
+
+# TENSOR_LIST entry flags (HIL_TENSOR_* in hil_protocol.h) and the list's own flag.
+TENSOR_CONST = 0x1
+TENSOR_ARENA = 0x2
+TENSOR_VALID = 0x4
+TENSORS_OWN_MEMORY = 0x1
+
+
+@dataclass
+class TensorEntry:
+    """One model tensor as the target describes it (LIST_TENSORS)."""
+
+    index: int
+    name: str
+    flags: int
+    spec: TensorSpec
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.flags & TENSOR_VALID)
+
+
+def parse_tensor_list(payload: bytes) -> tuple[int, int, int, list[TensorEntry]]:
+    """(total tensors, list flags, first index, entries) of a TENSOR_LIST reply."""
+    try:
+        total, first, count, list_flags = struct.unpack_from("<HHHH", payload)
+        pos, entries = 8, []
+        for i in range(count):
+            flags, name_len = payload[pos], payload[pos + 1]
+            name = payload[pos + 2:pos + 2 + name_len].decode("utf-8", "replace")
+            spec, pos = _read_spec(payload, pos + 2 + name_len)
+            entries.append(TensorEntry(first + i, name, flags, spec))
+    except (struct.error, IndexError) as exc:
+        raise BadFrame(f"malformed TENSOR_LIST payload: {exc}") from None
+    return total, list_flags, first, entries
 
 
 def run_payload(repeat: int, inputs: bytes = b"") -> bytes:

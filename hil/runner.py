@@ -16,6 +16,7 @@ from hil.build import Firmware, build_firmware
 from hil.catalog import ModelConfig
 from hil.compare import Parity, compare_outputs
 from hil.errors import Category, HilError
+from hil.float_compare import host_reference_model
 from hil.model import ModelInfo
 from hil.reference import TflmReference
 from hil.support import check_supported
@@ -107,6 +108,7 @@ class Harness:
         self._targets: OrderedDict[str, Target] = OrderedDict()
         self._failures: dict[str, list[HilError]] = {}
         self._timings: dict[tuple, ModelTiming] = {}
+        self.companions: list[Harness] = []  # e.g. the debug-firmware harness of hil/divergence.py
 
     def check_tools(self) -> None:
         self.backend.check_tools()
@@ -149,7 +151,7 @@ class Harness:
         except HilError:
             session.stop()
             raise
-        return Target(config, info, firmware, session, TflmReference(config.tflite),
+        return Target(config, info, firmware, session, TflmReference(host_reference_model(config.tflite)),
                       config.vectors(self.vector_limit))
 
     def target_record(self, target: Target) -> dict:
@@ -204,6 +206,8 @@ class Harness:
     def close(self) -> None:
         while self._targets:
             self._targets.popitem()[1].session.stop()
+        for companion in self.companions:
+            companion.close()
 
 
 def parity_failure_message(config: ModelConfig, index: int, result: VectorResult) -> str:

@@ -1,8 +1,10 @@
 """Parity: the target's outputs equal the host TFLM reference, vector by vector
-(0 LSB by default; a model's config may allow more)."""
+(0 LSB by default; a model's config may allow more). On a failure the vector is rerun on a
+debug firmware to name the first operator whose output differs (hil/divergence.py)."""
 
 import pytest
 
+from hil.divergence import explain_parity_failure
 from hil.errors import HilError
 from hil.plugin import fail
 from hil.runner import parity_failure_message
@@ -15,4 +17,6 @@ def test_parity(hil, hil_model, hil_vector, hil_record):
         fail(exc)
     hil_record.update(hil.target_record(hil.target(hil_model)), **result.record())
     if not result.parity.within_tolerance:
-        pytest.fail(parity_failure_message(hil_model, hil_vector, result), pytrace=False)
+        divergence = explain_parity_failure(hil, hil_model, hil_vector)
+        hil_record["divergence"] = divergence.record()
+        pytest.fail(f"{parity_failure_message(hil_model, hil_vector, result)}; {divergence.message()}", pytrace=False)

@@ -424,6 +424,98 @@ static void handle_transfer(uint16_t seq, const uint8_t *p, size_t n)
     send_simple(HIL_MSG_TRANSFER_REPLY, seq, agent.rx.buf, reply_len);
 }
 
+/* ---- tensor access for debugging (engines that provide it; see docs/protocol.md) ---- */
+
+static int tensor_access(uint16_t seq)
+{
+    if (!require_model(seq))
+        return 0;
+    if (agent.cfg.engine->num_tensors && agent.cfg.engine->tensor_info)
+        return 1;
+    send_error(seq, HIL_ERR_UNSUPPORTED, 0, "this engine gives no access to intermediate tensors");
+    return 0;
+}
+
+static size_t tensor_entry_bytes(const hil_tensor_info *t)
+{
+    size_t name = t->name_len > 255 ? 255 : t->name_len;
+    return 2 + name + 2 + 4u * t->spec.ndim + 12;
+}
+
+static void handle_list_tensors(uint16_t seq, const uint8_t *p, size_t n)
+{
+    if (!tensor_access(seq))
+        return;
+    const hil_engine *e = agent.cfg.engine;
+    uint16_t list_flags = 0;
+    unsigned total = e->num_tensors(&list_flags);
+    unsigned first = n >= 2 ? get_u16(p) : 0;
+    /* Entries have variable length: count those that fit, then send them. */
+    size_t room = agent.max_payload - 8, used = 0;
+    unsigned count = 0;
+    for (unsigned i = first; i < total; i++, count++) {
+        hil_tensor_info t;
+        if (e->tensor_info(i, &t) != HIL_OK || used + tensor_entry_bytes(&t) > room)
+            break;
+        used += tensor_entry_bytes(&t);
+    }
+    uint8_t head[8];
+    put_u16(head, total);
+    put_u16(head + 2, first);
+    put_u16(head + 4, count);
+    put_u16(head + 6, list_flags);
+    hil_frame_tx tx;
+    tx_begin(&tx, HIL_MSG_TENSOR_LIST, seq);
+    hil_frame_tx_write(&tx, head, sizeof head);
+    for (unsigned i = first; i < first + count; i++) {
+        hil_tensor_info t;
+        e->tensor_info(i, &t);
+        uint8_t entry[2] = {t.flags, (uint8_t)(t.name_len > 255 ? 255 : t.name_len)};
+        hil_frame_tx_write(&tx, entry, sizeof entry);
+        hil_frame_tx_write(&tx, t.name, entry[1]);
+        write_tensor_spec(&tx, &t.spec);
+    }
+    hil_frame_tx_end(&tx);
+}
+
+static void handle_get_tensor(uint16_t seq, const uint8_t *p, size_t n)
+{
+    if (!tensor_access(seq))
+        return;
+    if (n < 12) {
+        send_error(seq, HIL_ERR_BAD_LENGTH, (uint32_t)n, "GET_TENSOR needs a 12-byte payload");
+        return;
+    }
+    const hil_engine *e = agent.cfg.engine;
+    hil_tensor_info t;
+    unsigned index = get_u16(p);
+    uint32_t offset = get_u32(p + 4);
+    uint32_t want = get_u32(p + 8);
+    if (index >= e->num_tensors(NULL) || e->tensor_info(index, &t) != HIL_OK || !t.spec.data) {
+        send_error(seq, HIL_ERR_BAD_INDEX, index, "no such tensor, or it has no storage");
+        return;
+    }
+    if (offset > t.spec.bytes) {
+        send_error(seq, HIL_ERR_BAD_RANGE, t.spec.bytes, "offset past the end of the tensor");
+        return;
+    }
+    uint32_t len = t.spec.bytes - offset;
+    uint32_t room = (uint32_t)agent.max_payload - 12;
+    if (len > want)
+        len = want;
+    if (len > room)
+        len = room;
+    uint8_t head[12] = {0};
+    put_u16(head, index);
+    put_u32(head + 4, offset);
+    put_u32(head + 8, t.spec.bytes);
+    hil_frame_tx tx;
+    tx_begin(&tx, HIL_MSG_TENSOR_DATA, seq);
+    hil_frame_tx_write(&tx, head, sizeof head);
+    hil_frame_tx_write(&tx, t.spec.data + offset, len);
+    hil_frame_tx_end(&tx);
+}
+
 static void dispatch(const uint8_t *frame, size_t len)
 {
     uint8_t type = frame[0];
@@ -443,6 +535,8 @@ static void dispatch(const uint8_t *frame, size_t len)
     case HIL_MSG_CALIBRATE: handle_calibrate(seq, p, n); break;
     case HIL_MSG_ECHO: send_simple(HIL_MSG_ECHO_REPLY, seq, p, n); break;
     case HIL_MSG_TRANSFER: handle_transfer(seq, p, n); break;
+    case HIL_MSG_LIST_TENSORS: handle_list_tensors(seq, p, n); break;
+    case HIL_MSG_GET_TENSOR: handle_get_tensor(seq, p, n); break;
     default: send_error(seq, HIL_ERR_UNKNOWN_MESSAGE, type, "unknown message type"); break;
     }
     agent.reply_flags = 0;

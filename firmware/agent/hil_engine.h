@@ -23,6 +23,14 @@ typedef struct {
     uint64_t ticks;  /* counter ticks spent in this operator during the last invoke */
 } hil_op_profile;
 
+/* One model tensor, for debugging (the first divergent layer): see LIST_TENSORS. */
+typedef struct {
+    hil_tensor_spec spec; /* spec.data is NULL when the tensor has no storage */
+    const char *name;     /* not NUL-terminated; name_len bytes */
+    uint32_t name_len;
+    uint8_t flags;        /* HIL_TENSOR_CONST / _ARENA / _VALID (hil_protocol.h) */
+} hil_tensor_info;
+
 typedef struct hil_engine {
     const char *name;
     /* Parse and prepare the model; on failure fill msg with one line and return an hil_error. */
@@ -36,6 +44,10 @@ typedef struct hil_engine {
     int (*invoke)(char *msg, size_t msg_cap);
     unsigned (*num_ops)(void);
     int (*op_profile)(unsigned op_index, hil_op_profile *out);
+    /* Optional (NULL when the engine has none): every model tensor, in model order, and the
+     * engine's list flags (HIL_TENSORS_OWN_MEMORY). */
+    unsigned (*num_tensors)(uint16_t *list_flags);
+    int (*tensor_info)(unsigned index, hil_tensor_info *out);
 } hil_engine;
 
 #endif

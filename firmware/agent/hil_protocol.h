@@ -26,6 +26,8 @@ enum hil_request {
     HIL_MSG_CALIBRATE = 0x07,  /* u32 loop iterations */
     HIL_MSG_ECHO = 0x08,       /* any bytes: echoed back */
     HIL_MSG_TRANSFER = 0x09,   /* u32 reply_len, any bytes: answered with reply_len bytes (raw link benchmark) */
+    HIL_MSG_LIST_TENSORS = 0x0A, /* u16 first: the model's tensors (debugging) */
+    HIL_MSG_GET_TENSOR = 0x0B,   /* u16 index, u16 0, u32 offset, u32 max_len */
 };
 
 /* Target -> host replies and unsolicited frames. */
@@ -39,6 +41,8 @@ enum hil_reply {
     HIL_MSG_CALIBRATE_RESULT = 0x87, /* u32 iterations, u32 instr/iter, u64 ticks */
     HIL_MSG_ECHO_REPLY = 0x88,
     HIL_MSG_TRANSFER_REPLY = 0x89,
+    HIL_MSG_TENSOR_LIST = 0x8A, /* u16 total, u16 first, u16 count, u16 flags, count x entry */
+    HIL_MSG_TENSOR_DATA = 0x8B, /* u16 index, u16 0, u32 offset, u32 total, data */
     HIL_MSG_LOG = 0x8E,   /* UTF-8 text */
     HIL_MSG_FAULT = 0x8F, /* fault registers, see docs/protocol.md */
     HIL_MSG_NAK = 0xFE,   /* the frame with this seq failed its CRC or was malformed */
@@ -46,6 +50,12 @@ enum hil_reply {
 };
 
 #define HIL_RUN_FLAG_OUTPUTS 0x1u
+
+/* TENSOR_LIST entry flags, and the list's own flags. */
+#define HIL_TENSOR_CONST 0x1u /* data lives in the model (flash) */
+#define HIL_TENSOR_ARENA 0x2u /* data lives in the tensor arena */
+#define HIL_TENSOR_VALID 0x4u /* holds the last inference's value (no later tensor reused its memory) */
+#define HIL_TENSORS_OWN_MEMORY 0x1u /* list flag: every tensor has its own memory (HIL_DEBUG_TENSORS) */
 
 /* Error codes in ERROR replies and in the READY status field. */
 enum hil_error {

@@ -1,6 +1,7 @@
 /* The built-in engine behind the agent's engine interface. */
 #include <string.h>
 
+#include "debug_tensors.h"
 #include "graph.h"
 #include "hil_engine.h"
 #include "hil_port.h"
@@ -63,6 +64,30 @@ static void slow_down(const hil_node *node)
 static void slow_down(const hil_node *node) { (void)node; }
 #endif
 
+#ifdef HIL_TEST_BREAK_OPCODE
+/* Test-only defect: corrupt the output of every operator with this builtin code after its
+ * eval (every third element moves), so the first-divergent-layer analysis can be shown to
+ * name that operator and not a later one. */
+static void break_output(hil_node *node)
+{
+    if (node->opcode != (uint32_t)(HIL_TEST_BREAK_OPCODE))
+        return;
+    hil_tensor *out = hil_node_output(&graph, node, 0);
+    uint32_t n = out ? hil_num_elements(out) : 0;
+    for (uint32_t i = 0; i < n; i += 3) {
+        if (out->type == HIL_INT8) {
+            int8_t *v = (int8_t *)out->data + i;
+            *v = (int8_t)(*v <= 100 ? *v + 27 : *v - 27);
+        } else if (out->type == HIL_FLOAT32) {
+            float *v = (float *)(void *)out->data + i;
+            *v = *v * 1.25f + 0.125f;
+        }
+    }
+}
+#else
+static void break_output(hil_node *node) { (void)node; }
+#endif
+
 static int engine_invoke(char *msg, size_t msg_cap)
 {
     if (!loaded)
@@ -74,6 +99,7 @@ static int engine_invoke(char *msg, size_t msg_cap)
         uint64_t start = hil_counter_read();
         int status = node->kernel->eval(&graph, node);
         slow_down(node);
+        break_output(node);
         node->ticks = hil_counter_read() - start;
         if (status != HIL_OK)
             return hil_reject(&graph, node, status, "evaluation failed");
@@ -93,6 +119,16 @@ static int engine_op_profile(unsigned op_index, hil_op_profile *out)
     return HIL_OK;
 }
 
+static unsigned engine_num_tensors(uint16_t *list_flags)
+{
+    return loaded ? hil_debug_num_tensors(&graph, list_flags) : 0;
+}
+
+static int engine_tensor_info(unsigned index, hil_tensor_info *out)
+{
+    return loaded ? hil_debug_tensor_info(&graph, index, out) : HIL_ERR_NO_MODEL;
+}
+
 const hil_engine hil_builtin_engine = {
     .name = "builtin",
     .load = engine_load,
@@ -105,4 +141,6 @@ const hil_engine hil_builtin_engine = {
     .invoke = engine_invoke,
     .num_ops = engine_num_ops,
     .op_profile = engine_op_profile,
+    .num_tensors = engine_num_tensors,
+    .tensor_info = engine_tensor_info,
 };

@@ -282,6 +282,11 @@ def model_details(report: dict) -> str:
                          f"{e(PROVENANCE_TEXT.get(m['per_op'].get('provenance') or '', ''))}.</figcaption></figure>")
         else:
             parts.append('<p class="muted">No per-operator profile was recorded for this model in this run.</p>')
+        div = next((t["divergence"] for t in report["tests"] if t.get("model_anchor") == m["anchor"]
+                    and isinstance(t.get("divergence"), dict)), None)  # hil/divergence.py, parity failures
+        if div:
+            parts.append(f'<p class="divergence"><b>First divergent layer</b> (vector {e(div.get("vector"))}): '
+                         f'{e(div.get("message"))}</p>')
         series = trends.get(m["key"])
         if series:
             parts.append(f'<figure class="trend">{charts.trend_chart(series, f"trend{n}")}<figcaption>Last '
