@@ -67,7 +67,8 @@ def test_person_detect_fits_the_smaller_boards(board, flash_limit, ram_limit, st
     assert footprint.ram_bytes + stack <= ram_limit
 
 
-def test_a_model_too_big_for_flash_fails_with_a_clear_link_error(tmp_path):
+def test_a_model_too_big_for_flash_fails_with_a_clear_link_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("HIL_CACHE_DIR", str(tmp_path / "cache"))  # keep the failed build out of the shared cache
     big = tmp_path / "big.tflite"
     big.write_bytes(os.urandom(1100 * 1024))  # never parsed: only embedded, to overflow 1 MB of flash
     with pytest.raises(BuildError, match="error: FLASH overflow: code plus the embedded model exceed"):
