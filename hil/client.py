@@ -13,6 +13,8 @@ from hil.protocol import BadFrame, Fault, Frame, FrameDecoder, Msg, Ready, encod
 from hil.transport import Transport
 
 NAK_OVERFLOW = 4  # NAK reason: the frame did not fit the target's receive buffer
+# What a frame means for the request in flight (besides being its reply).
+_RESEND_NOW, _RESEND_LATER, _RESEND_BLIND, _WAIT = object(), object(), object(), object()
 
 
 class TargetFault(HilError):
@@ -43,13 +45,16 @@ class ClientStats:
     stale_frames: int = 0
     bytes_out: int = 0
     bytes_in: int = 0
+    probes: int = 0  # lone END bytes sent because the link went quiet
 
 
 class Client:
     def __init__(self, transport: Transport, *, retries: int = 3,
-                 on_log: Callable[[str], None] | None = None):
+                 on_log: Callable[[str], None] | None = None, silence_probe_s: float = 0.5):
         self.transport = transport
         self.retries = retries
+        self.silence_probe_s = silence_probe_s
+        self._last_activity = 0.0
         self.on_log = on_log
         self.logs: list[str] = []
         self.stats = ClientStats()
@@ -74,6 +79,7 @@ class Client:
                 return None
             data = self.transport.read(min(remaining, 0.5))
             if data:
+                self._last_activity = time.monotonic()
                 self.stats.bytes_in += len(data)
                 self._pending.extend(self._decoder.feed(data))
 
@@ -103,12 +109,19 @@ class Client:
         data = encode(msg_type, seq, payload)
         self.stats.bytes_out += len(data)
         self.transport.write(data)
+        self._last_activity = time.monotonic()
 
     def request(self, msg_type: int, payload: bytes, expect: int, timeout: float) -> Frame:
         """Sends one request and returns its reply of type `expect`.
 
-        A NAK for this request or a corrupted reply triggers a retransmission (requests are
-        idempotent), at most `self.retries` times. Silence until `timeout` raises.
+        A NAK naming this request triggers a retransmission at once (requests are idempotent);
+        evidence that may concern it (a corrupted frame, a NAK without a usable seq) triggers
+        one when the link goes quiet and the reply has not come, so line noise next to an
+        intact reply costs nothing; both give the request a fresh `timeout` (the target is
+        alive). At most `self.retries` retransmissions. While the link is quiet the client
+        recovers lost frame ends (see _on_silence), so a lost END costs `silence_probe_s`. A
+        reply lost without a trace is sent for again once, blindly, after half the timeout
+        (the deadline stays). Silence until `timeout` raises.
         """
         if self.max_payload is not None and len(payload) > self.max_payload:
             raise ProtocolError(f"{Msg(msg_type).name} payload of {len(payload)} bytes exceeds the target's "
@@ -118,16 +131,30 @@ class Client:
         self.stats.requests += 1
         self._send(msg_type, seq, payload)
         attempts = 0
+        suspect = False
         deadline = time.monotonic() + timeout
+        blind_at = time.monotonic() + timeout / 2
         while True:
-            item = self._next_frame(deadline)
-            if item is None:
+            item = self._next_frame(min(deadline, blind_at, self._last_activity + self.silence_probe_s))
+            verdict = _WAIT
+            if item is not None:
+                verdict = self._classify(item, seq, expect)
+            elif time.monotonic() >= deadline:
                 raise TransportTimeout(
                     f"no reply to {Msg(msg_type).name} within {timeout:.1f} s on {self.transport.name}")
-            resend = self._classify(item, seq, expect)
-            if isinstance(resend, Frame):
-                return resend
-            if resend:
+            elif time.monotonic() >= blind_at:
+                verdict, blind_at = _RESEND_BLIND, deadline
+            else:
+                item = self._on_silence(probe=not suspect)
+                if item is not None:
+                    verdict = self._classify(item, seq, expect)
+                elif suspect:
+                    verdict = _RESEND_NOW
+            if isinstance(verdict, Frame):
+                return verdict
+            if verdict is _RESEND_LATER:
+                suspect = True
+            elif verdict is _RESEND_NOW or verdict is _RESEND_BLIND:
                 attempts += 1
                 if attempts > self.retries:
                     raise ProtocolError(
@@ -135,13 +162,29 @@ class Client:
                         f"({self.stats.bad_frames} corrupted frames seen): the link is too noisy")
                 self.stats.retransmits += 1
                 self._send(msg_type, seq, payload)
-                deadline = time.monotonic() + timeout
+                suspect = False
+                if verdict is _RESEND_NOW:
+                    deadline = time.monotonic() + timeout
+                    blind_at = time.monotonic() + timeout / 2
 
-    def _classify(self, item: Frame | BadFrame, seq: int, expect: int) -> Frame | bool:
-        """The reply itself, True to retransmit, or False to keep waiting."""
+    def _on_silence(self, probe: bool) -> Frame | BadFrame | None:
+        """Nothing arrived for `silence_probe_s`. A reply whose final END was lost is taken from
+        the decoder (a partial that does not decode comes back as a bad frame). Otherwise, when
+        `probe`, a lone END goes out: it completes a request whose final END was lost, so the
+        target answers or NAKs it, and the target ignores it as an empty frame in every other
+        case. Returns what was pending, or None."""
+        self._last_activity = time.monotonic()
+        pending = self._decoder.take_pending()
+        if pending is None and probe:
+            self.stats.probes += 1
+            self.transport.write(b"\xc0")
+        return pending
+
+    def _classify(self, item: Frame | BadFrame, seq: int, expect: int) -> Frame | object:
+        """The reply itself, or _RESEND_NOW, _RESEND_LATER (if no reply comes), _WAIT."""
         if isinstance(item, BadFrame):
             self.stats.bad_frames += 1
-            return True
+            return _RESEND_LATER  # our reply, or noise next to it
         if item.type == Msg.FAULT:
             raise TargetFault(Fault.parse(item.payload))
         if item.type == Msg.READY and (expect != Msg.READY or item.seq != seq):
@@ -149,10 +192,11 @@ class Client:
         if item.type == Msg.NAK:
             if item.payload[:1] == bytes([NAK_OVERFLOW]) and item.seq in (seq, 0xFFFF):
                 raise ProtocolError("the target dropped a frame larger than its receive buffer (NAK overflow)")
-            return item.seq in (seq, 0xFFFF)
+            # Another seq: a stale NAK, or ours with a corrupted header.
+            return _RESEND_NOW if item.seq == seq else _RESEND_LATER
         if item.seq != seq:
             self.stats.stale_frames += 1  # a reply to an earlier, retransmitted request
-            return False
+            return _WAIT
         if item.type == Msg.ERROR:
             code, _, detail = struct.unpack_from("<HHI", item.payload)
             raise TargetError(code, detail, item.payload[8:].decode("utf-8", "replace"))

@@ -126,6 +126,20 @@ class FrameDecoder:
                 out.append(exc)
         return out
 
+    def take_pending(self) -> Frame | BadFrame | None:
+        """The bytes after the last END, for a link gone quiet: a frame whose final END was lost
+        still decodes (its CRC vouches for it); anything else is a broken frame. None when
+        nothing is pending."""
+        if not self._buf:
+            return None
+        chunk = bytes(self._buf)
+        self._buf.clear()
+        try:
+            return decode_body(chunk)
+        except BadFrame as exc:
+            self.bad_frames += 1
+            return exc
+
 
 @dataclass
 class TensorSpec:

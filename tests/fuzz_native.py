@@ -74,6 +74,7 @@ def _agent_requests() -> list[tuple[int, bytes]]:
         (Msg.PROFILE, struct.pack("<H", 0)),
         (Msg.CALIBRATE, struct.pack("<I", 100)),
         (Msg.ECHO, bytes(range(256))),
+        (Msg.TRANSFER, struct.pack("<I", 32) + b"abc"),
         (0x42, b"unknown"),
     ]
 

@@ -35,8 +35,9 @@ static hil_rx_event finish_frame(hil_frame_rx *rx)
     }
     rx->bad_reason = bad;
     rx->bad_len = len;
-    /* The seq survives in a CRC failure often enough to make a targeted NAK worth sending. */
-    rx->bad_seq = (bad == HIL_BAD_CRC && len >= HIL_HEADER_BYTES)
+    /* The seq survives in a CRC failure often enough to make a targeted NAK worth sending; an
+     * overflowing frame kept its first bytes too, so its sender learns which request was lost. */
+    rx->bad_seq = ((bad == HIL_BAD_CRC || bad == HIL_BAD_OVERFLOW) && len >= HIL_HEADER_BYTES)
                       ? (uint16_t)(rx->buf[2] | (rx->buf[3] << 8)) : 0xFFFFu;
     return bad == HIL_BAD_NONE ? HIL_RX_FRAME : HIL_RX_BAD;
 }
