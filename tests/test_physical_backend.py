@@ -130,7 +130,8 @@ def test_gdb_command_loads_then_starts_from_the_reset_vector(tiny_elf):
     cmd = GdbFlasher("127.0.0.1:3333", before_load=["monitor reset halt"]).command(tiny_elf)
     script = [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "-ex"]
     assert script[4:] == ["target extended-remote 127.0.0.1:3333", "monitor reset halt", "load",
-                          "set $xpsr = 0x01000000", f"set $sp = {sp:#x}", f"set $pc = {reset & ~1:#x}",
+                          "set $xpsr = 0x01000000", "set $xPSR = 0x01000000", f"set $sp = {sp:#x}",
+                          f"set $pc = {reset & ~1:#x}",
                           "set *(unsigned int *)0xe000ed08 = 0x8000000", "detach"]
     assert cmd[1:3] == ["-nx", "-batch"] and cmd[-1] == str(tiny_elf)
 

@@ -116,7 +116,10 @@ class GdbFlasher:
         base, sp, reset = vector_table(elf)
         script = ["set pagination off", "set confirm off", "set remotetimeout 10", "set tcp connect-timeout 5",
                   f"target {self.target_kind} {self.remote}", *self.before_load, "load",
-                  "set $xpsr = 0x01000000", f"set $sp = {sp:#x}", f"set $pc = {reset & ~1:#x}",
+                  # The Thumb bit: QEMU and pyOCD call the register xpsr, OpenOCD xPSR (an unknown
+                  # name only sets a GDB convenience variable, so both are harmless).
+                  "set $xpsr = 0x01000000", "set $xPSR = 0x01000000",
+                  f"set $sp = {sp:#x}", f"set $pc = {reset & ~1:#x}",
                   f"set *(unsigned int *){VTOR:#x} = {base:#x}", "detach"]
         cmd = [find_gdb(self.gdb), "-nx", "-batch"]
         for line in script:
