@@ -75,13 +75,22 @@ def _agent_requests() -> list[tuple[int, bytes]]:
         (Msg.CALIBRATE, struct.pack("<I", 100)),
         (Msg.ECHO, bytes(range(256))),
         (Msg.TRANSFER, struct.pack("<I", 32) + b"abc"),
+        (Msg.LIST_TENSORS, struct.pack("<H", 0)),
+        (Msg.GET_TENSOR, struct.pack("<HHII", 1, 0, 0, 64)),
         (0x42, b"unknown"),
     ]
 
 
+def _all_requests() -> list[tuple[int, bytes]]:
+    """_agent_requests plus any request type added to the protocol since (zero payload)."""
+    known = _agent_requests()
+    covered = {int(m) for m, _ in known}
+    return known + [(m, bytes(12)) for m in Msg if m < 0x80 and int(m) not in covered]
+
+
 def agent_seeds() -> dict[str, bytes]:
     seeds: dict[str, bytes] = {}
-    requests = _agent_requests()
+    requests = _all_requests()
     for i, (msg, payload) in enumerate(requests):
         frame = encode(msg, i + 1, payload)
         seeds[f"raw-{i:02d}-{int(msg):02x}"] = b"\x00" + frame
@@ -101,7 +110,7 @@ def agent_seeds() -> dict[str, bytes]:
 
 
 def frame_seeds() -> dict[str, bytes]:
-    seeds = {f"body-{int(m):02x}": encode(m, 3, p)[1:-1] for m, p in _agent_requests()}
+    seeds = {f"body-{int(m):02x}": encode(m, 3, p)[1:-1] for m, p in _all_requests()}
     seeds["escapes"] = bytes([0xC0, 0xDB, 0xDC, 0xDD]) * 8
     return seeds
 
