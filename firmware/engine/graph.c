@@ -4,6 +4,7 @@
 #include <float.h>
 #include <string.h>
 
+#include "hil_asan.h"
 #include "hil_protocol.h"
 #include "registry.h"
 
@@ -372,6 +373,7 @@ int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *a
     g->msg[0] = '\0';
     g->arena = arena;
     g->arena_size = g->persistent_start = arena_size;
+    HIL_UNPOISON(arena, arena_size); /* the previous model's plan poisoned its free gap */
     hil_fb_init(&g->fb, model, size);
     if (size < 8 || memcmp(model + 4, "TFL3", 4) != 0)
         return fail(g, HIL_ERR_MODEL_INVALID, "not a TFLite flatbuffer (no TFL3 identifier)");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "graph.h"
+#include "hil_asan.h"
 #include "hil_protocol.h"
 
 #define PLAN_ALIGN 16u
@@ -114,5 +115,7 @@ int hil_graph_plan(hil_graph *g)
     for (uint32_t i = 0; i < g->n_tensors; i++)
         if (g->tensors[i].is_planned)
             g->tensors[i].data = g->arena + g->tensors[i].arena_offset;
+    /* Host builds: a kernel writing past the highest tensor now hits poisoned memory. */
+    HIL_POISON(g->arena + g->planned_bytes, g->persistent_start - g->planned_bytes);
     return HIL_OK;
 }
