@@ -120,6 +120,13 @@ def _run(cmd: list[str], log: Path, what: str) -> None:
         raise BuildError(f"{what} failed: {first or f'exit code {result.returncode}'} (full log: {log})")
 
 
+def _needs_float_kernels(model: Path) -> bool:
+    from hil.float_support import needs_float_kernels
+    from hil.model import load_model
+
+    return needs_float_kernels(load_model(model))
+
+
 def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines: tuple[str, ...] = (),
                    cmake_args: tuple[str, ...] = (),
                    progress: Callable[[str], None] | None = None) -> Firmware:
@@ -131,6 +138,8 @@ def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines:
     if not (fw_dir / "boards" / board / "board.cmake").is_file():
         raise ConfigError(f"no firmware port for board '{board}' under {fw_dir}/boards")
     model_sha = _sha256_file(model)
+    if engine == "builtin" and _needs_float_kernels(model):
+        cmake_args = (*cmake_args, "-DHIL_FLOAT_KERNELS=ON")  # float kernels only where a model uses them
     tree_key = hashlib.sha256("\0".join([source_hash(fw_dir), toolchain_version(), board, engine,
                                          *sorted(defines), *cmake_args]).encode()).hexdigest()
     key = hashlib.sha256((tree_key + model_sha).encode()).hexdigest()[:20]

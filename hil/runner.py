@@ -17,6 +17,7 @@ from hil.catalog import ModelConfig
 from hil.compare import Parity, compare_outputs
 from hil.errors import Category, HilError
 from hil.float_compare import host_reference_model
+from hil.float_support import check_fpu
 from hil.model import ModelInfo
 from hil.reference import TflmReference
 from hil.support import check_supported
@@ -119,6 +120,8 @@ class Harness:
 
     def build(self, config: ModelConfig) -> Firmware:
         check_supported(config.info(), self.engine)  # refuse before building or flashing
+        if self.engine == "builtin":
+            check_fpu(config.info(), self.profile)  # float kernels need a core with an FPU
         return build_firmware(self.profile.firmware_board, config.tflite, engine=self.engine,
                               defines=self.defines, cmake_args=self._cmake_args(), progress=self.progress)
 

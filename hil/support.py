@@ -19,6 +19,11 @@ def _op_problem(op: OpInfo, model: ModelInfo) -> str | None:
     """Why the built-in engine cannot run this operator, or None."""
     if op.custom:
         return "custom operator"
+    from hil.float_support import float_op_problem  # float kernels (ops_f32.def) are chosen first
+
+    typed = float_op_problem(op, model)
+    if typed is not False:
+        return typed
     if op.opcode not in builtin_engine_ops():
         return "operator not implemented by the built-in engine"
     check = _OP_CHECKS.get(op.name)

@@ -275,6 +275,16 @@ static int check_tensor_list(hil_graph *g, hil_fb_vec list, int allow_absent)
     return HIL_OK;
 }
 
+/* The TensorType that selects an operator's kernel (float or integer): its first input's, or
+ * its first output's when it has no input. */
+static uint32_t node_type(hil_graph *g, const hil_node *node)
+{
+    hil_tensor *t = hil_node_input(g, node, 0);
+    if (!t)
+        t = hil_node_output(g, node, 0);
+    return t ? t->type : HIL_INT8;
+}
+
 /* Reads one operator; an unknown opcode leaves node->kernel NULL for the caller to report. */
 static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_fb_vec opcodes)
 {
@@ -286,9 +296,10 @@ static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_f
     int32_t deprecated = hil_fb_i8(fb, &oc, OC_DEPRECATED_CODE, 0);
     int32_t builtin = hil_fb_i32(fb, &oc, OC_BUILTIN_CODE, 0);
     node->opcode = (uint32_t)(builtin > deprecated ? builtin : deprecated);
-    node->kernel = hil_fb_string_at(fb, &oc, OC_CUSTOM_CODE).len ? 0 : hil_find_kernel(node->opcode);
     node->inputs = hil_fb_vector_at(fb, ot, OP_INPUTS, 4);
     node->outputs = hil_fb_vector_at(fb, ot, OP_OUTPUTS, 4);
+    node->kernel = hil_fb_string_at(fb, &oc, OC_CUSTOM_CODE).len ? 0
+                                                                : hil_find_kernel_for_type(node->opcode, node_type(g, node));
     node->options_type = hil_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0);
     node->options = hil_fb_table_at(fb, ot, OP_OPTIONS);
     node->scratch = -1;

@@ -1,0 +1,64 @@
+/* FULLY_CONNECTED, float32: TFLM's reference_ops::FullyConnected. Each output is the dot product
+ * of an input row with a weights row, accumulated in order, then the bias is added and the
+ * fused activation clamps it. */
+#include "common_f32.h"
+
+enum { FC_OPT_ACTIVATION = 0, FC_OPT_WEIGHTS_FORMAT = 1 };
+
+typedef struct {
+    uint32_t batches, depth, units;
+    float act_min, act_max;
+} fc_f32_params;
+
+static int fc_f32_prepare(hil_graph *g, hil_node *node)
+{
+    hil_tensor *input = hil_node_input(g, node, 0);
+    hil_tensor *filter = hil_node_input(g, node, 1);
+    hil_tensor *bias = hil_node_input(g, node, 2);
+    hil_tensor *output = hil_node_output(g, node, 0);
+    if (!input || !filter || !output)
+        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, a filter and an output");
+    if (!hil_f32_all(input, output) || filter->type != HIL_FLOAT32 || (bias && bias->type != HIL_FLOAT32))
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "float32 kernel: input, weights, bias and output must be float32");
+    if (!filter->is_const || filter->ndim != 2)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be a constant 2-D tensor");
+    if (hil_fb_i8(&g->fb, &node->options, FC_OPT_WEIGHTS_FORMAT, 0) != 0)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "shuffled weights formats are not supported");
+    fc_f32_params *p = hil_persistent_alloc(g, sizeof *p);
+    if (!p)
+        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
+    if (!hil_f32_activation_range(hil_fb_i8(&g->fb, &node->options, FC_OPT_ACTIVATION, 0), &p->act_min, &p->act_max))
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1");
+    p->units = (uint32_t)filter->dims[0];
+    p->depth = (uint32_t)filter->dims[1];
+    p->batches = p->depth ? hil_num_elements(input) / p->depth : 0;
+    if (p->depth == 0 || (uint64_t)p->batches * p->depth != hil_num_elements(input) ||
+        (uint64_t)p->batches * p->units != hil_num_elements(output) || (bias && hil_num_elements(bias) != p->units))
+        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "tensor shapes do not agree");
+    node->params = p;
+    return HIL_OK;
+}
+
+static int fc_f32_eval(hil_graph *g, hil_node *node)
+{
+    const fc_f32_params *p = node->params;
+    const float *input = (const float *)(const void *)hil_node_input(g, node, 0)->data;
+    const float *filter = (const float *)(const void *)hil_node_input(g, node, 1)->data;
+    const hil_tensor *bias_t = hil_node_input(g, node, 2);
+    const float *bias = bias_t ? (const float *)(const void *)bias_t->data : 0;
+    float *output = (float *)(void *)hil_node_output(g, node, 0)->data;
+    for (uint32_t b = 0; b < p->batches; b++) {
+        const float *in = input + b * p->depth;
+        for (uint32_t u = 0; u < p->units; u++) {
+            const float *w = filter + u * p->depth;
+            float total = 0.0f;
+            for (uint32_t d = 0; d < p->depth; d++)
+                total += in[d] * w[d];
+            float bias_value = bias ? bias[u] : 0.0f;
+            output[b * p->units + u] = hil_f32_clamp(total + bias_value, p->act_min, p->act_max);
+        }
+    }
+    return HIL_OK;
+}
+
+const hil_kernel hil_kernel_fully_connected_f32 = {9, "FULLY_CONNECTED", fc_f32_prepare, fc_f32_eval};
