@@ -9,7 +9,7 @@ import socket
 import time
 from typing import Protocol
 
-from hil.errors import ConfigError, TransportClosed
+from hil.errors import Category, ConfigError, TransportClosed
 
 READ_CHUNK = 1 << 16
 
@@ -57,7 +57,7 @@ class TcpTransport:
         self._sock.settimeout(max(timeout, 0.0001))
         try:
             data = self._sock.recv(READ_CHUNK)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             return b""
         except OSError as exc:
             raise TransportClosed(f"{self.name}: connection lost ({exc})") from None
@@ -94,7 +94,8 @@ class SerialTransport:
             self._ser.write(data)
             self._ser.flush()
         except (self._serial_mod.SerialException, OSError) as exc:
-            raise TransportClosed(f"{self.name}: serial port lost while writing ({exc})") from None
+            raise TransportClosed(f"{self.name}: serial port lost while writing ({exc}): check the cable and that "
+                                  f"the board is powered", Category.PROTOCOL) from None
 
     def read(self, timeout: float) -> bytes:
         try:
@@ -105,7 +106,8 @@ class SerialTransport:
             self._ser.timeout = 0
             return first + self._ser.read(self._ser.in_waiting or 0)
         except (self._serial_mod.SerialException, OSError) as exc:
-            raise TransportClosed(f"{self.name}: serial port lost ({exc})") from None
+            raise TransportClosed(f"{self.name}: serial port lost ({exc}): check the cable and that the board "
+                                  f"is powered", Category.PROTOCOL) from None
 
     def reset_input(self) -> None:
         self._ser.reset_input_buffer()

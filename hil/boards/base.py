@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,17 @@ def _kill_all() -> None:
 
 
 atexit.register(_kill_all)
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM (a CI timeout, `kill`) must not orphan emulators: stop them, then exit."""
+    _kill_all()
+    raise SystemExit(128 + signum)
+
+
+if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) in (
+        signal.SIG_DFL, None):
+    signal.signal(signal.SIGTERM, _terminate)
 
 
 def spawn(cmd: list[str], log_name: str, *, stdin_pipe: bool = False,

@@ -21,7 +21,7 @@ def add_board_options(parser) -> None:
                         help="--engine tflm: TFLM tree with a built libtensorflow-microlite.a (default $TFLM_ROOT)")
     parser.add_argument("--cpu-hz", type=int, default=None, help="override the profile's core clock")
     parser.add_argument("--port", default=None, help="serial port of a physical board")
-    parser.add_argument("--baud", type=int, default=115200)
+    parser.add_argument("--baud", type=int, default=None, help="serial baud rate (default: the board profile's)")
     parser.add_argument("--flasher", choices=["pyocd", "gdb", "none"], default=None)
     parser.add_argument("--target", default=None, help="pyOCD target type")
     parser.add_argument("--probe", default=None, help="debug probe unique ID")
