@@ -59,6 +59,10 @@ class FloatParity:
     def exact(self) -> bool:
         return self.differing == 0
 
+    @property
+    def max_abs_diff(self) -> float:
+        return self.max_abs_error
+
     def message(self) -> str:
         tol = f"tolerance {self.abs_tol:g} + {self.rel_tol:g} x |reference|"
         if self.worst_index is None:

@@ -46,7 +46,7 @@ def check_fpu(model: ModelInfo, profile: BoardProfile) -> None:
         return
     names = ", ".join(dict.fromkeys(op.name for op in ops))
     raise UnsupportedModelError(
-        f"{model.path.name}: float32 model ({len(ops)} float operators: {names}) on board {profile.name} "
+        f"{model.path.name}: float model ({len(ops)} operators on float kernels: {names}) on board {profile.name} "
         f"({profile.core}), which has no FPU; the built-in engine runs float models only on cores with one "
         f"(Cortex-M4F, M7, M55): use the int8 model or a board with an FPU. Nothing was built or flashed.")
 

@@ -16,8 +16,8 @@ from hil.build import Firmware, build_firmware
 from hil.catalog import ModelConfig
 from hil.compare import Parity, compare_outputs
 from hil.errors import Category, HilError
-from hil.float_compare import host_reference_model
-from hil.float_support import check_fpu
+from hil.float_compare import compare_float, host_reference_model
+from hil.float_support import check_fpu, float_ops
 from hil.model import ModelInfo
 from hil.reference import TflmReference
 from hil.support import check_supported
@@ -180,7 +180,10 @@ class Harness:
         target = self.target(config)
         inference = self._infer(target, index, repeat)
         expected = target.expected(index)
-        parity = compare_outputs(inference.outputs, expected, config.tolerance_lsb)
+        if float_ops(target.info):  # float kernels: a stated tolerance, not bit-exactness (hil/float_compare.py)
+            parity = compare_float(inference.outputs, expected)
+        else:
+            parity = compare_outputs(inference.outputs, expected, config.tolerance_lsb)
         cycles = [target.clock.cycles(t) for t in inference.ticks]
         return VectorResult(config.name, index, inference.outputs, expected, parity, inference.ticks,
                             cycles, target.clock)
@@ -243,6 +246,11 @@ class RunSummary:
         return max((r.parity.max_abs_diff for r in self.results), default=0.0)
 
     @property
+    def float(self) -> bool:
+        """Float outputs compared with the float tolerance (a float32 or float16-weights model)."""
+        return bool(self.results) and not hasattr(self.results[0].parity, "tolerance_lsb")
+
+    @property
     def cycles(self) -> list[int]:
         return [c for r in self.results for c in r.cycles]
 
@@ -267,7 +275,9 @@ class RunSummary:
             ("board", f"{self.board} ({self.target.device.ready.board}, engine {j['engine']})"),
             ("vectors", f"{j['vectors']} ({j['vector_source']})"),
             ("parity", f"{j['vectors'] - j['mismatching']} exact, {j['mismatching']} mismatching, "
-                       f"max |diff| {j['max_abs_diff_lsb']:g} LSB"),
+                       f"max |diff| {j['max_abs_diff_lsb']:g} LSB" if not self.float else
+                       f"{j['vectors'] - j['mismatching']} within the float tolerance, {j['mismatching']} outside; "
+                       f"worst: {max(self.results, key=lambda r: r.parity.max_abs_diff).parity.message()}"),
             ("cycles", f"worst {j['cycles']:,}, min {j['cycles_min']:,} [{clock.provenance}]"),
             ("latency", f"{j['latency_us']:.1f} us worst at {clock.cpu_hz / 1e6:g} MHz [{clock.provenance}]"),
             ("arena", f"{j['arena_bytes']:,} B"),

@@ -39,6 +39,9 @@ def write_report(db: Path, *, run_id: int | None = None, html: Path | None = Non
     options.database = options.database or str(db)
     with ResultsStore(db, create=False) as store:
         report = build_report(store, run_id, options)
+    from hil.tradeoff import load_all  # `hil tradeoff` writes its table beside the database
+
+    report["tradeoff"] = [t.as_json() for t in load_all(Path(db).parent / "tradeoff.json")]
     for path, text in ((html, lambda: render_html(report)),
                        (json_path, lambda: json.dumps(report, indent=2, sort_keys=True, default=str) + "\n"),
                        (markdown, lambda: render_markdown(report, html.name if html else None))):

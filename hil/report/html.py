@@ -309,10 +309,17 @@ def footer(report: dict) -> str:
             f"<code>{e(report['database'])}</code>.</p></footer>")
 
 
+def tradeoff_section(report: dict) -> str:
+    """The quantization trade-off table(s) written by `hil tradeoff` (hil/tradeoff.py)."""
+    from hil.tradeoff import Tradeoff, html_section
+
+    return html_section([Tradeoff.from_json(t) for t in report.get("tradeoff") or []])
+
+
 def render_html(report: dict) -> str:
     run = report["run"]
     body = "".join([header(report), regressions_section(report), summary_section(report), models_table(report),
-                    model_details(report), footer(report)])
+                    model_details(report), tradeoff_section(report), footer(report)])
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>HIL report: run #{run['id']} ({e(run.get('board'))})</title><style>{CSS}</style></head>"

@@ -1,0 +1,54 @@
+"""Float parity: each catalog model's float32 and float16-weights conversions on the target
+against TFLM's float reference on the host, held to the float tolerance of
+hil/float_compare.py (|target - host| <= 1e-5 + 1e-4 x |host|): float kernels are not
+bit-exact across compilers (fused multiply-add, summation order, libm's expf / tanhf), so this
+suite reports max absolute and relative error and ULP distance instead of LSB.
+
+Inputs are the int8 model's vectors dequantized to float32; FLOAT_VECTORS per variant unless
+--vectors says otherwise. A board without an FPU refuses float models before building: the
+suite is skipped there with that one-line reason. On a failure the vector is rerun on the debug
+firmware to name the first divergent operator (hil/divergence.py)."""
+
+import pytest
+
+from hil import catalog
+from hil.divergence import explain_parity_failure
+from hil.errors import Category, HilError, UnsupportedModelError
+from hil.float_support import check_fpu
+from hil.plugin import fail
+from hil.tradeoff import float_variants
+
+FLOAT_VECTORS = 3
+
+
+def pytest_generate_tests(metafunc):
+    if "float_model" not in metafunc.fixturenames:
+        return
+    config = metafunc.config
+    only = set(config.getoption("only_model"))
+    limit = config.getoption("vectors") or FLOAT_VECTORS
+    params = []
+    for model in catalog.discover():
+        if model.missing_reason or (only and model.name not in only):
+            continue
+        for variant in float_variants(model):
+            count = min(limit, len(model.vectors(limit)))
+            params += [pytest.param(variant, i, id=f"{variant.name}-v{i:03d}") for i in range(count)]
+    metafunc.parametrize(("float_model", "float_vector"), params)
+
+
+def test_float_parity(hil, float_model, float_vector, hil_record):
+    try:
+        check_fpu(float_model.info(), hil.profile)
+    except UnsupportedModelError as exc:
+        pytest.skip(exc.one_line())
+    try:
+        result = hil.run_vector(float_model, float_vector)
+    except HilError as exc:
+        fail(exc)
+    hil_record.update(hil.target_record(hil.target(float_model)), **result.record())
+    if not result.parity.within_tolerance:
+        divergence = explain_parity_failure(hil, float_model, float_vector)
+        hil_record["divergence"] = divergence.record()
+        pytest.fail(f"[{Category.PARITY.value}] {float_model.name} vector {float_vector}: {result.parity.message()}; "
+                    f"{divergence.message()}", pytrace=False)
