@@ -94,7 +94,15 @@ def _metrics(module, data, float_out: np.ndarray, int8_out: np.ndarray, info, in
 
 
 def build_into(name: str, out_dir: Path, progress: Progress = print) -> None:
-    from hil.zoo.tfutil import convert_float32, convert_fp16, predict, prepare_tensorflow, seed_everything
+    from hil.zoo.tfutil import (
+        convert_float32,
+        convert_fp16,
+        float32_copy,
+        predict,
+        prepare_tensorflow,
+        seed_everything,
+        use_float64,
+    )
 
     module = zoo.load_source(name)  # before TensorFlow: a broken source fails in a second
     tf = prepare_tensorflow()
@@ -102,11 +110,13 @@ def build_into(name: str, out_dir: Path, progress: Progress = print) -> None:
     data = module.dataset()
     progress(f"  {len(data.x_train)} train / {len(data.x_test)} test samples, input {list(data.x_train.shape[1:])}")
     seed_everything(module.SEED)
-    progress(f"{name}: training (seed {module.SEED}, TensorFlow {tf.__version__}, 1 thread, oneDNN off)")
+    use_float64()
+    progress(f"{name}: training (seed {module.SEED}, TensorFlow {tf.__version__}, float64, 1 thread)")
     started = time.monotonic()
-    model = module.train(data, progress)
+    trained = module.train(data, progress)
     progress(f"{name}: trained in {time.monotonic() - started:.0f} s; converting (int8, float32, float16)")
-    float_out = predict(model, data.x_test)
+    float_out = predict(trained, data.x_test)  # the float64 model's outputs, rounded to float32
+    model = float32_copy(module, trained)
     blobs = {"int8": module.convert(model, data), "float32": convert_float32(model), "fp16": convert_fp16(model)}
     files = {"int8": f"{name}.tflite", "float32": f"{name}_float32.tflite", "fp16": f"{name}_fp16.tflite"}
     for kind, blob in blobs.items():

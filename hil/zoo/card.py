@@ -14,6 +14,7 @@ import numpy as np
 
 from hil.model import ModelInfo, TensorInfo
 from hil.quality import PRIMARY
+from hil.zoo.check import Tolerance
 
 
 def activation_peak_bytes(info: ModelInfo) -> int:
@@ -103,7 +104,8 @@ def render(name: str, module, data, info: ModelInfo, sizes: dict[str, int], metr
            keras_params: int, parity_vectors: int, test_file: str | None, model_dir: Path) -> str:
     card = module.CARD
     toml_path = model_dir / "model.toml"
-    quality = tomllib.loads(toml_path.read_text()).get("quality", {}) if toml_path.is_file() else {}
+    settings = tomllib.loads(toml_path.read_text()) if toml_path.is_file() else {}
+    quality = settings.get("quality", {})
     arena = tflm_arena_bytes(info.path)
     synthetic = "synthetic" if card.get("synthetic") else "real (shipped with an installed package)"
     lines = [
@@ -138,6 +140,13 @@ def render(name: str, module, data, info: ModelInfo, sizes: dict[str, int], metr
         "The int8 model on the target: `pytest test_suites/test_quality.py` (reports/quality.json).",
         "",
     ]
+    tolerance = Tolerance.from_table(settings.get("build", {}))
+    lines += ["## Reproducibility", "",
+              f"`hil models build {name}` retrains from seed {module.SEED} in float64 on one thread (TensorFlow's "
+              "float32 GEMM dispatches on the CPU; see docs/models.md) and writes every file above; on one machine "
+              "two builds are byte-identical. `hil models build --check` rebuilds and compares byte for byte; if "
+              "the rebuild differs (the int8 calibration runs TFLite float kernels that pick SIMD paths at run "
+              f"time), it passes only within this tolerance, and says so: {tolerance.describe()}.", ""]
     if card.get("notes"):
         lines += ["## Notes", "", card["notes"].strip(), ""]
     return "\n".join(lines)

@@ -5,6 +5,7 @@ array (.npz) or line (CARD.md)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,3 +193,108 @@ def text_differences(a: str, b: str) -> list[str]:
         if x != y:
             return [f"line {i + 1}: committed: {x.strip()[:150]}", f"line {i + 1}: built:     {y.strip()[:150]}"]
     return [f"committed has {len(la)} lines, built {len(lb)}"]
+
+
+# ---- equivalence within a stated tolerance (another CPU) ----
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """What `--check` accepts when a rebuild is not byte-identical. Training is float64 and
+    deterministic; what may still move on another CPU is the int8 conversion's calibration (the
+    TFLite interpreter's float kernels choose SIMD paths at run time), hence activation scales,
+    zero points, biases and the quantized vectors. Overridable in model.toml [build]."""
+
+    scale_rtol: float = 1e-5   # quantization scales, relative
+    const_lsb: int = 1         # integer constants and zero points, stored units (+ scale_rtol relative)
+    vector_lsb: int = 1        # quantized vector inputs
+    float_rtol: float = 1e-6   # float constants and float arrays, relative
+
+    @classmethod
+    def from_table(cls, table: dict) -> Tolerance:
+        known = {k: table[k] for k in ("scale_rtol", "const_lsb", "vector_lsb", "float_rtol") if k in table}
+        return cls(**known)
+
+    def describe(self) -> str:
+        return (f"same graph, tensor names and shapes; quantization scales within {self.scale_rtol:g} relative; "
+                f"zero points and integer constants within {self.const_lsb} LSB (+{self.scale_rtol:g} relative); "
+                f"quantized vector inputs within {self.vector_lsb} LSB; labels identical; float values within "
+                f"{self.float_rtol:g} relative; the card identical except its numbers")
+
+
+def _close(a: np.ndarray, b: np.ndarray, lsb: float, rtol: float) -> bool:
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    return bool(np.all(np.abs(a64 - b64) <= lsb + rtol * np.abs(a64)))
+
+
+def tflite_equivalence(a: bytes, b: bytes, tol: Tolerance) -> list[str]:
+    """Problems that make two .tflite files more than numerically different ([] = equivalent)."""
+    try:
+        ma, mb = _parse(a), _parse(b)
+    except Exception as exc:  # noqa: BLE001
+        return [f"cannot parse: {exc}"]
+    ga, gb = ma.subgraphs[0], mb.subgraphs[0]
+    codes = lambda m, g: [int(m.operatorCodes[o.opcodeIndex].builtinCode) for o in g.operators or []]  # noqa: E731
+    if codes(ma, ga) != codes(mb, gb) or len(ga.tensors or []) != len(gb.tensors or []):
+        return ["different operators or tensor count"]
+    problems = []
+    for i, (x, y) in enumerate(zip(ga.tensors, gb.tensors, strict=True)):
+        label = f"tensor #{i} '{_name(x)}'"
+        if _name(x) != _name(y) or list(x.shape) != list(y.shape) or x.type != y.type:
+            problems.append(f"{label}: name, shape or type differs")
+            continue
+        (sa, za), (sb, zb) = _quant(x), _quant(y)
+        if len(sa) != len(sb) or not _close(np.asarray(sa), np.asarray(sb), 0, tol.scale_rtol):
+            problems.append(f"{label}: scales differ by more than {tol.scale_rtol:g} relative")
+        if len(za) != len(zb) or not _close(np.asarray(za), np.asarray(zb), tol.const_lsb, 0):
+            problems.append(f"{label}: zero points differ by more than {tol.const_lsb}")
+        va, vb = _values(ma, x), _values(mb, y)
+        if (va is None) != (vb is None) or (va is not None and va.shape != vb.shape):
+            problems.append(f"{label}: constant data differs in presence or size")
+        elif va is not None and not np.array_equal(va, vb):
+            integer = np.issubdtype(va.dtype, np.integer)
+            if not _close(va, vb, tol.const_lsb if integer else 0, tol.scale_rtol if integer else tol.float_rtol):
+                problems.append(f"{label}: constants differ beyond the tolerance")
+    return problems
+
+
+def npz_equivalence(a: Path, b: Path, tol: Tolerance) -> list[str]:
+    from hil.zoo.npzio import read_npz
+
+    da, db = read_npz(a), read_npz(b)
+    if set(da) != set(db):
+        return [f"arrays differ: committed {sorted(da)}, built {sorted(db)}"]
+    problems = []
+    for key in sorted(da):
+        x, y = da[key], db[key]
+        if x.shape != y.shape or x.dtype != y.dtype:
+            problems.append(f"array '{key}': shape or dtype differs")
+        elif key == "inputs" or key.startswith("input_"):
+            if not _close(x, y, tol.vector_lsb, 0):
+                problems.append(f"array '{key}': differs by more than {tol.vector_lsb} LSB")
+        elif np.issubdtype(x.dtype, np.floating):
+            if not _close(x, y, 0, tol.float_rtol):
+                problems.append(f"array '{key}': differs by more than {tol.float_rtol:g} relative")
+        elif not np.array_equal(x, y):
+            problems.append(f"array '{key}' differs")
+    return problems
+
+
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?(e[-+]?\d+)?%?")
+
+
+def text_equivalence(a: str, b: str) -> list[str]:
+    if _NUMBER.sub("#", a) == _NUMBER.sub("#", b):
+        return []
+    return text_differences(a, b)
+
+
+def equivalence(committed: Path, built: Path, tol: Tolerance) -> list[str]:
+    """Why `built` is not equivalent to `committed` within `tol` ([] = equivalent)."""
+    if not committed.is_file() or not built.is_file():
+        return ["missing file"]
+    if committed.suffix == ".tflite":
+        return tflite_equivalence(committed.read_bytes(), built.read_bytes(), tol)
+    if committed.suffix == ".npz":
+        return npz_equivalence(committed, built, tol)
+    return text_equivalence(committed.read_text(errors="replace"), built.read_text(errors="replace"))

@@ -1,9 +1,10 @@
 """TensorFlow set-up for reproducible training, and the three conversions every model gets.
 
 Determinism (measured on this project's build machine, see docs/models.md):
-- oneDNN picks its kernels by the CPU's instruction set at run time, and the hello_world
-  weights differed between an AVX-512 run and an SSE4.1-capped run (ONEDNN_MAX_CPU_ISA). With
-  TF_ENABLE_ONEDNN_OPTS=0, TensorFlow uses its Eigen kernels compiled into the wheel.
+- oneDNN picks its kernels by the CPU's instruction set at run time: weights differed between
+  AVX-512 and AVX2- or SSE4.1-capped runs (ONEDNN_MAX_CPU_ISA), even with
+  TF_ENABLE_ONEDNN_OPTS=0 (float32 contractions still use its GEMM). Training therefore runs in
+  float64 (Eigen kernels compiled into the wheel); oneDNN graph rewrites are off as well.
 - One intra-op and one inter-op thread: the split of a reduction across threads depends on the
   core count, and with it the summation order.
 - tf.keras.utils.set_random_seed + enable_op_determinism for initialisers, shuffling, dropout.
@@ -38,6 +39,29 @@ def prepare_tensorflow():
     tf.config.threading.set_inter_op_parallelism_threads(1)
     tf.config.experimental.enable_op_determinism()
     return tf
+
+
+def use_float64() -> None:
+    """Train in float64: TensorFlow's float32 MatMul/Conv go through oneDNN's GEMM even with
+    TF_ENABLE_ONEDNN_OPTS=0, and it dispatches on the CPU (weights differed with oneDNN capped to
+    AVX2 vs AVX-512); float64 runs Eigen's kernels compiled into the wheel."""
+    import keras
+
+    keras.config.set_floatx("float64")
+
+
+def float32_copy(module, model):
+    """The trained float64 model as the float32 Keras model the converters take (the same
+    architecture from `module.keras_model()`, weights rounded to float32)."""
+    import keras
+    import tensorflow as tf
+
+    weights = [np.asarray(w, np.float64).astype(np.float32) for w in model.get_weights()]
+    tf.keras.backend.clear_session()  # same layer names as the float64 model had
+    keras.config.set_floatx("float32")
+    copy = module.keras_model()
+    copy.set_weights(weights)
+    return copy
 
 
 def seed_everything(seed: int) -> None:
