@@ -116,7 +116,8 @@ def frame_seeds() -> dict[str, bytes]:
 
 
 def real_models() -> list[Path]:
-    models = [paths.models_dir() / "hello_world" / "hello_world.tflite"]
+    """This project's models (every models/<name>/*.tflite) and the shared third-party ones."""
+    models = sorted(paths.models_dir().glob("*/*.tflite"))
     models += sorted(paths.shared_models_dir().glob("*.tflite"))
     return [m for m in models if m.is_file()]
 
