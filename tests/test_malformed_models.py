@@ -64,3 +64,4 @@ def test_real_models_truncated_everywhere_never_crash(tmp_path):
             files.append(path)
     result = replay(build_fuzzers(), "loader", files)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr.count("Running: ") == len(files) > 1000
