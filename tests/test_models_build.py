@@ -6,6 +6,7 @@ build reproduces every other committed file byte for byte."""
 from __future__ import annotations
 
 import shutil
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,14 @@ from hil.cli import main
 from hil.errors import BuildError
 from hil.model import load_model
 from hil.zoo.build import run_build
-from hil.zoo.check import compare_file, first_differing_byte, text_differences
+from hil.zoo.check import (
+    Tolerance,
+    compare_file,
+    equivalence,
+    first_differing_byte,
+    text_differences,
+    text_equivalence,
+)
 from hil.zoo.npzio import read_npz, write_npz
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
@@ -80,10 +88,24 @@ def _tamper_tflite(path: Path) -> str:
     return name
 
 
-def _tamper_vectors(path: Path) -> None:
+def _tamper_vectors(path: Path, delta: int = 3) -> None:
     arrays = read_npz(path)
-    arrays["inputs"][5] = arrays["inputs"][5] ^ 1
+    arrays["inputs"][5] = arrays["inputs"][5] + np.int8(delta)
     write_npz(path, arrays)
+
+
+def _nudge_scale(path: Path) -> None:
+    """Moves one activation scale by one float32 ulp (what another CPU's calibration may do)."""
+    data = bytearray(path.read_bytes())
+    for t in load_model(path).tensors:
+        if t.scales and not t.is_const:
+            raw = struct.pack("<f", t.scale)
+            if data.count(raw) == 1:
+                at = data.index(raw)
+                data[at:at + 4] = struct.pack("<f", np.nextafter(np.float32(t.scale), np.float32(1)))
+                path.write_bytes(bytes(data))
+                return
+    raise AssertionError("no uniquely encoded activation scale")
 
 
 def test_compare_file_names_the_tensor_and_weight_difference(tmp_path):
@@ -102,11 +124,32 @@ def test_compare_file_on_vectors_cards_and_missing_files(tmp_path):
     shutil.copyfile(HELLO / "vectors.npz", tmp_path / "vectors.npz")
     _tamper_vectors(tmp_path / "vectors.npz")
     diff = compare_file(tmp_path / "vectors.npz", HELLO / "vectors.npz")
-    assert any("array 'inputs'" in d and "first at [5, 0, 0]" in d for d in diff.details)
+    assert any("array 'inputs'" in d and "first at [5, 0, 0]" in d and "max |diff| 3" in d for d in diff.details)
     assert text_differences("a\nb\nc", "a\nB\nc")[0].startswith("line 2: committed: b")
     missing = compare_file(tmp_path / "CARD.md", HELLO / "CARD.md")
     assert "not committed" in missing.summary
     assert first_differing_byte(b"abc", b"abd") == 2 and first_differing_byte(b"ab", b"abc") == 2
+
+
+def test_tolerance_accepts_float_noise_and_refuses_real_changes(tmp_path):
+    tol = Tolerance()
+    model = tmp_path / "m.tflite"
+    shutil.copyfile(HELLO / "hello_world.tflite", model)
+    _nudge_scale(model)
+    assert compare_file(model, HELLO / "hello_world.tflite") is not None
+    assert equivalence(model, HELLO / "hello_world.tflite", tol) == []
+    shutil.copyfile(HELLO / "hello_world.tflite", model)
+    _tamper_tflite(model)  # a weight moved by 2 LSB
+    assert any("constants differ" in p for p in equivalence(model, HELLO / "hello_world.tflite", tol))
+    vectors = tmp_path / "vectors.npz"
+    shutil.copyfile(HELLO / "vectors.npz", vectors)
+    _tamper_vectors(vectors, delta=1)
+    assert equivalence(vectors, HELLO / "vectors.npz", tol) == []
+    _tamper_vectors(vectors, delta=2)  # now 3 LSB from the original
+    assert equivalence(vectors, HELLO / "vectors.npz", tol) == ["array 'inputs': differs by more than 1 LSB"]
+    card = (HELLO / "CARD.md").read_text()
+    assert text_equivalence(card, card.replace("0.02", "0.03")) == []
+    assert text_equivalence(card, card.replace("Goal", "Aim")) != []
 
 
 def test_broken_source_fails_in_one_line(tmp_path):
@@ -130,5 +173,5 @@ def test_check_retrains_hello_world_and_reports_only_the_tampered_files(tmp_path
     assert "hello_world: training" in out and "epoch 300/300" in out
     reported = {line.split(":")[0].strip() for line in out.splitlines() if ": differs" in line}
     assert reported == {"hello_world.tflite", "vectors.npz"}
-    assert f"'{tensor}'" in out and "array 'inputs'" in out
+    assert f"'{tensor}'" in out and "array 'inputs'" in out and "beyond the tolerance" in out
     assert "hil models build hello_world" in out  # how to accept the new build
