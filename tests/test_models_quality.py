@@ -4,6 +4,11 @@ cases, and the quality table file (including the merge of xdist workers' parts).
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -91,3 +96,38 @@ def test_table_file_merges_worker_parts(tmp_path, monkeypatch):
     lines = quality.table_lines(quality.rows())
     assert lines[0].split()[:3] == ["model", "task", "metric"]
     assert "0.8000" in lines[2] and "+0.1000" in lines[2]
+
+
+# ---- the quality suite itself, on QEMU ----
+
+
+def _run_quality_suite(tmp_path: Path, *extra: str):
+    """test_suites/test_quality.py on QEMU for a copy of hello_world whose budget is too small
+    for its measured quantization loss (MAE +0.0003 > 0.0001)."""
+    root = Path(__file__).resolve().parents[1]
+    models = tmp_path / "models"
+    shutil.copytree(root / "models" / "hello_world", models / "hello_world")
+    toml = models / "hello_world" / "model.toml"
+    toml.write_text(re.sub(r"max_loss = [0-9.]+", "max_loss = 0.0001", toml.read_text()))
+    out_json = tmp_path / "quality.json"
+    cmd = [sys.executable, "-m", "pytest", "test_suites/test_quality.py", "--no-results", "-p", "no:cacheprovider",
+           "-q", "-W", "always", f"--quality-json={out_json}", *extra]
+    env = {**os.environ, "HIL_MODELS_DIR": str(models)}
+    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=600, env=env)
+    return result, result.stdout + result.stderr, out_json
+
+
+def test_quality_suite_warns_over_budget_on_qemu(tmp_path):
+    result, out, out_json = _run_quality_suite(tmp_path)
+    assert result.returncode == 0, out[-3000:]
+    assert "QualityBudgetWarning" in out and "exceeds the budget 0.0001" in out, out[-3000:]
+    row = json.loads(out_json.read_text())["quality"][0]
+    assert row["model"] == "hello_world" and row["status"] == "over-budget"
+    assert row["int8_target"] == row["int8_host"] and row["target_vs_host_mismatches"] == 0
+    assert row["vectors"] == 100
+
+
+def test_quality_suite_strict_fails_over_budget_on_qemu(tmp_path):
+    result, out, _ = _run_quality_suite(tmp_path, "--quality-strict")
+    assert result.returncode == 1, out[-3000:]
+    assert "[quality] hello_world: int8 mae" in out and "1 failed" in out, out[-3000:]
