@@ -121,10 +121,15 @@ def _run(cmd: list[str], log: Path, what: str) -> None:
 
 
 def _needs_float_kernels(model: Path) -> bool:
+    """Whether the model runs float kernels; a file the host cannot parse is left to the
+    firmware's loader to refuse."""
     from hil.float_support import needs_float_kernels
     from hil.model import load_model
 
-    return needs_float_kernels(load_model(model))
+    try:
+        return needs_float_kernels(load_model(model))
+    except ConfigError:
+        return False
 
 
 def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines: tuple[str, ...] = (),

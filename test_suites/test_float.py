@@ -5,7 +5,9 @@ bit-exact across compilers (fused multiply-add, summation order, libm's expf / t
 suite reports max absolute and relative error and ULP distance instead of LSB.
 
 Inputs are the int8 model's vectors dequantized to float32; FLOAT_VECTORS per variant unless
---vectors says otherwise. A board without an FPU refuses float models before building: the
+--vectors says otherwise. With --only-model, a variant runs when its own name is given
+(--only-model digits_cnn_float32), so selecting an int8 model does not pull its float
+conversions into a run. A board without an FPU refuses float models before building: the
 suite is skipped there with that one-line reason. On a failure the vector is rerun on the debug
 firmware to name the first divergent operator (hil/divergence.py)."""
 
@@ -29,9 +31,11 @@ def pytest_generate_tests(metafunc):
     limit = config.getoption("vectors") or FLOAT_VECTORS
     params = []
     for model in catalog.discover():
-        if model.missing_reason or (only and model.name not in only):
+        if model.missing_reason:
             continue
         for variant in float_variants(model):
+            if only and variant.name not in only:  # --only-model names the variant: digits_cnn_float32
+                continue
             count = min(limit, len(model.vectors(limit)))
             params += [pytest.param(variant, i, id=f"{variant.name}-v{i:03d}") for i in range(count)]
     metafunc.parametrize(("float_model", "float_vector"), params)

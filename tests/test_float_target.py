@@ -70,7 +70,8 @@ def test_firmware_refuses_float_kernels_without_fpu():
 
 def test_broken_float_operator_is_named_in_float32_and_fp16_models():
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "test_suites/test_float.py", "--board=qemu", "--only-model=digits_cnn",
+        [sys.executable, "-m", "pytest", "test_suites/test_float.py", "--board=qemu", "--only-model=digits_cnn_float32",
+         "--only-model=digits_cnn_fp16",
          "--vectors=1", "--hil-define=HIL_TEST_BREAK_OPCODE=17", "--no-results", "-q", "-rf", "-p", "no:randomly"],
         cwd=ROOT, capture_output=True, text=True, timeout=900, env=dict(ENV, TF_CPP_MIN_LOG_LEVEL="3"))
     out = result.stdout
