@@ -68,8 +68,13 @@ int hil_requant_prepare(hil_graph *g, hil_node *node, const hil_tensor *input, c
     if (n != 1 && n != channels)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "filter scales do not match the output channels");
     out->channels = n;
+#ifdef HIL_TEST_BREAK_ROUNDING
+    out->right_shift = 0; /* the test-only defect lives in hil_rounding_divide_by_pot */
+#else
+    out->right_shift = 1;
+#endif
     out->multiplier = hil_persistent_alloc(g, sizeof(int32_t) * n);
-    out->shift = hil_persistent_alloc(g, sizeof(int32_t) * n);
+    out->shift = hil_persistent_alloc(g, sizeof(int8_t) * n);
     if (!out->multiplier || !out->shift)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena too small for requantization data");
     for (uint32_t c = 0; c < n; c++) {
@@ -77,7 +82,9 @@ int hil_requant_prepare(hil_graph *g, hil_node *node, const hil_tensor *input, c
         double real = (double)input->scale * (double)filter_scale / (double)output->scale;
         int shift;
         hil_quantize_multiplier(real, &out->multiplier[c], &shift);
-        out->shift[c] = shift;
+        out->shift[c] = (int8_t)shift; /* hil_quantize_multiplier keeps it within [-31, 31] */
+        if (out->multiplier[c] < 0 || shift > -1 || shift < -23)
+            out->right_shift = 0;
     }
     return HIL_OK;
 }

@@ -48,12 +48,44 @@ void hil_quantize_multiplier(double real_multiplier, int32_t *multiplier, int *s
 /* TFLM's CalculateActivationRangeQuantized for an int8/int16 output tensor. */
 void hil_activation_range(const hil_tensor *output, int activation, int32_t *act_min, int32_t *act_max);
 
+/* hil_multiply_by_quantized_multiplier for multiplier >= 0 and shift <= -1 (a right shift
+ * e = -shift >= 1, the case of nearly every conv / FC layer), in one 64-bit multiply-accumulate.
+ * TFLM rounds twice: x = floor((acc * m + 2^30) / 2^31) (its rounding doubling high multiply,
+ * exact in this form for m >= 0), then x / 2^e rounded half away from zero, i.e.
+ * floor((x + 2^(e-1) - [x < 0]) / 2^e). Since floor((floor(X / a) + c) / b) =
+ * floor((X + c * a) / (a * b)) for integers, both collapse into
+ *     floor((acc * m + 2^30 + 2^(30+e) - [x < 0] * 2^31) / 2^(31+e)),
+ * and [x < 0] may be replaced by [acc < 0]: they differ only when x == 0, where both give 0.
+ * The constant 2^30 + 2^(30+e) is (hi_base : lo_base) (hil_requant_r1_consts); subtracting
+ * [acc < 0] * 2^31 adds acc's sign bit to the low word and -1 to the high word, with the carry.
+ * As the shift by 31 + e >= 32 keeps only the high word, on Armv7E-M this is AND, ADDS, ADC,
+ * SMLAL, ASR. e1 = e - 1. */
+static inline int32_t hil_requant_r1(int32_t acc, int32_t multiplier, uint32_t lo_base, int32_t hi_base, int e1)
+{
+    uint64_t c = ((uint64_t)(uint32_t)hi_base << 32) | lo_base;
+    uint64_t sign = ((uint64_t)(uint32_t)(acc >> 31) << 32) | ((uint32_t)acc & 0x80000000u);
+    int64_t r = (int64_t)(c + sign) + (int64_t)acc * multiplier;
+    return (int32_t)(r >> 32) >> e1;
+}
+
+/* hil_requant_r1's per-channel constants for a TFLM shift <= -1. */
+static inline void hil_requant_r1_consts(int shift, uint32_t *lo_base, int32_t *hi_base, int32_t *e1)
+{
+    uint32_t t = 1u << (-shift - 1); /* 2^(e-1) */
+    *e1 = -shift - 1;
+    *hi_base = (int32_t)(t >> 1);         /* 2^(e-2) (0 when e = 1) */
+    *lo_base = 0x40000000u | (t << 31);  /* 2^30, plus 2^31 when e = 1 */
+}
+
 /* Per-channel (or per-tensor, n == 1) requantization parameters of a conv / FC style op:
- * real multiplier = input_scale * filter_scale[c] / output_scale, computed in double. */
+ * real multiplier = input_scale * filter_scale[c] / output_scale, computed in double. The
+ * shift is TFLM's exponent (left when positive); it fits in int8 (-31..31). */
 typedef struct {
     int32_t *multiplier;
-    int32_t *shift;
+    int8_t *shift;
     uint32_t channels;
+    uint8_t right_shift; /* every multiplier >= 0 and every shift in [-23, -1]: hil_requant_r1 applies,
+                            also with an output zero point folded into hi_base (gemm_dsp.h) */
 } hil_requant;
 
 int hil_requant_prepare(hil_graph *g, hil_node *node, const hil_tensor *input, const hil_tensor *filter,

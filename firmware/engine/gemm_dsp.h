@@ -1,0 +1,81 @@
+/* The int8 matrix-multiply core shared by the optimized CONV_2D, DEPTHWISE_CONV_2D (one input
+ * channel) and their im2col: out[px][ch] = requant(bias[ch] + sum_k w[ch][k] * (x[px][k] + offset)).
+ *
+ * Inputs go through a small "column" buffer first: the K values of one or two pixels, offset
+ * added and widened to 16 bits by SXTAB16, in the order SXTB16 produces from four weight bytes
+ * ([x0, x2], [x1, x3]), so one SMLAD multiplies two weight/input pairs with no repacking. The
+ * two pixels are interleaved per block of four values: A(x0,x2) A(x1,x3) B(x0,x2) B(x1,x3).
+ * The kernel then computes 2 output channels x 2 pixels per pass (4 accumulators), so every
+ * weight word loaded and widened feeds 4 SMLADs. All arithmetic is int32 like TFLM's; the
+ * order of the additions differs, which cannot change a result computed modulo 2^32. */
+#ifndef HIL_GEMM_DSP_H
+#define HIL_GEMM_DSP_H
+#include <stdint.h>
+
+#include "quant.h"
+#include "simd.h"
+
+typedef struct {
+    const int32_t *bias; /* one per output channel, or NULL */
+    const hil_requant *rq;
+    int32_t out_offset, act_min, act_max;
+} hil_out_stage;
+
+/* The fast output stage applies: every shift a right shift (hil_requant_r1) and a fused
+ * activation that clamps to all of int8 (one SSAT). Otherwise TFLM's generic form and an
+ * explicit clamp. Known at prepare. */
+static inline int hil_stage_fast(const hil_requant *rq, int32_t act_min, int32_t act_max)
+{
+    return rq->right_shift && act_min == -128 && act_max == 127;
+}
+
+/* Per output channel constants of the fast stage, built into scratch once per invoke (a
+ * per-tensor multiplier is repeated): bias, multiplier, lo_base, hi_base + zp * 2^(e-1), e - 1.
+ * Reading them costs less than deriving the rounding constants from the shift, and the output
+ * zero point rides in the rounding constant: floor((X + zp * 2^(31+e)) / 2^(31+e)) is
+ * floor(X / 2^(31+e)) + zp exactly, and for e <= 23 neither the 64-bit sum nor hi_base
+ * overflows (|acc * m| < 2^62, |zp| * 2^(31+e) <= 2^61). */
+enum { HIL_CHAN_WORDS = 5 };
+static inline uint32_t hil_chan_table_bytes(int32_t n_ch) { return 4u * HIL_CHAN_WORDS * (uint32_t)n_ch; }
+void hil_chan_table(const int32_t *bias, const hil_requant *rq, int32_t out_offset, int32_t n_ch, int32_t *tbl);
+
+/* One channel's table entry (the bias word is left to the caller). */
+static inline void hil_chan_entry(const hil_requant *rq, int32_t c, int32_t out_offset, int32_t *t)
+{
+    int32_t i = rq->channels > 1 ? c : 0, hi, e1;
+    uint32_t lo;
+    hil_requant_r1_consts(rq->shift[i], &lo, &hi, &e1);
+    t[1] = rq->multiplier[i];
+    t[2] = (int32_t)lo;
+    t[3] = (int32_t)((uint32_t)hi + ((uint32_t)out_offset << e1));
+    t[4] = e1;
+}
+
+/* Words of column buffer for `k` values of two pixels (blocks of four values, rounded up). */
+static inline uint32_t hil_cols_words(int32_t k) { return 4u * (uint32_t)((k + 3) / 4); }
+
+/* Packs k int8 values of pixel a (and of pixel b, or nothing when b is NULL) into `cols`; the
+ * values past k in the last block become 0 (they are multiplied by zero weights). */
+void hil_cols_pack(const int8_t *a, const int8_t *b, int32_t k, int32_t input_offset, uint32_t *cols);
+
+/* Every output channel of one or two pixels (out_b NULL: one pixel, column b unused). Weights
+ * of channel c start at w + c * w_stride and hold k values. `tbl` is the channel table when
+ * the stage is fast (hil_stage_fast), NULL otherwise. */
+void hil_gemm_s8(const uint32_t *cols, const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch,
+                 const hil_out_stage *o, const int32_t *tbl, int8_t *out_a, int8_t *out_b);
+
+/* One fast-stage output from a channel table entry (zero point included). */
+HIL_INLINE int8_t hil_requant_tbl(const int32_t *t, int32_t acc)
+{
+    return (int8_t)hil_ssat8(hil_requant_r1(acc, t[1], (uint32_t)t[2], t[3], t[4]));
+}
+
+/* TFLM's requantization of one accumulator of channel c (generic stage), zero point, clamp. */
+static inline int8_t hil_out_requant(const hil_out_stage *o, int32_t acc, int32_t c)
+{
+    int32_t i = o->rq->channels > 1 ? c : 0;
+    int32_t v = hil_multiply_by_quantized_multiplier(acc, o->rq->multiplier[i], o->rq->shift[i]) + o->out_offset;
+    return (int8_t)hil_clamp(v, o->act_min, o->act_max);
+}
+
+#endif

@@ -1,0 +1,168 @@
+/* The optimized int8 matrix-multiply core (gemm_dsp.h). Not an operator: shared by the
+ * optimized paths of CONV_2D and DEPTHWISE_CONV_2D. Compiled out with HIL_OPT_KERNELS == 0. */
+#include "gemm_dsp.h"
+
+int hil_opt_enabled = 1;
+
+#if HIL_OPT_KERNELS
+
+void hil_chan_table(const int32_t *bias, const hil_requant *rq, int32_t out_offset, int32_t n_ch, int32_t *tbl)
+{
+    for (int32_t c = 0; c < n_ch; c++, tbl += HIL_CHAN_WORDS) {
+        tbl[0] = bias ? bias[c] : 0;
+        hil_chan_entry(rq, c, out_offset, tbl);
+    }
+}
+
+void hil_cols_pack(const int8_t *a, const int8_t *b, int32_t k, int32_t input_offset, uint32_t *cols)
+{
+    const uint32_t off = hil_dup16(input_offset);
+    const uint8_t fill = (uint8_t)(int8_t)(-input_offset); /* the zero point: 0 after the offset */
+    int32_t blocks = k / 4, tail = k % 4;
+    if (b) {
+        for (int32_t j = 0; j < blocks; j++, cols += 4) {
+            uint32_t wa = hil_ld_s8x4_ia(&a), wb = hil_ld_s8x4_ia(&b);
+            cols[0] = hil_sxtab16(off, wa);
+            cols[1] = hil_sxtab16_ror8(off, wa);
+            cols[2] = hil_sxtab16(off, wb);
+            cols[3] = hil_sxtab16_ror8(off, wb);
+        }
+    } else {
+        for (int32_t j = 0; j < blocks; j++, cols += 4) {
+            uint32_t wa = hil_ld_s8x4_ia(&a);
+            cols[0] = hil_sxtab16(off, wa);
+            cols[1] = hil_sxtab16_ror8(off, wa);
+        }
+    }
+    if (tail) {
+        uint32_t wa = hil_read_s8_tail(a, tail, fill);
+        cols[0] = hil_sxtab16(off, wa);
+        cols[1] = hil_sxtab16_ror8(off, wa);
+        if (b) {
+            uint32_t wb = hil_read_s8_tail(b, tail, fill);
+            cols[2] = hil_sxtab16(off, wb);
+            cols[3] = hil_sxtab16_ror8(off, wb);
+        }
+    }
+}
+
+/* One block of four k for 2 channels x 2 pixels: 2 weight loads, 4 widenings, 2 double-word
+ * column loads, 8 SMLADs (16 MACs). Written in the order that needs the fewest registers: the
+ * two weight words widened, pixel a's columns used by both channels, then pixel b's columns
+ * loaded into the same registers. */
+#define BLOCK_2X2(wp0, wp1, col)                                                                   \
+    do {                                                                                           \
+        uint32_t x0 = hil_ld_s8x4_ia(&(wp0)), x1 = hil_ld_s8x4_ia(&(wp1)), c0, c1;                 \
+        hil_ld_2x32_ia(&(col), &c0, &c1);                                                          \
+        uint32_t w0e = hil_sxtb16(x0), w0o = hil_sxtb16_ror8(x0);                                  \
+        acc0a = hil_smlad(w0e, c0, acc0a);                                                         \
+        acc0a = hil_smlad(w0o, c1, acc0a);                                                         \
+        uint32_t w1e = hil_sxtb16(x1), w1o = hil_sxtb16_ror8(x1);                                  \
+        acc1a = hil_smlad(w1e, c0, acc1a);                                                         \
+        acc1a = hil_smlad(w1o, c1, acc1a);                                                         \
+        hil_ld_2x32_ia(&(col), &c0, &c1);                                                          \
+        acc0b = hil_smlad(w0e, c0, acc0b);                                                         \
+        acc0b = hil_smlad(w0o, c1, acc0b);                                                         \
+        acc1b = hil_smlad(w1e, c0, acc1b);                                                         \
+        acc1b = hil_smlad(w1o, c1, acc1b);                                                         \
+    } while (0)
+
+/* The same for one channel and pixel a (and pixel b when `two`). */
+HIL_INLINE void block_1ch(uint32_t x, const uint32_t *col, int32_t *acca, int32_t *accb, const int two)
+{
+    uint32_t we = hil_sxtb16(x), wo = hil_sxtb16_ror8(x);
+    *acca = hil_smlad(we, col[0], *acca);
+    *acca = hil_smlad(wo, col[1], *acca);
+    if (two) {
+        *accb = hil_smlad(we, col[2], *accb);
+        *accb = hil_smlad(wo, col[3], *accb);
+    }
+}
+
+/* Dot products of one channel's k weights with the columns of pixel a (and b when `two`). */
+HIL_INLINE void dot_1ch(const uint32_t *col, const int8_t *w, int32_t blocks, int32_t tail, int32_t *acca,
+                        int32_t *accb, const int two)
+{
+    for (int32_t j = 0; j < blocks; j++, col += 4)
+        block_1ch(hil_ld_s8x4_ia(&w), col, acca, accb, two);
+    if (tail)
+        block_1ch(hil_read_s8_tail(w, tail, 0), col, acca, accb, two);
+}
+
+/* 2 channels x 2 pixels per pass, fast output stage from the channel table. */
+static void gemm_2px_fast(const uint32_t *cols, const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch,
+                          const int32_t *tbl, int8_t *out_a, int8_t *out_b)
+{
+    const int32_t blocks = k / 4, tail = k % 4;
+    int32_t c = 0;
+    for (; c + 1 < n_ch; c += 2, tbl += 2 * HIL_CHAN_WORDS) {
+        const int8_t *w0 = w + c * w_stride, *w1 = w0 + w_stride;
+        int32_t acc0a = tbl[0], acc1a = tbl[HIL_CHAN_WORDS];
+        int32_t acc0b = acc0a, acc1b = acc1a;
+        const uint32_t *col = cols;
+        int32_t j = blocks;
+        for (; j >= 2; j -= 2) { /* unrolled twice: half the loop overhead */
+            BLOCK_2X2(w0, w1, col);
+            BLOCK_2X2(w0, w1, col);
+        }
+        if (j)
+            BLOCK_2X2(w0, w1, col);
+        if (tail) {
+            uint32_t t0 = hil_read_s8_tail(w0, tail, 0), t1 = hil_read_s8_tail(w1, tail, 0);
+            const int8_t *tp0 = (const int8_t *)&t0, *tp1 = (const int8_t *)&t1;
+            BLOCK_2X2(tp0, tp1, col);
+        }
+        out_a[c] = hil_requant_tbl(tbl, acc0a);
+        out_b[c] = hil_requant_tbl(tbl, acc0b);
+        out_a[c + 1] = hil_requant_tbl(tbl + HIL_CHAN_WORDS, acc1a);
+        out_b[c + 1] = hil_requant_tbl(tbl + HIL_CHAN_WORDS, acc1b);
+    }
+    if (c < n_ch) { /* odd channel count: the last channel alone */
+        int32_t acca = tbl[0], accb = acca;
+        dot_1ch(cols, w + c * w_stride, blocks, tail, &acca, &accb, 1);
+        out_a[c] = hil_requant_tbl(tbl, acca);
+        out_b[c] = hil_requant_tbl(tbl, accb);
+    }
+}
+
+/* One pixel (2 output channels per pass), fast output stage. */
+static void gemm_1px_fast(const uint32_t *cols, const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch,
+                          const int32_t *tbl, int8_t *out)
+{
+    const int32_t blocks = k / 4, tail = k % 4;
+    for (int32_t c = 0; c < n_ch; c++, tbl += HIL_CHAN_WORDS) {
+        int32_t acc = tbl[0], unused = 0;
+        dot_1ch(cols, w + c * w_stride, blocks, tail, &acc, &unused, 0);
+        out[c] = hil_requant_tbl(tbl, acc);
+    }
+}
+
+/* Any stage, one channel at a time: layers with a left shift or a narrowed activation range. */
+static void gemm_generic(const uint32_t *cols, const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch,
+                         const hil_out_stage *o, int8_t *out_a, int8_t *out_b)
+{
+    const int32_t blocks = k / 4, tail = k % 4;
+    for (int32_t c = 0; c < n_ch; c++) {
+        int32_t acca = o->bias ? o->bias[c] : 0, accb = acca;
+        if (out_b)
+            dot_1ch(cols, w + c * w_stride, blocks, tail, &acca, &accb, 1);
+        else
+            dot_1ch(cols, w + c * w_stride, blocks, tail, &acca, &accb, 0);
+        out_a[c] = hil_out_requant(o, acca, c);
+        if (out_b)
+            out_b[c] = hil_out_requant(o, accb, c);
+    }
+}
+
+void hil_gemm_s8(const uint32_t *cols, const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch,
+                 const hil_out_stage *o, const int32_t *tbl, int8_t *out_a, int8_t *out_b)
+{
+    if (!tbl)
+        gemm_generic(cols, w, k, w_stride, n_ch, o, out_a, out_b);
+    else if (out_b)
+        gemm_2px_fast(cols, w, k, w_stride, n_ch, tbl, out_a, out_b);
+    else
+        gemm_1px_fast(cols, w, k, w_stride, n_ch, tbl, out_a);
+}
+
+#endif
