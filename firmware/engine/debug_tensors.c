@@ -26,7 +26,9 @@ static int still_valid(const hil_graph *g, const hil_tensor *t)
         return 0;
     for (uint32_t i = 0; i < g->n_tensors; i++) {
         const hil_tensor *later = &g->tensors[i];
-        if (later != t && later->is_planned && later->first_use > t->last_use && bytes_overlap(t, later))
+        /* >=: an output the planner let overlap its input (hil_allow_alias) is born at the
+         * input's last use; nothing else alive then can overlap it. */
+        if (later != t && later->is_planned && later->first_use >= t->last_use && bytes_overlap(t, later))
             return 0;
     }
     return 1;

@@ -138,6 +138,13 @@ int hil_request_scratch(hil_graph *g, hil_node *node, uint32_t bytes)
     return HIL_OK;
 }
 
+void hil_allow_alias(hil_graph *g, hil_node *node, unsigned input, int32_t max_displacement)
+{
+    int32_t t = input < node->inputs.len ? hil_fb_vec_i32(&g->fb, node->inputs, input) : -1;
+    node->alias_input = t >= 0 && (uint32_t)t < g->n_model_tensors ? t : -1;
+    node->alias_limit = max_displacement;
+}
+
 void *hil_scratch(hil_graph *g, const hil_node *node)
 {
     return node->scratch >= 0 ? g->tensors[node->scratch].data : 0;
@@ -303,6 +310,7 @@ static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_f
     node->options_type = hil_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0);
     node->options = hil_fb_table_at(fb, ot, OP_OPTIONS);
     node->scratch = -1;
+    node->alias_input = -1;
     if (fb->error)
         return fail(g, HIL_ERR_MODEL_INVALID, "operator table is malformed");
     int status = check_tensor_list(g, node->inputs, 1);

@@ -53,6 +53,8 @@ typedef struct hil_node {
     uint32_t options_type;
     void *params;         /* kernel-owned, prepared once at load */
     int32_t scratch;      /* index of a scratch pseudo-tensor, or -1 */
+    int32_t alias_input;  /* tensor that output 0 may overlap (hil_allow_alias), or -1 */
+    int32_t alias_limit;  /* ... when output base - input base <= alias_limit bytes */
     uint64_t ticks;       /* counter ticks of the last invoke */
 } hil_node;
 
@@ -87,6 +89,10 @@ hil_tensor *hil_node_input(hil_graph *g, const hil_node *node, unsigned i);  /* 
 hil_tensor *hil_node_output(hil_graph *g, const hil_node *node, unsigned i); /* NULL if absent */
 void *hil_persistent_alloc(hil_graph *g, size_t bytes); /* 8-byte aligned, zeroed; NULL if full */
 int hil_request_scratch(hil_graph *g, hil_node *node, uint32_t bytes);
+/* Lets output 0 share memory with input `input` where that input is last used by this node:
+ * the kernel reads and writes in an order that stays correct whenever output base - input
+ * base <= max_displacement bytes (hil_window_alias_limit). The planner decides whether to. */
+void hil_allow_alias(hil_graph *g, hil_node *node, unsigned input, int32_t max_displacement);
 void *hil_scratch(hil_graph *g, const hil_node *node);
 uint32_t hil_num_elements(const hil_tensor *t);
 int32_t hil_dim(const hil_tensor *t, int axis); /* negative axis counts from the end */

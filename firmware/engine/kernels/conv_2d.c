@@ -4,6 +4,7 @@
  * TFLM does). Padding SAME/VALID, strides, dilation, groups and fused activations. */
 #include <string.h>
 
+#include "alias.h"
 #include "gemm_dsp.h"
 #include "hil_protocol.h"
 #include "padding.h"
@@ -51,6 +52,17 @@ static int check_tensors(hil_graph *g, hil_node *node, const hil_tensor *input, 
 }
 
 static int choose_path(hil_graph *g, hil_node *node, conv_params *p);
+
+/* The output may overlap the input as far as the chosen path's order of reads and writes
+ * allows (alias.h): the reference loops and the four-channel depthwise path interleave them
+ * per output pixel; the matrix-multiply paths read two pixels before writing them. */
+static void allow_alias(hil_graph *g, hil_node *node, const conv_params *p)
+{
+    const hil_window_geometry w = {p->batches, p->in_h, p->in_w, p->in_c, p->out_h, p->out_w, p->out_c,
+                                   p->filter_h, p->filter_w, p->stride_h, p->stride_w, p->dilation_h,
+                                   p->dilation_w, p->pad_h, p->pad_w};
+    hil_allow_alias(g, node, 0, hil_window_alias_limit(&w, p->path == PATH_REFERENCE ? 0 : 2));
+}
 
 static int conv_prepare(hil_graph *g, hil_node *node)
 {
@@ -105,7 +117,11 @@ static int conv_prepare(hil_graph *g, hil_node *node)
     hil_activation_range(output, activation, &p->act_min, &p->act_max);
     node->params = p;
     status = hil_requant_prepare(g, node, input, filter, output, (uint32_t)p->out_c, &p->requant);
-    return status != HIL_OK ? status : choose_path(g, node, p);
+    if (status == HIL_OK)
+        status = choose_path(g, node, p);
+    if (status == HIL_OK)
+        allow_alias(g, node, p);
+    return status;
 }
 
 /* One output pixel, every output channel: taps [fy0, fy1) x [fx0, fx1) lie inside the image. */
