@@ -29,7 +29,7 @@ MODEL = paths.models_dir() / "hello_world" / "hello_world.tflite"
 INPUTS = [np.array([[v]], np.int8) for v in (-128, -40, 0, 17, 90, 127)]
 POLICY = TimeoutPolicy(base_s=2.0, first_invoke_s=5.0, cap=5.0)
 
-pytestmark = pytest.mark.skipif(shutil.which("qemu-system-arm") is None or shutil.which("arm-none-eabi-gcc") is None,
+needs_qemu = pytest.mark.skipif(shutil.which("qemu-system-arm") is None or shutil.which("arm-none-eabi-gcc") is None,
                                 reason="needs qemu-system-arm and arm-none-eabi-gcc (./setup.sh)")
 
 
@@ -82,6 +82,7 @@ def _delta(before, device):
 
 # ---- corruption in either direction ----
 
+@needs_qemu
 @pytest.mark.parametrize(("direction", "kind", "retransmits", "probes"), [
     # (min, max) retransmissions and END probes each single fault may cost
     ("tx", "garbage", (0, 0), (0, 0)),   # the target NAKs the noise (no seq); the reply still comes
@@ -107,6 +108,7 @@ def test_single_fault_is_recovered(session, link, reference, direction, kind, re
     _check(device, reference)  # and the link is clean again
 
 
+@needs_qemu
 def test_garbage_makes_a_duplicate_reply_that_is_recognised_as_stale(session, link, reference):
     device = session.device
     link.once("tx", "garbage")
@@ -118,6 +120,7 @@ def test_garbage_makes_a_duplicate_reply_that_is_recognised_as_stale(session, li
     assert device.client.stats.retransmits == resent and device.client.stats.stale_frames == stale
 
 
+@needs_qemu
 def test_noisy_link_both_directions_loses_nothing(session, link, reference):
     # Per byte: about one exchange in eight (a request and its reply, ~40 bytes) meets a fault.
     noise = Faults(garbage=1e-3, bit_flip=1e-3, drop=1e-3, truncate=5e-4)
@@ -130,6 +133,7 @@ def test_noisy_link_both_directions_loses_nothing(session, link, reference):
     assert sum(link.injected.values()) >= 5, link.injected
 
 
+@needs_qemu
 def test_persistent_corruption_ends_in_protocol_error_quickly(session, link, reference):
     link.set_rates("tx", Faults(bit_flip=0.1))  # every request frame corrupted
     started = time.monotonic()
@@ -144,6 +148,7 @@ def test_persistent_corruption_ends_in_protocol_error_quickly(session, link, ref
 
 # ---- frames the target must refuse ----
 
+@needs_qemu
 def test_oversized_frame_is_refused_with_nak_overflow(session, link, reference):
     client = session.device.client
     max_payload = session.device.ready.max_payload
@@ -167,6 +172,7 @@ def test_oversized_frame_is_refused_with_nak_overflow(session, link, reference):
     _check(session.device, reference)
 
 
+@needs_qemu
 def test_wrong_tensor_size_is_one_line_naming_sizes(session, reference):
     with pytest.raises(ProtocolError) as info:
         session.device.infer([np.zeros((2, 2), np.int8)])
@@ -181,6 +187,7 @@ def test_wrong_tensor_size_is_one_line_naming_sizes(session, reference):
     _check(session.device, reference)
 
 
+@needs_qemu
 def test_invoke_without_input_is_a_target_error():
     session = _start()  # fresh: no input has ever been set
     try:
@@ -196,6 +203,7 @@ def test_invoke_without_input_is_a_target_error():
 
 # ---- the emulator dies ----
 
+@needs_qemu
 def test_emulator_killed_mid_run_is_emulator_exited_with_exit_code():
     session = _start()
     killer = threading.Timer(0.5, lambda: os.killpg(session.process.pid, signal.SIGKILL))
@@ -214,3 +222,56 @@ def test_emulator_killed_mid_run_is_emulator_exited_with_exit_code():
     assert explained.details["exit_code"] == -signal.SIGKILL
     assert "exited with code -9" in explained.one_line()
     assert elapsed < 5.0
+
+
+# ---- the fault injector itself (no emulator) ----
+
+class _Pipe:
+    """A Transport stand-in that records writes and serves queued reads."""
+
+    name = "pipe"
+
+    def __init__(self, reads: list[bytes] = ()):
+        self.written = bytearray()
+        self.reads = list(reads)
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def read(self, timeout: float) -> bytes:
+        return self.reads.pop(0) if self.reads else b""
+
+    def close(self) -> None:
+        pass
+
+
+def _frames() -> bytes:
+    return encode(Msg.RUN_RESULT, 5, bytes(range(40))) + encode(Msg.ECHO_REPLY, 6, b"abc")
+
+
+def test_one_shot_faults_hit_the_next_frame_only():
+    wire = _frames()
+    for kind in ("bit_flip", "drop", "truncate", "drop_end", "garbage"):
+        link = FaultyTransport(_Pipe(), seed=3)
+        link.once("tx", kind)
+        link.write(wire)
+        got = FrameDecoder().feed(bytes(link.inner.written) + b"\xc0")
+        good = [f for f in got if not isinstance(f, Exception)]
+        assert link.injected == {f"tx.{kind}": 1}
+        assert good[-1].payload == b"abc", kind  # the second frame is untouched
+        if kind == "drop_end":  # the first frame ran into the second one's leading END: intact
+            assert [f.seq for f in good] == [5, 6]
+        elif kind == "garbage":  # noise before the first frame: one bad chunk, both frames intact
+            assert [f.seq for f in good] == [5, 6] and len(got) == 3
+        else:
+            assert [f.seq for f in good] == [6]
+
+
+def test_faults_do_not_depend_on_read_chunking():
+    wire = _frames() * 20
+    noise = Faults(garbage=0.01, bit_flip=0.01, drop=0.01, truncate=0.005)
+    whole = FaultyTransport(_Pipe([wire]), seed=11, rx=noise)
+    bytewise = FaultyTransport(_Pipe([wire[i:i + 1] for i in range(len(wire))]), seed=11, rx=noise)
+    a = whole.read(0.1)
+    b = b"".join(bytewise.read(0.1) for _ in range(len(wire)))
+    assert a == b and whole.injected == bytewise.injected and sum(whole.injected.values()) > 5
