@@ -267,3 +267,18 @@ def test_reference_kernel_firmware_on_target():
           f"optimized {fast} cycles, {sizes[1]} B")
     assert fast < slow / 2
     assert sizes[0] < sizes[1]
+
+
+def test_firmware_links_only_the_models_kernels():
+    """cmake/model_ops.py: a firmware holds the kernels of its model's operators only."""
+    from hil.build import build_firmware
+
+    def kernels(name: str) -> set[str]:
+        elf = build_firmware("mps2_an386", _model(name).tflite).elf
+        out = subprocess.run(["arm-none-eabi-nm", str(elf)], capture_output=True, text=True, check=True).stdout
+        return {line.split()[-1] for line in out.splitlines() if line.split()[-1].startswith("hil_kernel_")}
+
+    assert kernels("hello_world") == {"hil_kernel_fully_connected"}
+    assert kernels("kws_dscnn") >= {"hil_kernel_conv_2d", "hil_kernel_depthwise_conv_2d", "hil_kernel_fully_connected",
+                                    "hil_kernel_average_pool_2d", "hil_kernel_softmax"}
+    assert "hil_kernel_add" not in kernels("kws_dscnn")
