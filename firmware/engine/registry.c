@@ -34,8 +34,9 @@ const hil_kernel *hil_find_kernel(uint32_t opcode)
 #error "HIL_FLOAT_KERNELS needs a core with an FPU (hard-float ABI): float models are refused on this board"
 #endif
 
-/* Float kernels, selected by (opcode, first input type): ops_f32.def. */
-#define HIL_OP_TYPED(code, name, dtype, symbol) extern const hil_kernel symbol;
+/* Float kernels, selected by (opcode, first input type): ops_f32.def; like ops.def, only the
+ * model's operators when HIL_MODEL_OPS is set. */
+#define HIL_OP_TYPED(code, name, dtype, symbol) HIL_USE(name, extern const hil_kernel symbol;)
 #include "ops_f32.def"
 #undef HIL_OP_TYPED
 
@@ -43,16 +44,17 @@ static const struct {
     uint8_t dtype;
     const hil_kernel *kernel;
 } typed_kernels[] = {
-#define HIL_OP_TYPED(code, name, dtype, symbol) {dtype, &symbol},
+#define HIL_OP_TYPED(code, name, dtype, symbol) HIL_USE(name, {dtype, &symbol}, )
 #include "ops_f32.def"
 #undef HIL_OP_TYPED
+    {0, 0}, /* the end */
 };
 #endif
 
 const hil_kernel *hil_find_kernel_for_type(uint32_t opcode, uint32_t dtype)
 {
 #ifdef HIL_FLOAT_KERNELS
-    for (unsigned i = 0; i < sizeof typed_kernels / sizeof typed_kernels[0]; i++)
+    for (unsigned i = 0; typed_kernels[i].kernel; i++)
         if (typed_kernels[i].kernel->opcode == opcode && typed_kernels[i].dtype == dtype)
             return typed_kernels[i].kernel;
 #else
