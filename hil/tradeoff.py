@@ -87,6 +87,7 @@ class VariantRow:
     parity_ok: bool
     max_abs_error: float
     max_ulp: int | None
+    max_rel_error: float | None  # float variants: over elements with |host| >= the absolute tolerance
     vectors: int
     firmware_key: str
 
@@ -147,8 +148,11 @@ class Tradeoff:
 
     def markdown(self) -> str:
         header, rows = self.cells()
-        out = [f"### {self.title()}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        out += ["| " + " | ".join(row) + " |" for row in rows]
+
+        def line(cells: list[str]) -> str:
+            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+        out = [f"### {self.title()}", "", line(header), "|" + "---|" * len(header)]
+        out += [line(row) for row in rows]
         return "\n".join(out + [""] + [f"- {n.strip()}" for n in self.notes()]) + "\n"
 
     def notes(self) -> list[str]:
@@ -264,8 +268,8 @@ def _run_variant(harness, kind, cfg, inputs, task, labels, x, classes, keras, ke
     ok = sum(p.within_tolerance for p in parities)
     worst = max(parities, key=lambda p: p.max_abs_diff)
     if is_float:
-        parity = (f"{ok}/{len(parities)} within tolerance; max |error| {worst.max_abs_error:.2g} "
-                  f"({max(p.max_ulp for p in parities)} ULP)")
+        parity = (f"{ok}/{len(parities)} within tolerance; max |error| {worst.max_abs_error:.2g}, relative "
+                  f"{max(p.max_rel_error for p in parities):.2g}, {max(p.max_ulp for p in parities)} ULP")
     else:
         parity = f"{sum(p.exact for p in parities)}/{len(parities)} bit-exact"
     fp = target.firmware.footprint
@@ -275,7 +279,7 @@ def _run_variant(harness, kind, cfg, inputs, task, labels, x, classes, keras, ke
         target.clock.latency_us(statistics.median(cycles)), target.clock.provenance,
         float(measured[quality.PRIMARY[task][0]]), _vs_keras(task, measured, keras, values, keras_out), parity,
         ok == len(parities), float(worst.max_abs_diff), max(p.max_ulp for p in parities) if is_float else None,
-        len(parities), target.firmware.key)
+        max(p.max_rel_error for p in parities) if is_float else None, len(parities), target.firmware.key)
 
 
 # ---- the JSON file the report reads, and the Markdown table ----

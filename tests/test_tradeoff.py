@@ -44,6 +44,7 @@ def test_three_variants_side_by_side(tradeoff_run):
         assert row["cycles_worst"] >= row["cycles_median"] > 0 and 0.5 < row["quality"] <= 1.0
         assert row["latency_us_worst"] == pytest.approx(row["cycles_worst"] / 25.0)  # 25 MHz
     assert int8["parity"] == f"{VECTORS}/{VECTORS} bit-exact" and int8["max_ulp"] is None
+    assert f32["max_abs_error"] <= 1e-5 and f32["max_rel_error"] is not None and f32["max_ulp"] >= 0
     # What each step of quantization buys: smaller models in flash ...
     assert int8["model_bytes"] < fp16["model_bytes"] < f32["model_bytes"]
     assert int8["flash_bytes"] < fp16["flash_bytes"] < f32["flash_bytes"]
@@ -71,7 +72,7 @@ def test_report_shows_the_tradeoff_section(tradeoff_run):
 
 def _row(variant: str, model_bytes: int) -> VariantRow:
     return VariantRow(variant, f"m_{variant}.tflite", model_bytes, 1000 + model_bytes, 5000, 300, 10, 9, 0.4, 0.36,
-                      "virtual", 0.9, 1.0, "ok", True, 0.0, None, 3, "key")
+                      "virtual", 0.9, 1.0, "ok", True, 0.0, None, None, 3, "key")
 
 
 def test_save_replaces_the_same_model_and_board(tmp_path):
