@@ -30,26 +30,77 @@ static inline int hil_stage_fast(const hil_requant *rq, int32_t act_min, int32_t
 }
 
 /* Per output channel constants of the fast stage, built into scratch once per invoke (a
- * per-tensor multiplier is repeated): bias, multiplier, lo_base, hi_base + zp * 2^(e-1), e - 1.
+ * per-tensor multiplier is repeated): multiplier, lo_base, hi_base + zp * 2^(e-1), e - 1, bias.
  * Reading them costs less than deriving the rounding constants from the shift, and the output
  * zero point rides in the rounding constant: floor((X + zp * 2^(31+e)) / 2^(31+e)) is
  * floor(X / 2^(31+e)) + zp exactly, and for e <= 23 neither the 64-bit sum nor hi_base
  * overflows (|acc * m| < 2^62, |zp| * 2^(31+e) <= 2^61). */
-enum { HIL_CHAN_WORDS = 5 };
+enum { HIL_CHAN_WORDS = 5, HIL_CHAN_BIAS = 4 };
 static inline uint32_t hil_chan_table_bytes(int32_t n_ch) { return 4u * HIL_CHAN_WORDS * (uint32_t)n_ch; }
 void hil_chan_table(const int32_t *bias, const hil_requant *rq, int32_t out_offset, int32_t n_ch, int32_t *tbl);
 
-/* One channel's table entry (the bias word is left to the caller). */
+/* Words 0..3 of channel c's table entry. */
 static inline void hil_chan_entry(const hil_requant *rq, int32_t c, int32_t out_offset, int32_t *t)
 {
     int32_t i = rq->channels > 1 ? c : 0, hi, e1;
     uint32_t lo;
     hil_requant_r1_consts(rq->shift[i], &lo, &hi, &e1);
-    t[1] = rq->multiplier[i];
-    t[2] = (int32_t)lo;
-    t[3] = (int32_t)((uint32_t)hi + ((uint32_t)out_offset << e1));
-    t[4] = e1;
+    t[0] = rq->multiplier[i];
+    t[1] = (int32_t)lo;
+    t[2] = (int32_t)((uint32_t)hi + ((uint32_t)out_offset << e1));
+    t[3] = e1;
 }
+
+/* The fast stage for one or two accumulators of one channel: the constants at *k (words 0..3
+ * of an entry; *k advances past them), the results stored at dst_a (and dst_b). On Arm one asm
+ * block: two LDRD, then AND, ADDS, ADC, SMLAL, ASR, SSAT, STRB per output. */
+#if HIL_SIMD_NATIVE
+#define HIL_RQ_ONE(acc, dst)                                                                        \
+    "and %[t], " acc ", #0x80000000\n\t"                                                           \
+    "adds %[lo], %[lob], %[t]\n\t"                                                                 \
+    "adc %[hi], %[hib], " acc ", asr #31\n\t"                                                      \
+    "smlal %[lo], %[hi], " acc ", %[m]\n\t"                                                        \
+    "asr %[hi], %[hi], %[e]\n\t"                                                                   \
+    "ssat %[hi], #8, %[hi]\n\t"                                                                    \
+    "strb %[hi], [" dst "]\n\t"
+
+HIL_INLINE void hil_requant_store(int32_t acc, const int32_t **k, int8_t *dst)
+{
+    int32_t m, lob, hib, e, lo, hi, t;
+    __asm__ volatile("ldrd %[m], %[lob], [%[k]], #8\n\t"
+                     "ldrd %[hib], %[e], [%[k]], #8\n\t" HIL_RQ_ONE("%[a]", "%[da]")
+                     : [k] "+r"(*k), [m] "=&r"(m), [lob] "=&r"(lob), [hib] "=&r"(hib), [e] "=&r"(e),
+                       [lo] "=&r"(lo), [hi] "=&r"(hi), [t] "=&r"(t)
+                     : [a] "r"(acc), [da] "r"(dst)
+                     : "memory", "cc");
+}
+
+HIL_INLINE void hil_requant_store2(int32_t acc_a, int32_t acc_b, const int32_t **k, int8_t *dst_a, int8_t *dst_b)
+{
+    int32_t m, lob, hib, e, lo, hi, t;
+    __asm__ volatile("ldrd %[m], %[lob], [%[k]], #8\n\t"
+                     "ldrd %[hib], %[e], [%[k]], #8\n\t" HIL_RQ_ONE("%[a]", "%[da]") HIL_RQ_ONE("%[b]", "%[db]")
+                     : [k] "+r"(*k), [m] "=&r"(m), [lob] "=&r"(lob), [hib] "=&r"(hib), [e] "=&r"(e),
+                       [lo] "=&r"(lo), [hi] "=&r"(hi), [t] "=&r"(t)
+                     : [a] "r"(acc_a), [b] "r"(acc_b), [da] "r"(dst_a), [db] "r"(dst_b)
+                     : "memory", "cc");
+}
+#else
+HIL_INLINE void hil_requant_store(int32_t acc, const int32_t **k, int8_t *dst)
+{
+    const int32_t *t = *k;
+    *dst = (int8_t)hil_ssat8(hil_requant_r1(acc, t[0], (uint32_t)t[1], t[2], t[3]));
+    *k += 4;
+}
+
+HIL_INLINE void hil_requant_store2(int32_t acc_a, int32_t acc_b, const int32_t **k, int8_t *dst_a, int8_t *dst_b)
+{
+    const int32_t *t = *k;
+    *dst_a = (int8_t)hil_ssat8(hil_requant_r1(acc_a, t[0], (uint32_t)t[1], t[2], t[3]));
+    *dst_b = (int8_t)hil_ssat8(hil_requant_r1(acc_b, t[0], (uint32_t)t[1], t[2], t[3]));
+    *k += 4;
+}
+#endif
 
 /* Words of column buffer for `k` values of two pixels (blocks of four values, rounded up). */
 static inline uint32_t hil_cols_words(int32_t k) { return 4u * (uint32_t)((k + 3) / 4); }
@@ -63,12 +114,6 @@ void hil_cols_pack(const int8_t *a, const int8_t *b, int32_t k, int32_t input_of
  * the stage is fast (hil_stage_fast), NULL otherwise. */
 void hil_gemm_s8(const uint32_t *cols, const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch,
                  const hil_out_stage *o, const int32_t *tbl, int8_t *out_a, int8_t *out_b);
-
-/* One fast-stage output from a channel table entry (zero point included). */
-HIL_INLINE int8_t hil_requant_tbl(const int32_t *t, int32_t acc)
-{
-    return (int8_t)hil_ssat8(hil_requant_r1(acc, t[1], (uint32_t)t[2], t[3], t[4]));
-}
 
 /* TFLM's requantization of one accumulator of channel c (generic stage), zero point, clamp. */
 static inline int8_t hil_out_requant(const hil_out_stage *o, int32_t acc, int32_t c)

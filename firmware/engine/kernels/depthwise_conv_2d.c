@@ -250,14 +250,8 @@ static void build_blocks(const dw_params *p, const int8_t *filter, const int32_t
             for (int32_t t = 0; t < t_n; t++)
                 sum += filter[t * ch + c + i];
             k[i] = (int32_t)((uint32_t)(bias ? bias[c + i] : 0) + (uint32_t)((int64_t)sum * p->input_offset));
-            if (p->fast) { /* hil_chan_entry writes words 1..4 of a 5-word entry */
-                int32_t e[5];
-                hil_chan_entry(&p->requant, c + i, p->output_offset, e);
-                k[4 + 4 * i] = e[1];
-                k[5 + 4 * i] = e[2];
-                k[6 + 4 * i] = e[3];
-                k[7 + 4 * i] = e[4];
-            }
+            if (p->fast)
+                hil_chan_entry(&p->requant, c + i, p->output_offset, k + 4 + 4 * i);
         }
         bp += 20;
     }
@@ -320,10 +314,11 @@ HIL_INLINE void dw_block_3x3(const int8_t *in, int32_t ch, int32_t rowm, const u
 HIL_INLINE void store4(const dw_params *p, const int32_t *k, int32_t c, acc4 r, int8_t *out)
 {
     if (p->fast) {
-        out[0] = (int8_t)hil_ssat8(hil_requant_r1(r.a0, k[4], (uint32_t)k[5], k[6], k[7]));
-        out[1] = (int8_t)hil_ssat8(hil_requant_r1(r.a1, k[8], (uint32_t)k[9], k[10], k[11]));
-        out[2] = (int8_t)hil_ssat8(hil_requant_r1(r.a2, k[12], (uint32_t)k[13], k[14], k[15]));
-        out[3] = (int8_t)hil_ssat8(hil_requant_r1(r.a3, k[16], (uint32_t)k[17], k[18], k[19]));
+        const int32_t *q = k + 4;
+        hil_requant_store(r.a0, &q, out);
+        hil_requant_store(r.a1, &q, out + 1);
+        hil_requant_store(r.a2, &q, out + 2);
+        hil_requant_store(r.a3, &q, out + 3);
     } else {
         const hil_out_stage o = {0, &p->requant, p->output_offset, p->act_min, p->act_max};
         out[0] = hil_out_requant(&o, r.a0, c);
@@ -333,32 +328,40 @@ HIL_INLINE void store4(const dw_params *p, const int32_t *k, int32_t c, acc4 r, 
     }
 }
 
-/* Every block of channels of an output pixel whose 3x3 window lies inside the image. */
-static void pixel_3x3_inside(const dw_params *p, const int8_t *in, const uint32_t *bp, int8_t *out)
+/* A run of n output pixels of one row whose 3x3 windows lie inside the image, `in` the first
+ * one's top-left tap, px_step bytes from one window to the next: every block of channels. */
+__attribute__((noinline)) static void run_3x3_inside(const dw_params *p, const int8_t *in, int32_t n, int32_t px_step, const uint32_t *bp0,
+                           int8_t *out)
 {
-    const int32_t ch = p->in_c, rowm = p->in_w * ch - ch, bw = block_words(p);
-    for (int32_t c = 0; c + 4 <= ch; c += 4, in += 4, bp += bw, out += 4) {
-        const int32_t *k = (const int32_t *)(bp + 18);
-        acc4 r = {k[0], k[1], k[2], k[3]};
-        dw_block_3x3(in, ch, rowm, bp, &r);
-        store4(p, k, c, r, out);
+    const int32_t ch = p->in_c, rowm = p->in_w * ch - ch, bw = block_words(p), blocks = ch / 4;
+    for (; n > 0; n--, in += px_step, out += ch - 4 * blocks) {
+        const uint32_t *bp = bp0;
+        const int8_t *ib = in;
+        for (int32_t c = 0; c < 4 * blocks; c += 4, ib += 4, bp += bw, out += 4) {
+            const int32_t *k = (const int32_t *)(bp + 18);
+            acc4 r = {k[0], k[1], k[2], k[3]};
+            dw_block_3x3(ib, ch, rowm, bp, &r);
+            store4(p, k, c, r, out);
+        }
     }
 }
 
 /* An output pixel whose 3x3 window crosses the border: four channels at a time, the window is
  * copied into nine words, the taps outside the image filled with the zero point. */
-static void pixel_3x3_border(const dw_params *p, const int8_t *in_batch, int32_t in_y0, int32_t in_x0, int32_t fy0,
+__attribute__((noinline)) static void pixel_3x3_border(const dw_params *p, const int8_t *in_batch, int32_t in_y0, int32_t in_x0, int32_t fy0,
                              int32_t fy1, int32_t fx0, int32_t fx1, const uint32_t *bp, int8_t *out)
 {
     const int32_t ch = p->in_c, row = p->in_w * ch, bw = block_words(p);
     const uint32_t zp4 = 0x01010101u * (uint8_t)(int8_t)(-p->input_offset);
+    const int8_t *tap[9]; /* each tap's channel 0, NULL outside the image */
+    for (int32_t t = 0; t < 9; t++) {
+        int32_t fy = t / 3, fx = t % 3;
+        tap[t] = fy >= fy0 && fy < fy1 && fx >= fx0 && fx < fx1 ? in_batch + (in_y0 + fy) * row + (in_x0 + fx) * ch : 0;
+    }
     for (int32_t c = 0; c + 4 <= ch; c += 4, bp += bw, out += 4) {
         uint32_t win[9];
-        for (int32_t fy = 0; fy < 3; fy++)
-            for (int32_t fx = 0; fx < 3; fx++)
-                win[fy * 3 + fx] = fy >= fy0 && fy < fy1 && fx >= fx0 && fx < fx1
-                                       ? hil_read_s8x4(in_batch + (in_y0 + fy) * row + (in_x0 + fx) * ch + c)
-                                       : zp4;
+        for (int32_t t = 0; t < 9; t++)
+            win[t] = tap[t] ? hil_read_s8x4(tap[t] + c) : zp4;
         const int32_t *k = (const int32_t *)(bp + 18);
         acc4 r = {k[0], k[1], k[2], k[3]};
         dw_block_3x3((const int8_t *)win, 4, 8, bp, &r);
@@ -422,21 +425,41 @@ static void eval_channels(const dw_params *p, const int8_t *input, const int8_t 
     const uint32_t *bp = (const uint32_t *)(void *)scratch;
     const int is3x3 = p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
     build_blocks(p, filter, bias, (uint32_t *)(void *)scratch);
+    /* Output columns whose windows lie inside the image horizontally: [ox_lo, ox_hi). */
+    int32_t ox_lo = p->out_w, ox_hi = 0;
+    for (int32_t ox = 0; ox < p->out_w; ox++) {
+        int32_t fx0, fx1;
+        hil_window_taps(ox * p->stride_w - p->pad_w, p->in_w, p->filter_w, p->dilation_w, &fx0, &fx1);
+        if (fx0 == 0 && fx1 == p->filter_w) {
+            ox_lo = ox < ox_lo ? ox : ox_lo;
+            ox_hi = ox + 1;
+        }
+    }
     for (int32_t b = 0; b < p->batches; b++) {
         const int8_t *in_batch = input + b * p->in_h * row;
         for (int32_t oy = 0; oy < p->out_h; oy++) {
             int32_t in_y0 = oy * p->stride_h - p->pad_h, fy0, fy1;
             hil_window_taps(in_y0, p->in_h, p->filter_h, p->dilation_h, &fy0, &fy1);
+            const int run = is3x3 && fy0 == 0 && fy1 == 3 && ox_lo < ox_hi;
             for (int32_t ox = 0; ox < p->out_w; ox++, out += ch) {
                 int32_t in_x0 = ox * p->stride_w - p->pad_w, fx0, fx1;
+                if (run && ox == ox_lo) { /* the row's inside pixels in one go */
+                    int32_t n = ox_hi - ox_lo;
+                    run_3x3_inside(p, in_batch + in_y0 * row + in_x0 * ch, n, p->stride_w * ch, bp, out);
+                    if (ch % 4)
+                        for (int32_t i = 0; i < n; i++)
+                            pixel_tail(p, in_batch + in_y0 * row + (in_x0 + i * p->stride_w) * ch, filter, bias, 0, 3,
+                                       0, 3, out + i * ch);
+                    ox += n - 1;
+                    out += (n - 1) * ch;
+                    continue;
+                }
                 hil_window_taps(in_x0, p->in_w, p->filter_w, p->dilation_w, &fx0, &fx1);
                 const int8_t *first = in_batch + (in_y0 + fy0 * p->dilation_h) * row + (in_x0 + fx0 * p->dilation_w) * ch;
-                if (!is3x3)
-                    pixel_any(p, first, bias, bp, fy0, fy1, fx0, fx1, out);
-                else if (fy0 == 0 && fy1 == 3 && fx0 == 0 && fx1 == 3)
-                    pixel_3x3_inside(p, first, bp, out);
-                else
+                if (is3x3)
                     pixel_3x3_border(p, in_batch, in_y0, in_x0, fy0, fy1, fx0, fx1, bp, out);
+                else
+                    pixel_any(p, first, bias, bp, fy0, fy1, fx0, fx1, out);
                 if (ch % 4)
                     pixel_tail(p, first, filter, bias, fy0, fy1, fx0, fx1, out);
             }
@@ -445,25 +468,48 @@ static void eval_channels(const dw_params *p, const int8_t *input, const int8_t 
 }
 
 /* The window of output pixel (b, oy, ox) of the single input channel, taps_padded values (the
- * taps outside the image and the padding take the zero point, which the offset turns into 0). */
-static void window(const dw_params *p, const int8_t *in_batch, int32_t oy, int32_t ox, int8_t *dst)
+ * taps outside the image and the padding take the zero point, which the offset turns into 0).
+ * `inside`: the window lies inside the image (known from the row and column ranges). */
+static void window(const dw_params *p, const int8_t *in_batch, int32_t oy, int32_t ox, int inside, int8_t *dst)
 {
     const int8_t pad = (int8_t)(-p->input_offset);
+    const int32_t kw = p->filter_w, kh = p->filter_h, kp = taps_padded(p), dh = p->dilation_h * p->in_w;
     int32_t in_y0 = oy * p->stride_h - p->pad_h, in_x0 = ox * p->stride_w - p->pad_w;
-    int32_t fy0, fy1, fx0, fx1;
-    hil_window_taps(in_y0, p->in_h, p->filter_h, p->dilation_h, &fy0, &fy1);
-    hil_window_taps(in_x0, p->in_w, p->filter_w, p->dilation_w, &fx0, &fx1);
-    const int32_t kw = p->filter_w, kp = taps_padded(p);
-    if (fy0 > 0 || fy1 < p->filter_h || fx0 > 0 || fx1 < kw)
+    int32_t fy0 = 0, fy1 = kh, fx0 = 0, fx1 = kw;
+    if (!inside) {
+        hil_window_taps(in_y0, p->in_h, kh, p->dilation_h, &fy0, &fy1);
+        hil_window_taps(in_x0, p->in_w, kw, p->dilation_w, &fx0, &fx1);
         memset(dst, pad, (size_t)kp);
-    else
-        for (int32_t t = taps(p); t < kp; t++)
+    } else {
+        for (int32_t t = kh * kw; t < kp; t++)
             dst[t] = pad;
-    for (int32_t fy = fy0; fy < fy1; fy++) {
-        const int8_t *src = in_batch + (in_y0 + fy * p->dilation_h) * p->in_w + in_x0;
-        int8_t *d = dst + fy * kw;
-        for (int32_t fx = fx0; fx < fx1; fx++)
-            d[fx] = src[fx * p->dilation_w];
+    }
+    const int8_t *src = in_batch + (in_y0 + fy0 * p->dilation_h) * p->in_w + in_x0;
+    int8_t *d = dst + fy0 * kw;
+    if (p->dilation_w == 1) {
+        for (int32_t fy = fy0; fy < fy1; fy++, src += dh, d += kw)
+            for (int32_t fx = fx0; fx < fx1; fx++)
+                d[fx] = src[fx];
+    } else {
+        for (int32_t fy = fy0; fy < fy1; fy++, src += dh, d += kw)
+            for (int32_t fx = fx0; fx < fx1; fx++)
+                d[fx] = src[fx * p->dilation_w];
+    }
+}
+
+/* [lo, hi) of the output positions along one axis whose windows lie inside the input. */
+static void inside_range(int32_t out, int32_t in, int32_t k, int32_t stride, int32_t pad, int32_t dil, int32_t *lo,
+                         int32_t *hi)
+{
+    *lo = out;
+    *hi = 0;
+    for (int32_t o = 0; o < out; o++) {
+        int32_t f0, f1;
+        hil_window_taps(o * stride - pad, in, k, dil, &f0, &f1);
+        if (f0 == 0 && f1 == k) {
+            *lo = o < *lo ? o : *lo;
+            *hi = o + 1;
+        }
     }
 }
 
@@ -483,6 +529,9 @@ static void eval_one_channel(const dw_params *p, const int8_t *input, const int8
     const hil_out_stage o = {bias, &p->requant, p->output_offset, p->act_min, p->act_max};
     if (tbl)
         hil_chan_table(bias, &p->requant, p->output_offset, m, tbl);
+    int32_t oy_lo, oy_hi, ox_lo, ox_hi;
+    inside_range(p->out_h, p->in_h, p->filter_h, p->stride_h, p->pad_h, p->dilation_h, &oy_lo, &oy_hi);
+    inside_range(p->out_w, p->in_w, p->filter_w, p->stride_w, p->pad_w, p->dilation_w, &ox_lo, &ox_hi);
     /* Pixels in pairs, in raster order across rows and batches. */
     int32_t n = 0;
     int8_t *pair_out = out;
@@ -490,7 +539,7 @@ static void eval_one_channel(const dw_params *p, const int8_t *input, const int8
         const int8_t *in_batch = input + b * p->in_h * p->in_w;
         for (int32_t oy = 0; oy < p->out_h; oy++) {
             for (int32_t ox = 0; ox < p->out_w; ox++) {
-                window(p, in_batch, oy, ox, win[n]);
+                window(p, in_batch, oy, ox, oy >= oy_lo && oy < oy_hi && ox >= ox_lo && ox < ox_hi, win[n]);
                 if (++n == 2) {
                     hil_cols_pack(win[0], win[1], kp, p->input_offset, cols);
                     hil_gemm_s8(cols, wt, kp, kp, m, &o, tbl, pair_out, pair_out + m);

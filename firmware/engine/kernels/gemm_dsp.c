@@ -9,8 +9,8 @@ int hil_opt_enabled = 1;
 void hil_chan_table(const int32_t *bias, const hil_requant *rq, int32_t out_offset, int32_t n_ch, int32_t *tbl)
 {
     for (int32_t c = 0; c < n_ch; c++, tbl += HIL_CHAN_WORDS) {
-        tbl[0] = bias ? bias[c] : 0;
         hil_chan_entry(rq, c, out_offset, tbl);
+        tbl[HIL_CHAN_BIAS] = bias ? bias[c] : 0;
     }
 }
 
@@ -97,7 +97,7 @@ static void gemm_2px_fast(const uint32_t *cols, const int8_t *w, int32_t k, int3
     int32_t c = 0;
     for (; c + 1 < n_ch; c += 2, tbl += 2 * HIL_CHAN_WORDS) {
         const int8_t *w0 = w + c * w_stride, *w1 = w0 + w_stride;
-        int32_t acc0a = tbl[0], acc1a = tbl[HIL_CHAN_WORDS];
+        int32_t acc0a = tbl[HIL_CHAN_BIAS], acc1a = tbl[HIL_CHAN_WORDS + HIL_CHAN_BIAS];
         int32_t acc0b = acc0a, acc1b = acc1a;
         const uint32_t *col = cols;
         int32_t j = blocks;
@@ -112,16 +112,16 @@ static void gemm_2px_fast(const uint32_t *cols, const int8_t *w, int32_t k, int3
             const int8_t *tp0 = (const int8_t *)&t0, *tp1 = (const int8_t *)&t1;
             BLOCK_2X2(tp0, tp1, col);
         }
-        out_a[c] = hil_requant_tbl(tbl, acc0a);
-        out_b[c] = hil_requant_tbl(tbl, acc0b);
-        out_a[c + 1] = hil_requant_tbl(tbl + HIL_CHAN_WORDS, acc1a);
-        out_b[c + 1] = hil_requant_tbl(tbl + HIL_CHAN_WORDS, acc1b);
+        const int32_t *k = tbl;
+        hil_requant_store2(acc0a, acc0b, &k, out_a + c, out_b + c);
+        k = tbl + HIL_CHAN_WORDS;
+        hil_requant_store2(acc1a, acc1b, &k, out_a + c + 1, out_b + c + 1);
     }
     if (c < n_ch) { /* odd channel count: the last channel alone */
-        int32_t acca = tbl[0], accb = acca;
+        int32_t acca = tbl[HIL_CHAN_BIAS], accb = acca;
+        const int32_t *k = tbl;
         dot_1ch(cols, w + c * w_stride, blocks, tail, &acca, &accb, 1);
-        out_a[c] = hil_requant_tbl(tbl, acca);
-        out_b[c] = hil_requant_tbl(tbl, accb);
+        hil_requant_store2(acca, accb, &k, out_a + c, out_b + c);
     }
 }
 
@@ -131,9 +131,10 @@ static void gemm_1px_fast(const uint32_t *cols, const int8_t *w, int32_t k, int3
 {
     const int32_t blocks = k / 4, tail = k % 4;
     for (int32_t c = 0; c < n_ch; c++, tbl += HIL_CHAN_WORDS) {
-        int32_t acc = tbl[0], unused = 0;
+        int32_t acc = tbl[HIL_CHAN_BIAS], unused = 0;
+        const int32_t *k = tbl;
         dot_1ch(cols, w + c * w_stride, blocks, tail, &acc, &unused, 0);
-        out[c] = hil_requant_tbl(tbl, acc);
+        hil_requant_store(acc, &k, out + c);
     }
 }
 
