@@ -170,3 +170,24 @@ def test_diff_tensor_float_tolerance():
     assert not close.differs and close.unit == "abs"
     far = diff_tensor(0, "x", ref + np.float32(0.05), ref)  # above 1e-5 + 1e-4 * 100
     assert far.mismatches == 3 and far.where is not None
+
+
+def test_tensor_list_parsing():
+    """TENSOR_LIST entries as firmware/agent/hil_agent.c writes them; a cut payload is a BadFrame."""
+    import struct
+
+    from hil.protocol import BadFrame, parse_tensor_list
+
+    def entry(flags: int, name: bytes, dtype: int, dims: list[int], scale: float, zp: int, nbytes: int) -> bytes:
+        return (bytes([flags, len(name)]) + name + bytes([dtype, len(dims)]) + struct.pack(f"<{len(dims)}i", *dims)
+                + struct.pack("<fiI", scale, zp, nbytes))
+
+    payload = (struct.pack("<HHHH", 7, 3, 2, 1) + entry(5, b"w", 9, [2, 3], 0.5, -1, 6)
+               + entry(6, b"act", 0, [4], 0, 0, 16))
+    total, list_flags, first, entries = parse_tensor_list(payload)
+    assert (total, list_flags, first) == (7, 1, 3)
+    assert [(e.index, e.name, e.flags, e.spec.shape, e.spec.nbytes) for e in entries] == [
+        (3, "w", 5, (2, 3), 6), (4, "act", 6, (4,), 16)]
+    assert entries[0].valid and entries[1].valid and entries[1].spec.dtype_name == "float32"
+    with pytest.raises(BadFrame, match="TENSOR_LIST"):
+        parse_tensor_list(payload[:-3])
