@@ -81,8 +81,9 @@ def load_vectors(path: Path, specs: list[TensorInfo], limit: int | None = None) 
     if len(arrays) != len(specs):
         raise ConfigError(f"{path} has {len(arrays)} input arrays, the model has {len(specs)} inputs")
     shaped = [_check_shape(a, s, path, i) for i, (a, s) in enumerate(zip(arrays, specs, strict=True))]
-    count = min(len(a) for a in shaped)
-    if limit is not None:
-        count = min(count, limit)
+    total = min(len(a) for a in shaped)
+    count = total if limit is None else min(total, limit)
     vectors = [[a[i] for a in shaped] for i in range(count)]
+    # Per-vector companions (one row per vector: float outputs, raw samples) are cut like the inputs.
+    extra = {k: (v[:count] if v.ndim and len(v) == total else v) for k, v in extra.items()}
     return VectorSet(vectors, labels[:count] if labels is not None else None, str(path), extra)
