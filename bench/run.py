@@ -140,11 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vectors", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-suites", action="store_true", help="skip the suite wall-time runs")
+    parser.add_argument("--define", action="append", default=[], metavar="NAME[=VALUE]",
+                        help="firmware define, e.g. HIL_REFERENCE_KERNELS (the engine without its optimized kernels)")
     parser.add_argument("--json", default=str(paths.REPO_ROOT / "reports" / "bench.json"))
     args = parser.parse_args(argv)
     profile = find_profile(args.board)
-    harness = Harness(profile, progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
-    result: dict = {"board": profile.name, "provenance": profile.provenance, "models": {}}
+    harness = Harness(profile, defines=tuple(args.define), progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
+    result: dict = {"board": profile.name, "provenance": profile.provenance, "defines": args.define, "models": {}}
     try:
         for model in bench_models(args.models):
             print(f"[bench] {model.name}", file=sys.stderr)
