@@ -282,3 +282,20 @@ def test_firmware_links_only_the_models_kernels():
     assert kernels("kws_dscnn") >= {"hil_kernel_conv_2d", "hil_kernel_depthwise_conv_2d", "hil_kernel_fully_connected",
                                     "hil_kernel_average_pool_2d", "hil_kernel_softmax"}
     assert "hil_kernel_add" not in kernels("kws_dscnn")
+
+
+@pytest.mark.parametrize("board", ["qemu-m7", "qemu-m55", "qemu-m3"])
+def test_other_cores_bit_exact(board):
+    """Cortex-M7 and M55 run the DSP paths (M55: Armv8.1-M), Cortex-M3 has no DSP extension and
+    must get the reference kernels (HIL_OPT_KERNELS 0): each bit-exact on kws_dscnn."""
+    harness = Harness(find_profile(board))
+    try:
+        config = _model("kws_dscnn")
+        for i in range(2):
+            result = harness.run_vector(config, i)
+            assert result.parity.exact, f"{board} vector {i}: {result.parity.message()}"
+        elf = harness.target(config).firmware.elf
+        out = subprocess.run(["arm-none-eabi-nm", str(elf)], capture_output=True, text=True, check=True).stdout
+    finally:
+        harness.close()
+    assert ("hil_cols_pack" in out) == (board != "qemu-m3")
