@@ -137,11 +137,23 @@ def block_chain():
     ]), _rng_samples((10, 10, 8))
 
 
+def chain_odd_channels():
+    """The chain with 13 channels: a depthwise layer whose channel count is not a multiple of
+    four reads its last channels after the four-channel blocks, inside an aliased pair."""
+    import tensorflow as tf
+    return tf.keras.Sequential([
+        tf.keras.Input((9, 8, 8)),
+        tf.keras.layers.Conv2D(13, 1, activation="relu6"),
+        tf.keras.layers.DepthwiseConv2D(3, padding="same", activation="relu6"),
+        tf.keras.layers.Conv2D(6, 1),
+    ]), _rng_samples((9, 8, 8))
+
+
 BUILDERS: list[Callable] = [dw3x3_c12_relu6, dw3x3_s2_c13_valid, dw5x3_c8, dw_one_channel_x8, dw_one_channel_10x8,
                             dw_multiplier2, conv1x1_odd_pixels, conv1x1_k13_c7, conv3x3_s2_rgb, conv5x3_valid,
-                            fc_tails, block_chain]
+                            fc_tails, block_chain, chain_odd_channels]
 ON_TARGET = ["dw3x3_c12_relu6", "dw3x3_s2_c13_valid", "dw_one_channel_10x8", "conv1x1_k13_c7", "conv3x3_s2_rgb",
-             "fc_tails", "block_chain"]
+             "fc_tails", "block_chain", "chain_odd_channels"]
 
 
 def generated(build: Callable) -> Path:

@@ -443,15 +443,18 @@ static void eval_channels(const dw_params *p, const int8_t *input, const int8_t 
             const int run = is3x3 && fy0 == 0 && fy1 == 3 && ox_lo < ox_hi;
             for (int32_t ox = 0; ox < p->out_w; ox++, out += ch) {
                 int32_t in_x0 = ox * p->stride_w - p->pad_w, fx0, fx1;
-                if (run && ox == ox_lo) { /* the row's inside pixels in one go */
+                if (run && ox == ox_lo && ch % 4 == 0) { /* the row's inside pixels in one go */
                     int32_t n = ox_hi - ox_lo;
                     run_3x3_inside(p, in_batch + in_y0 * row + in_x0 * ch, n, p->stride_w * ch, bp, out);
-                    if (ch % 4)
-                        for (int32_t i = 0; i < n; i++)
-                            pixel_tail(p, in_batch + in_y0 * row + (in_x0 + i * p->stride_w) * ch, filter, bias, 0, 3,
-                                       0, 3, out + i * ch);
                     ox += n - 1;
                     out += (n - 1) * ch;
+                    continue;
+                }
+                if (run && ox >= ox_lo && ox < ox_hi) { /* one pixel, then its last channels: the
+                                                         * order the alias limit assumes */
+                    const int8_t *first = in_batch + in_y0 * row + in_x0 * ch;
+                    run_3x3_inside(p, first, 1, 0, bp, out);
+                    pixel_tail(p, first, filter, bias, 0, 3, 0, 3, out);
                     continue;
                 }
                 hil_window_taps(in_x0, p->in_w, p->filter_w, p->dilation_w, &fx0, &fx1);
