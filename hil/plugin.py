@@ -175,6 +175,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
                 terminalreporter.write_line(text)
 
 
-def fail(exc: HilError) -> None:
-    """Fails the current test with the error's one-line, categorised message."""
-    pytest.fail(exc.one_line(), pytrace=False)
+def fail(exc: HilError, record: dict | None = None) -> None:
+    """Fails the current test with the error's one-line, categorised message; its details (e.g.
+    decoded fault registers) go into the test's record for the results store."""
+    if record is not None and exc.details:
+        record["failure_details"] = exc.details
+    raise pytest.fail.Exception(exc.one_line(), pytrace=False) from None  # no chained traceback

@@ -14,6 +14,7 @@ from hil.boards import BoardProfile, make_backend
 from hil.boards.base import Session
 from hil.build import Firmware, build_firmware
 from hil.catalog import ModelConfig
+from hil.client import TargetFault
 from hil.compare import Parity, compare_outputs
 from hil.errors import Category, HilError
 from hil.float_compare import compare_float, host_reference_model
@@ -23,6 +24,7 @@ from hil.reference import TflmReference
 from hil.support import check_supported
 from hil.tflm_codegen import tflm_build_args
 from hil.timing import Clock, TimingStats
+from hil.triage import explain_fault
 from hil.vectors import VectorSet
 
 
@@ -100,7 +102,8 @@ class Harness:
         self.profile = profile
         self.engine = engine
         self.defines = defines
-        self.backend = make_backend(profile, **(backend_options or {}))
+        self.backend_options = dict(backend_options or {})
+        self.backend = make_backend(profile, **self.backend_options)
         self.progress = progress
         self.vector_limit = vector_limit
         self.tflm_root = tflm_root  # --engine tflm: the user's TFLM tree (else $TFLM_ROOT)
@@ -148,7 +151,10 @@ class Harness:
         firmware = self.build(config)
         if self.progress:
             self.progress(f"starting {self.profile.name} with {firmware.elf.name}")
-        session = self.backend.start(firmware.elf)
+        try:
+            session = self.backend.start(firmware.elf)
+        except TargetFault as exc:  # faulted while booting, before READY
+            raise explain_fault(exc, firmware.elf) from None
         try:
             session.device.check_model_loaded()
         except HilError:
@@ -169,6 +175,11 @@ class Harness:
     def _infer(self, target: Target, index: int, repeat: int):
         try:
             return target.device.infer(target.vectors.inputs[index], repeat=repeat)
+        except TargetFault as exc:
+            explained = explain_fault(exc, target.firmware.elf)  # decoded registers, PC/LR to source lines
+            self._failures.setdefault(str(target.config.tflite), []).append(explained)
+            self.discard(target.config)
+            raise explained from None
         except HilError as exc:
             explained = target.session.explain(exc)
             if explained.category in TARGET_LOST:
@@ -187,6 +198,12 @@ class Harness:
         cycles = [target.clock.cycles(t) for t in inference.ticks]
         return VectorResult(config.name, index, inference.outputs, expected, parity, inference.ticks,
                             cycles, target.clock)
+
+    def variant(self, defines: tuple[str, ...]) -> Harness:
+        """A harness for the same board and engine whose firmware adds test-only defines."""
+        return Harness(self.profile, engine=self.engine, defines=self.defines + defines,
+                       backend_options=self.backend_options, progress=self.progress,
+                       vector_limit=self.vector_limit, max_restarts=self.max_restarts)
 
     def timing(self, config: ModelConfig, repeat: int = 2) -> ModelTiming:
         """Worst-case timing over every vector, `repeat` inferences each, and the per-operator

@@ -13,20 +13,21 @@ import pytest
 from hil.baselines import compare, load_baseline, save_baseline
 from hil.catalog import ModelConfig
 from hil.errors import Category, HilError
-from hil.plugin import summary_line
+from hil.plugin import fail, summary_line
 from hil.runner import Harness, ModelTiming
 from hil.timing import deadline_failure, deadline_margin
 
 
 def _fail(category: Category, text: str) -> None:
-    pytest.fail(f"[{category.value}] {text}", pytrace=False)
+    raise pytest.fail.Exception(f"[{category.value}] {text}", pytrace=False) from None
 
 
-def measure(hil: Harness, model: ModelConfig, request: pytest.FixtureRequest) -> ModelTiming:
+def measure(hil: Harness, model: ModelConfig, request: pytest.FixtureRequest,
+            record: dict | None = None) -> ModelTiming:
     try:
         return hil.timing(model, repeat=request.config.getoption("timing_repeat"))
     except HilError as exc:
-        _fail(exc.category, str(exc))
+        fail(exc, record)
         raise  # unreachable: pytest.fail raises
 
 
@@ -45,7 +46,7 @@ def assert_deadline(hil: Harness, model: ModelConfig, request: pytest.FixtureReq
     deadline_us, max_cycles = deadline_limits(model, request)
     if deadline_us is None and max_cycles is None:
         pytest.skip(f"{model.name}: no deadline_us or max_cycles in [timing] of its model.toml or a deadline marker")
-    timing = measure(hil, model, request)
+    timing = measure(hil, model, request, record)
     stats = timing.stats
     if record is not None:
         record.update(timing.record(), deadline_us=deadline_us, max_cycles=max_cycles)
@@ -60,7 +61,7 @@ def assert_deadline(hil: Harness, model: ModelConfig, request: pytest.FixtureReq
 def assert_cycles_baseline(hil: Harness, model: ModelConfig, request: pytest.FixtureRequest,
                            record: dict) -> ModelTiming:
     """Fails when the worst case exceeds the committed baseline by more than the tolerance."""
-    timing = measure(hil, model, request)
+    timing = measure(hil, model, request, record)
     record.update(timing.record())
     board, engine, stats = hil.profile.name, hil.engine, timing.stats
     macs = timing.target.get("macs") or model.info().total_macs

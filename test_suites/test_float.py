@@ -49,7 +49,7 @@ def test_float_parity(hil, float_model, float_vector, hil_record):
     try:
         result = hil.run_vector(float_model, float_vector)
     except HilError as exc:
-        fail(exc)
+        fail(exc, hil_record)
     hil_record.update(hil.target_record(hil.target(float_model)), **result.record())
     if not result.parity.within_tolerance:
         divergence = explain_parity_failure(hil, float_model, float_vector)

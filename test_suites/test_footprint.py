@@ -11,7 +11,7 @@ def test_footprint(hil, hil_model, hil_record, request):
     try:
         record = hil.target_record(hil.target(hil_model))
     except HilError as exc:
-        fail(exc)
+        fail(exc, hil_record)
     hil_record.update(record)
     summary_line(request.config, "footprint", f"{hil_model.name:<24} flash {record['flash_bytes']:,} B, "
                  f"RAM {record['ram_bytes']:,} B, arena {record['arena_bytes']:,} B")

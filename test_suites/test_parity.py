@@ -14,7 +14,7 @@ def test_parity(hil, hil_model, hil_vector, hil_record):
     try:
         result = hil.run_vector(hil_model, hil_vector)
     except HilError as exc:
-        fail(exc)
+        fail(exc, hil_record)
     hil_record.update(hil.target_record(hil.target(hil_model)), **result.record())
     if not result.parity.within_tolerance:
         divergence = explain_parity_failure(hil, hil_model, hil_vector)

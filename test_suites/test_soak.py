@@ -30,7 +30,7 @@ def test_soak(hil, hil_record, request):
                  if not compare_outputs(target.device.infer(v).outputs, target.reference.run(v)).exact]
         elapsed = time.monotonic() - started
     except HilError as exc:
-        fail(exc)
+        fail(exc, hil_record)
     requests, retransmits, stale = (a - b for a, b in zip((stats.requests, stats.retransmits,
                                                            stats.stale_frames), before, strict=True))
     hil_record.update(model=SOAK_MODEL, vectors=n, seconds=elapsed, retransmits=retransmits, stale_frames=stale)

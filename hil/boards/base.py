@@ -101,6 +101,11 @@ class Session:
         return self.process is None or self.process.poll() is None
 
     def explain(self, exc: HilError) -> HilError:
+        if self.process is not None and exc.category in (Category.EMULATOR_EXITED, Category.TIMEOUT):
+            try:  # a killed emulator's socket can close before the process is reaped
+                self.process.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                pass
         if self.process is not None and self.process.poll() is not None:
             code = self.process.returncode
             tail = log_tail(self.log_path)

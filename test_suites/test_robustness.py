@@ -1,0 +1,141 @@
+"""Robustness on the board under test, with its real firmware: a noisy link (garbage, bit flips,
+dropped bytes, truncated frames injected by hil.faulty_transport), oversized frames, wrong tensor
+sizes, an invoke with no input, a firmware that faults and one that hangs (test-only builds), and
+an emulator killed mid-run. Each case must end in the right category within its bound, and the
+harness must go on (the link recovers, or a fresh target is started)."""
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from hil.compare import compare_outputs
+from hil.errors import Category, HilError, ProtocolError, TargetError
+from hil.faulty_transport import Faults, FaultyTransport
+
+MODEL = "hello_world"
+RECOVERY_BOUND_S = 10.0
+
+
+@pytest.fixture(scope="module")
+def model(hil_models):
+    found = next((m for m in hil_models if m.name == MODEL), None)
+    if found is None:
+        pytest.skip(f"robustness cases use {MODEL}, which is not selected in this run")
+    return found
+
+
+@pytest.fixture
+def link(hil, model):
+    """The model's target with its link wrapped in a fault injector (restored afterwards)."""
+    target = hil.target(model)
+    client = target.device.client
+    faulty = FaultyTransport(client.transport, seed=7)
+    client.transport = faulty
+    yield target, faulty
+    client.transport = faulty.inner
+
+
+def assert_exact(target, index):
+    outputs = target.device.infer(target.vectors.inputs[index]).outputs
+    assert compare_outputs(outputs, target.expected(index)).exact
+
+
+def expect_category(call, category, bound_s):
+    started = time.monotonic()
+    with pytest.raises(HilError) as info:
+        call()
+    elapsed = time.monotonic() - started
+    assert info.value.category == category, info.value.one_line()
+    assert elapsed < bound_s, f"took {elapsed:.1f} s, bound {bound_s} s"
+    return info.value
+
+
+@pytest.mark.parametrize("direction", ["tx", "rx"])
+@pytest.mark.parametrize("kind", ["garbage", "bit_flip", "drop", "truncate", "drop_end"])
+def test_single_link_fault_is_recovered(link, direction, kind):
+    target, faulty = link
+    faulty.once(direction, kind)
+    started = time.monotonic()
+    assert_exact(target, 0)
+    assert time.monotonic() - started < RECOVERY_BOUND_S
+    assert faulty.injected[f"{direction}.{kind}"] == 1
+
+
+def test_noisy_link_loses_nothing(link):
+    target, faulty = link
+    faulty.set_rates("tx", Faults(garbage=2e-3, bit_flip=2e-3, drop=1e-3))
+    faulty.set_rates("rx", Faults(bit_flip=2e-3, drop=1e-3))
+    for index in range(min(30, len(target.vectors))):
+        assert_exact(target, index)
+    assert sum(faulty.injected.values()) > 0
+
+
+def test_oversized_frame_is_refused_and_the_link_still_works(link):
+    target, _ = link
+    device = target.device
+    expect_category(lambda: device.echo(bytes(device.ready.max_payload + 1)), Category.PROTOCOL, 5)
+    assert_exact(target, 1)
+
+
+def test_wrong_tensor_size_is_one_line_naming_sizes(hil, model):
+    target = hil.target(model)
+    spec = target.device.ready.inputs[0]
+    wrong = np.zeros(spec.nbytes + 3, dtype=spec.np_dtype)
+    with pytest.raises(ProtocolError, match=f"wants .*{spec.nbytes} bytes"):
+        target.device.infer([wrong])
+    assert_exact(target, 0)
+
+
+def test_invoke_without_input_is_a_target_error(hil, model):
+    fresh = hil.variant(())  # a new target: no input was ever set on it
+    try:
+        device = fresh.target(model).device
+        error = expect_category(lambda: device.invoke(1), Category.TARGET_ERROR, 5)
+        assert isinstance(error, TargetError) and error.code == 8
+    finally:
+        fresh.close()
+
+
+def test_hard_fault_is_triaged_and_the_next_target_works(hil, model):
+    faulting = hil.variant(("HIL_TEST_FAULT_AT_INVOKE=2",))
+    try:
+        faulting.run_vector(model, 0)  # invoke 1 is fine; invoke 2 faults
+        error = expect_category(lambda: faulting.run_vector(model, 1), Category.HARD_FAULT, 10)
+        assert "hil_test_fault" in str(error) and "BusFault" in str(error)
+        assert faulting.run_vector(model, 2).parity.exact  # a fresh target after the fault
+    finally:
+        faulting.close()
+
+
+def test_hang_ends_in_timeout_within_its_bound(hil, model):
+    hanging = hil.variant(("HIL_TEST_HANG_AT_INVOKE=3",))
+    try:
+        hanging.run_vector(model, 0)
+        hanging.run_vector(model, 1)  # the timeout now derives from these quick inferences
+        expect_category(lambda: hanging.run_vector(model, 2), Category.TIMEOUT, 15)
+    finally:
+        hanging.close()
+
+
+def test_emulator_killed_mid_run_then_restarted(hil, model):
+    if not hil.profile.emulated:
+        pytest.skip(f"{hil.profile.name} is a physical board: there is no emulator to kill")
+    target = hil.target(model)
+    process = target.session.process
+    killer = threading.Timer(0.3, lambda: os.killpg(process.pid, signal.SIGKILL))
+    killer.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(HilError) as info:
+            target.device.calibrate(4_000_000_000)  # minutes of emulated work, killed after 0.3 s
+    finally:
+        killer.cancel()
+    process.wait(timeout=5)
+    explained = target.session.explain(info.value)
+    assert explained.category == Category.EMULATOR_EXITED and "exited with code -9" in explained.one_line()
+    assert time.monotonic() - started < 10
+    assert hil.run_vector(model, 1).parity.exact  # the harness noticed and started a fresh emulator
