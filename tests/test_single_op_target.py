@@ -1,0 +1,34 @@
+"""Generated single-operator models on the target (QEMU Cortex-M4, the real firmware) against
+TFLM: one seed per generator in CI (`--opgen-target-seeds N` for more). The same models run
+natively with more seeds in test_single_op_native.py."""
+
+import opgen
+import pytest
+
+from hil import catalog
+from hil.boards import find_profile
+from hil.runner import Harness
+
+VECTORS = 4
+
+
+def pytest_generate_tests(metafunc):
+    if "op_case" in metafunc.fixturenames:
+        seeds = range(metafunc.config.getoption("opgen_target_seeds"))
+        cases = opgen.cases(seeds=seeds)
+        metafunc.parametrize("op_case", cases, ids=[c.id for c in cases])
+
+
+@pytest.fixture(scope="module")
+def harness():
+    h = Harness(find_profile("qemu"), vector_limit=VECTORS)
+    yield h
+    h.close()
+
+
+def test_single_op_bit_exact_on_target(op_case, harness):
+    model = catalog.adhoc(op_case.tflite, vectors=VECTORS, seed=op_case.seed)
+    results = [harness.run_vector(model, i) for i in range(VECTORS)]
+    harness.discard(model)  # one emulator at a time: each case has its own firmware
+    for i, result in enumerate(results):
+        assert result.parity.exact, f"{op_case.id} vector {i}: {result.parity.message()}"
