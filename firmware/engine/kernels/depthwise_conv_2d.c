@@ -57,6 +57,9 @@ static int choose_path(hil_graph *g, hil_node *node, dw_params *p);
  * per output pixel; the matrix-multiply paths read two pixels before writing them. */
 static void allow_alias(hil_graph *g, hil_node *node, const dw_params *p)
 {
+    /* An output larger than the arena cannot be planned anyway: skip the per-pixel scan. */
+    if ((uint64_t)p->batches * (uint64_t)p->out_h * (uint64_t)p->out_w * (uint64_t)p->out_c > g->arena_size)
+        return;
     const hil_window_geometry w = {p->batches, p->in_h, p->in_w, p->in_c, p->out_h, p->out_w, p->out_c,
                                    p->filter_h, p->filter_w, p->stride_h, p->stride_w, p->dilation_h,
                                    p->dilation_w, p->pad_h, p->pad_w};
