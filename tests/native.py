@@ -4,6 +4,7 @@ the built-in engine on this machine, so kernels are compared with TFLM without a
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -26,14 +27,19 @@ def build_native(defines: tuple[str, ...] = (), sanitize: bool = True) -> Path:
     stamp = build / ".built"
     if stamp.exists():
         return build
-    generator = ["-G", "Ninja"] if shutil.which("ninja") else []
-    subprocess.run(["cmake", "-S", str(NATIVE_SRC), "-B", str(build), *generator,
-                    f"-DHIL_TEST_DEFINES={';'.join(defines)}", f"-DHIL_SANITIZE={'ON' if sanitize else 'OFF'}"],
-                   check=True, capture_output=True)
-    result = subprocess.run(["cmake", "--build", str(build)], capture_output=True, text=True)
-    if result.returncode:
-        raise RuntimeError(f"native build failed:\n{result.stdout[-3000:]}")
-    stamp.touch()
+    build.mkdir(parents=True, exist_ok=True)
+    with open(build / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # pytest-xdist workers share the tree
+        if stamp.exists():
+            return build
+        generator = ["-G", "Ninja"] if shutil.which("ninja") else []
+        subprocess.run(["cmake", "-S", str(NATIVE_SRC), "-B", str(build), *generator,
+                        f"-DHIL_TEST_DEFINES={';'.join(defines)}", f"-DHIL_SANITIZE={'ON' if sanitize else 'OFF'}"],
+                       check=True, capture_output=True)
+        result = subprocess.run(["cmake", "--build", str(build)], capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError(f"native build failed:\n{result.stdout[-3000:]}")
+        stamp.touch()
     return build
 
 
