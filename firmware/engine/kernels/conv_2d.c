@@ -4,126 +4,51 @@
  * TFLM does). Padding SAME/VALID, strides, dilation, groups and fused activations. */
 #include <string.h>
 
-#include "alias.h"
+#include "conv_geometry.h"
 #include "gemm_dsp.h"
 #include "hil_protocol.h"
 #include "padding.h"
 #include "quant.h"
 
-/* Conv2DOptions fields. */
-enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_ACTIVATION = 3, OPT_DILATION_W = 4,
-       OPT_DILATION_H = 5 };
-
 typedef struct {
     hil_requant requant;
     int32_t input_offset, output_offset;
     int32_t act_min, act_max;
-    int32_t batches, in_h, in_w, in_c;
-    int32_t out_h, out_w, out_c;
-    int32_t filter_h, filter_w, filter_c; /* filter_c = input channels per group */
-    int32_t filters_per_group;
-    int32_t stride_h, stride_w, dilation_h, dilation_w;
-    int32_t pad_h, pad_w;
+    HIL_CONV_GEOMETRY_MEMBER;
     uint8_t path; /* PATH_* */
     uint8_t fast; /* the fast output stage (gemm_dsp.h), with a channel table in scratch */
 } conv_params;
 
 enum { PATH_REFERENCE = 0, PATH_POINTWISE = 1, PATH_IM2COL = 2 };
 
-static int check_tensors(hil_graph *g, hil_node *node, const hil_tensor *input, const hil_tensor *filter,
-                         const hil_tensor *bias, const hil_tensor *output)
-{
-    if (!input || !filter || !output || hil_node_num_outputs(node) != 1)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, a filter and one output");
-    if (input->type != HIL_INT8 || filter->type != HIL_INT8 || output->type != HIL_INT8)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input, weights and output are supported");
-    if (bias && bias->type != HIL_INT32)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "bias must be int32");
-    if (input->ndim != 4 || filter->ndim != 4 || output->ndim != 4)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "input, weights and output must be 4-D (NHWC)");
-    if (!filter->is_const)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be constant");
-    if (filter->scales.len > 1 && filter->quantized_dimension != 0)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "per-channel weights must be quantized along dimension 0");
-    for (uint32_t i = 0; i < filter->zero_points.len; i++)
-        if (hil_fb_vec_i64(&g->fb, filter->zero_points, i) != 0)
-            return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights zero point must be 0 (symmetric int8 weights)");
-    return HIL_OK;
-}
-
 static int choose_path(hil_graph *g, hil_node *node, conv_params *p);
-
-/* The output may overlap the input as far as the chosen path's order of reads and writes
- * allows (alias.h): the reference loops and the four-channel depthwise path interleave them
- * per output pixel; the matrix-multiply paths read two pixels before writing them. */
-static void allow_alias(hil_graph *g, hil_node *node, const conv_params *p)
-{
-    /* An output larger than the arena cannot be planned anyway: skip the per-pixel scan. */
-    if ((uint64_t)p->batches * (uint64_t)p->out_h * (uint64_t)p->out_w * (uint64_t)p->out_c > g->arena_size)
-        return;
-    const hil_window_geometry w = {p->batches, p->in_h, p->in_w, p->in_c, p->out_h, p->out_w, p->out_c,
-                                   p->filter_h, p->filter_w, p->stride_h, p->stride_w, p->dilation_h,
-                                   p->dilation_w, p->pad_h, p->pad_w};
-    hil_allow_alias(g, node, 0, hil_window_alias_limit(&w, p->path == PATH_REFERENCE ? 0 : 2));
-}
 
 static int conv_prepare(hil_graph *g, hil_node *node)
 {
-    hil_tensor *input = hil_node_input(g, node, 0);
-    hil_tensor *filter = hil_node_input(g, node, 1);
-    hil_tensor *bias = hil_node_input(g, node, 2);
-    hil_tensor *output = hil_node_output(g, node, 0);
-    int status = check_tensors(g, node, input, filter, bias, output);
+    hil_conv_tensors t;
+    int status = hil_conv_check(g, node, HIL_CONV, HIL_INT8, &t);
     if (status != HIL_OK)
         return status;
-
     conv_params *p = hil_persistent_alloc(g, sizeof *p);
     if (!p)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    const hil_fb_table *o = &node->options;
-    int padding = hil_fb_i8(&g->fb, o, OPT_PADDING, HIL_PADDING_SAME);
-    p->stride_w = hil_fb_i32(&g->fb, o, OPT_STRIDE_W, 0);
-    p->stride_h = hil_fb_i32(&g->fb, o, OPT_STRIDE_H, 0);
-    p->dilation_w = hil_fb_i32(&g->fb, o, OPT_DILATION_W, 1);
-    p->dilation_h = hil_fb_i32(&g->fb, o, OPT_DILATION_H, 1);
-    int activation = hil_fb_i8(&g->fb, o, OPT_ACTIVATION, HIL_ACT_NONE);
-    if (activation != HIL_ACT_NONE && activation != HIL_ACT_RELU && activation != HIL_ACT_RELU6 &&
-        activation != HIL_ACT_RELU_N1_TO_1)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1");
+    int activation;
+    status = hil_conv_geometry_read(g, node, HIL_CONV, &t, &p->geo, &activation);
+    if (status != HIL_OK)
+        return status;
 
-    p->batches = input->dims[0];
-    p->in_h = input->dims[1];
-    p->in_w = input->dims[2];
-    p->in_c = input->dims[3];
-    p->out_c = filter->dims[0];
-    p->filter_h = filter->dims[1];
-    p->filter_w = filter->dims[2];
-    p->filter_c = filter->dims[3];
-    if (p->in_c % p->filter_c != 0 || p->out_c % (p->in_c / p->filter_c) != 0)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "input channels do not split into the weights' groups");
-    p->filters_per_group = p->out_c / (p->in_c / p->filter_c);
-
-    hil_window_dim wh, ww;
-    if (hil_window_axis(padding, p->in_h, p->filter_h, p->stride_h, p->dilation_h, &wh) ||
-        hil_window_axis(padding, p->in_w, p->filter_w, p->stride_w, p->dilation_w, &ww))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "invalid padding, stride, dilation or filter size");
-    p->out_h = wh.out;
-    p->out_w = ww.out;
-    p->pad_h = wh.pad;
-    p->pad_w = ww.pad;
-    if (output->dims[0] != p->batches || output->dims[1] != p->out_h || output->dims[2] != p->out_w ||
-        output->dims[3] != p->out_c || (bias && hil_num_elements(bias) != (uint32_t)p->out_c))
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "tensor shapes do not agree with the options");
-
-    p->input_offset = -input->zero_point;
-    p->output_offset = output->zero_point;
-    hil_activation_range(output, activation, &p->act_min, &p->act_max);
+    p->input_offset = -t.input->zero_point;
+    p->output_offset = t.output->zero_point;
+    hil_activation_range(t.output, activation, &p->act_min, &p->act_max);
     node->params = p;
-    status = hil_requant_prepare(g, node, input, filter, output, (uint32_t)p->out_c, &p->requant);
+    status = hil_requant_prepare(g, node, t.input, t.filter, t.output, (uint32_t)p->out_c, &p->requant);
     if (status == HIL_OK)
         status = choose_path(g, node, p);
+    /* The output may overlap the input as far as the path's order of reads and writes allows
+     * (alias.h): the reference loops interleave them per output pixel; the matrix-multiply
+     * paths read two pixels before writing them. */
     if (status == HIL_OK)
-        allow_alias(g, node, p);
+        hil_conv_allow_alias(g, node, &p->geo, p->path == PATH_REFERENCE ? 0 : 2);
     return status;
 }
 

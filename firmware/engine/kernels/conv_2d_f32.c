@@ -3,74 +3,27 @@
  * image are accumulated (rows, columns, input channels in that order), then the bias is added
  * and the fused activation clamps the sum. Padding SAME/VALID, strides, dilation, groups. */
 #include "common_f32.h"
-
-enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_ACTIVATION = 3, OPT_DILATION_W = 4,
-       OPT_DILATION_H = 5 };
+#include "conv_geometry.h"
 
 typedef struct {
     float act_min, act_max;
-    int32_t batches, in_h, in_w, in_c;
-    int32_t out_h, out_w, out_c;
-    int32_t filter_h, filter_w, filter_c, filters_per_group;
-    int32_t stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w;
+    HIL_CONV_GEOMETRY_MEMBER;
 } conv_f32_params;
-
-static int conv_f32_check(hil_graph *g, hil_node *node, const hil_tensor *input, const hil_tensor *filter,
-                          const hil_tensor *bias, const hil_tensor *output)
-{
-    if (!input || !filter || !output || hil_node_num_outputs(node) != 1)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, a filter and one output");
-    if (!hil_f32_all(input, output) || filter->type != HIL_FLOAT32 || (bias && bias->type != HIL_FLOAT32))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "float32 kernel: input, weights, bias and output must be float32");
-    if (input->ndim != 4 || filter->ndim != 4 || output->ndim != 4)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "input, weights and output must be 4-D (NHWC)");
-    if (!filter->is_const)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be constant");
-    return HIL_OK;
-}
 
 static int conv_f32_prepare(hil_graph *g, hil_node *node)
 {
-    hil_tensor *input = hil_node_input(g, node, 0);
-    hil_tensor *filter = hil_node_input(g, node, 1);
-    hil_tensor *bias = hil_node_input(g, node, 2);
-    hil_tensor *output = hil_node_output(g, node, 0);
-    int status = conv_f32_check(g, node, input, filter, bias, output);
+    hil_conv_tensors t;
+    int status = hil_conv_check(g, node, HIL_CONV, HIL_FLOAT32, &t);
     if (status != HIL_OK)
         return status;
     conv_f32_params *p = hil_persistent_alloc(g, sizeof *p);
     if (!p)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    const hil_fb_table *o = &node->options;
-    int padding = hil_fb_i8(&g->fb, o, OPT_PADDING, HIL_PADDING_SAME);
-    p->stride_w = hil_fb_i32(&g->fb, o, OPT_STRIDE_W, 0);
-    p->stride_h = hil_fb_i32(&g->fb, o, OPT_STRIDE_H, 0);
-    p->dilation_w = hil_fb_i32(&g->fb, o, OPT_DILATION_W, 1);
-    p->dilation_h = hil_fb_i32(&g->fb, o, OPT_DILATION_H, 1);
-    if (!hil_f32_activation_range(hil_fb_i8(&g->fb, o, OPT_ACTIVATION, HIL_ACT_NONE), &p->act_min, &p->act_max))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1");
-    p->batches = input->dims[0];
-    p->in_h = input->dims[1];
-    p->in_w = input->dims[2];
-    p->in_c = input->dims[3];
-    p->out_c = filter->dims[0];
-    p->filter_h = filter->dims[1];
-    p->filter_w = filter->dims[2];
-    p->filter_c = filter->dims[3];
-    if (p->in_c % p->filter_c != 0 || p->out_c % (p->in_c / p->filter_c) != 0)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "input channels do not split into the weights' groups");
-    p->filters_per_group = p->out_c / (p->in_c / p->filter_c);
-    hil_window_dim wh, ww;
-    if (hil_window_axis(padding, p->in_h, p->filter_h, p->stride_h, p->dilation_h, &wh) ||
-        hil_window_axis(padding, p->in_w, p->filter_w, p->stride_w, p->dilation_w, &ww))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "invalid padding, stride, dilation or filter size");
-    p->out_h = wh.out;
-    p->out_w = ww.out;
-    p->pad_h = wh.pad;
-    p->pad_w = ww.pad;
-    if (output->dims[0] != p->batches || output->dims[1] != p->out_h || output->dims[2] != p->out_w ||
-        output->dims[3] != p->out_c || (bias && hil_num_elements(bias) != (uint32_t)p->out_c))
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "tensor shapes do not agree with the options");
+    int activation;
+    status = hil_conv_geometry_read(g, node, HIL_CONV, &t, &p->geo, &activation);
+    if (status != HIL_OK)
+        return status;
+    hil_f32_activation_range(activation, &p->act_min, &p->act_max); /* one of the four known */
     node->params = p;
     return HIL_OK;
 }
