@@ -2,7 +2,10 @@
  * window is clipped to the image and the sum of the raw int8 values is divided by the number of
  * taps inside it, rounding half away from zero with C's truncating division:
  * sum > 0 ? (sum + n/2) / n : (sum - n/2) / n. Input and output share their quantization. */
+#include "hil_protocol.h"
 #include "padding.h"
+#include "pool.h"
+#include "quant.h"
 
 static int avg_pool_eval(hil_graph *g, hil_node *node)
 {

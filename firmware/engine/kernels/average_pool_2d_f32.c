@@ -1,10 +1,11 @@
 /* AVERAGE_POOL_2D, float32, NHWC: TFLM's reference_ops::AveragePool. The window is clipped to
  * the image; the sum of the taps inside it (rows, then columns) is divided by their count. */
 #include "common_f32.h"
+#include "pool.h"
 
 static int avg_pool_f32_eval(hil_graph *g, hil_node *node)
 {
-    const hil_pool_f32_params *p = node->params;
+    const hil_pool_params *p = node->params;
     const float *input = (const float *)(const void *)hil_node_input(g, node, 0)->data;
     float *out = (float *)(void *)hil_node_output(g, node, 0)->data;
     const int32_t row = p->in_w * p->channels;
@@ -25,7 +26,7 @@ static int avg_pool_f32_eval(hil_graph *g, hil_node *node)
                     for (int32_t fy = fy0; fy < fy1; fy++)
                         for (int32_t fx = fx0; fx < fx1; fx++)
                             total += in_batch[origin + fy * row + fx * p->channels + c];
-                    out[c] = hil_f32_clamp(total / (float)count, p->act_min, p->act_max);
+                    out[c] = hil_f32_clamp(total / (float)count, p->act_min_f32, p->act_max_f32);
                 }
                 out += p->channels;
             }

@@ -1,6 +1,5 @@
-/* Shared by the float32 kernels (*_f32.c): fused activation ranges, a broadcasting row walker
- * for binary element-wise ops, and the pooling prepare. Header-only (static inline). The
- * float kernels follow TFLM's float reference kernels (tensorflow/lite/kernels/internal/
+/* Shared by the float32 kernels (*_f32.c): fused activation ranges and a broadcasting row
+ * walker for binary element-wise ops. Header-only (static inline). The float kernels follow TFLM's float reference kernels (tensorflow/lite/kernels/internal/
  * reference/): same loop order and single-precision arithmetic, so the remaining
  * differences are the compiler's fused multiply-adds and the C library's expf / tanhf. */
 #ifndef HIL_COMMON_F32_H
@@ -70,54 +69,6 @@ static inline void hil_f32_broadcast_run(const hil_broadcast *bc, const float *i
             index[d] = 0;
         }
     }
-}
-
-/* AVERAGE_POOL_2D / MAX_POOL_2D, float32: Pool2DOptions as hil_pool_prepare reads them. */
-typedef struct {
-    int32_t batches, in_h, in_w, channels, out_h, out_w;
-    int32_t filter_h, filter_w, stride_h, stride_w, pad_h, pad_w;
-    float act_min, act_max;
-} hil_pool_f32_params;
-
-static inline int hil_pool_f32_prepare(hil_graph *g, hil_node *node)
-{
-    enum { PADDING = 0, STRIDE_W = 1, STRIDE_H = 2, FILTER_W = 3, FILTER_H = 4, ACTIVATION = 5 };
-    hil_tensor *input = hil_node_input(g, node, 0);
-    hil_tensor *output = hil_node_output(g, node, 0);
-    if (!input || !output || hil_node_num_outputs(node) != 1)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs one input and one output");
-    if (!hil_f32_all(input, output))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "float32 kernel: input and output must be float32");
-    if (input->ndim != 4 || output->ndim != 4)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "input and output must be 4-D (NHWC)");
-    hil_pool_f32_params *p = hil_persistent_alloc(g, sizeof *p);
-    if (!p)
-        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    const hil_fb_table *o = &node->options;
-    if (!hil_f32_activation_range(hil_fb_i8(&g->fb, o, ACTIVATION, HIL_ACT_NONE), &p->act_min, &p->act_max))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1");
-    p->batches = input->dims[0];
-    p->in_h = input->dims[1];
-    p->in_w = input->dims[2];
-    p->channels = input->dims[3];
-    p->filter_w = hil_fb_i32(&g->fb, o, FILTER_W, 0);
-    p->filter_h = hil_fb_i32(&g->fb, o, FILTER_H, 0);
-    p->stride_w = hil_fb_i32(&g->fb, o, STRIDE_W, 0);
-    p->stride_h = hil_fb_i32(&g->fb, o, STRIDE_H, 0);
-    int padding = hil_fb_i8(&g->fb, o, PADDING, HIL_PADDING_SAME);
-    hil_window_dim wh, ww;
-    if (hil_window_axis(padding, p->in_h, p->filter_h, p->stride_h, 1, &wh) ||
-        hil_window_axis(padding, p->in_w, p->filter_w, p->stride_w, 1, &ww))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "invalid padding, stride or filter size");
-    p->out_h = wh.out;
-    p->out_w = ww.out;
-    p->pad_h = wh.pad;
-    p->pad_w = ww.pad;
-    if (output->dims[0] != p->batches || output->dims[1] != p->out_h || output->dims[2] != p->out_w ||
-        output->dims[3] != p->channels)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "tensor shapes do not agree with the options");
-    node->params = p;
-    return HIL_OK;
 }
 
 #endif

@@ -1,7 +1,10 @@
 /* MAX_POOL_2D, int8, NHWC: the arithmetic of TFLM's reference_integer_ops::MaxPool. The window is
  * clipped to the image (padding never wins), the maximum starts from -128 and is clamped to the
  * fused activation's range. Input and output share their quantization. */
+#include "hil_protocol.h"
 #include "padding.h"
+#include "pool.h"
+#include "quant.h"
 
 static int max_pool_eval(hil_graph *g, hil_node *node)
 {

@@ -1,10 +1,11 @@
 /* MAX_POOL_2D, float32, NHWC: TFLM's reference_ops::MaxPool. The window is clipped to the image,
  * the maximum starts from the lowest float and is clamped by the fused activation. */
 #include "common_f32.h"
+#include "pool.h"
 
 static int max_pool_f32_eval(hil_graph *g, hil_node *node)
 {
-    const hil_pool_f32_params *p = node->params;
+    const hil_pool_params *p = node->params;
     const float *input = (const float *)(const void *)hil_node_input(g, node, 0)->data;
     float *out = (float *)(void *)hil_node_output(g, node, 0)->data;
     const int32_t row = p->in_w * p->channels;
@@ -24,7 +25,7 @@ static int max_pool_f32_eval(hil_graph *g, hil_node *node)
                             float v = in_batch[origin + fy * row + fx * p->channels + c];
                             max = max < v ? v : max;
                         }
-                    out[c] = hil_f32_clamp(max, p->act_min, p->act_max);
+                    out[c] = hil_f32_clamp(max, p->act_min_f32, p->act_max_f32);
                 }
                 out += p->channels;
             }
