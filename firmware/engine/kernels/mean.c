@@ -9,41 +9,11 @@
  * so there is a single path here. */
 #include <string.h>
 
-#include "hil_protocol.h"
+#include "mean.h"
 #include "quant.h"
 
-enum { OPT_KEEP_DIMS = 0 }; /* ReducerOptions */
-
-typedef struct {
-    int32_t ndim;
-    int32_t dims[HIL_MAX_DIMS];
-    int32_t out_stride[HIL_MAX_DIMS]; /* output step per input index step; 0 on reduced axes */
-    uint32_t in_elems, out_elems;
-    int32_t count;                    /* input elements per output element */
-    int32_t multiplier, shift;        /* input_scale / output_scale / count */
-    int32_t input_zp, output_zp;
-} mean_params;
-
-/* Marks the reduced axes; returns how many input elements each output element averages, or 0. */
-static int64_t resolve_axes(const hil_tensor *input, const hil_tensor *axis, int reduced[HIL_MAX_DIMS])
-{
-    int64_t count = 1;
-    memset(reduced, 0, sizeof(int) * HIL_MAX_DIMS);
-    for (uint32_t i = 0; i < hil_num_elements(axis); i++) {
-        int32_t a = (int32_t)hil_le32(axis->data + 4u * i);
-        if (a < 0)
-            a += input->ndim;
-        if (a < 0 || a >= input->ndim)
-            return 0;
-        if (!reduced[a])
-            count *= input->dims[a];
-        reduced[a] = 1;
-    }
-    return count;
-}
-
 /* TFLM folds 1/count into the requantization multiplier before the reduction's rescale. */
-static void fold_count(mean_params *p, double real_multiplier)
+static void fold_count(hil_mean_params *p, double real_multiplier)
 {
     int shift;
     hil_quantize_multiplier(real_multiplier, &p->multiplier, &shift);
@@ -59,39 +29,11 @@ static void fold_count(mean_params *p, double real_multiplier)
 
 static int mean_prepare(hil_graph *g, hil_node *node)
 {
-    hil_tensor *input = hil_node_input(g, node, 0);
-    hil_tensor *axis = hil_node_input(g, node, 1);
-    hil_tensor *output = hil_node_output(g, node, 0);
-    if (!input || !axis || !output || hil_node_num_inputs(node) != 2 || hil_node_num_outputs(node) != 1)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, an axis tensor and one output");
-    if (input->type != HIL_INT8 || output->type != HIL_INT8)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input and output are supported");
-    if (axis->type != HIL_INT32 || !axis->is_const)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "axis must be a constant int32 tensor");
-    if (input->ndim == 0)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "scalar input");
-
-    mean_params *p = hil_persistent_alloc(g, sizeof *p);
-    if (!p)
-        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    int reduced[HIL_MAX_DIMS];
-    int64_t count = resolve_axes(input, axis, reduced);
-    if (count <= 0 || count > INT32_MAX)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "axis out of range");
-    p->count = (int32_t)count;
-    p->ndim = input->ndim;
-    p->in_elems = hil_num_elements(input);
-    p->out_elems = p->in_elems / (uint32_t)p->count;
-    int keep_dims = (int)hil_fb_u8(&g->fb, &node->options, OPT_KEEP_DIMS, 0);
-    if (hil_num_elements(output) != p->out_elems || (keep_dims && output->ndim != input->ndim))
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "output shape does not match the reduction");
-    int32_t stride = 1;
-    for (int32_t d = p->ndim - 1; d >= 0; d--) {
-        p->dims[d] = input->dims[d];
-        p->out_stride[d] = reduced[d] ? 0 : stride;
-        if (!reduced[d])
-            stride *= input->dims[d];
-    }
+    hil_mean_params *p = 0;
+    int status = hil_mean_prepare_shape(g, node, HIL_INT8, &p);
+    if (status != HIL_OK)
+        return status;
+    const hil_tensor *input = hil_node_input(g, node, 0), *output = hil_node_output(g, node, 0);
     p->input_zp = input->zero_point;
     p->output_zp = output->zero_point;
     fold_count(p, (double)input->scale / (double)output->scale);
@@ -101,7 +43,7 @@ static int mean_prepare(hil_graph *g, hil_node *node)
 
 static int mean_eval(hil_graph *g, hil_node *node)
 {
-    const mean_params *p = node->params;
+    const hil_mean_params *p = node->params;
     const int8_t *input = (const int8_t *)hil_node_input(g, node, 0)->data;
     int8_t *out = (int8_t *)hil_node_output(g, node, 0)->data;
     int32_t *sums = hil_scratch(g, node);
