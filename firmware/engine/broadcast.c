@@ -56,22 +56,11 @@ void hil_broadcast_run_int8(const hil_broadcast *bc, const int8_t *in1, const in
 {
     const int last = bc->ndim - 1;
     const int32_t n = bc->dims[last];
+    const uint32_t rows = hil_broadcast_rows(bc);
     int32_t index[HIL_MAX_DIMS] = {0};
-    uint32_t outer = 1;
-    for (int d = 0; d < last; d++)
-        outer *= (uint32_t)bc->dims[d];
     int32_t off1 = 0, off2 = 0;
-    for (uint32_t r = 0; r < outer; r++) {
+    for (uint32_t r = 0; r < rows; r++, out += n) {
         row(params, in1 + off1, bc->stride1[last], in2 + off2, bc->stride2[last], out, n);
-        out += n;
-        for (int d = last - 1; d >= 0; d--) { /* odometer over the outer dimensions */
-            off1 += bc->stride1[d];
-            off2 += bc->stride2[d];
-            if (++index[d] < bc->dims[d])
-                break;
-            off1 -= bc->stride1[d] * bc->dims[d];
-            off2 -= bc->stride2[d] * bc->dims[d];
-            index[d] = 0;
-        }
+        hil_broadcast_next_row(bc, index, &off1, &off2);
     }
 }

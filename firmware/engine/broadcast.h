@@ -23,6 +23,31 @@ int hil_broadcast_prepare(const hil_tensor *in1, const hil_tensor *in2, const hi
 typedef void (*hil_broadcast_row_fn)(const void *params, const int8_t *in1, int32_t step1, const int8_t *in2,
                                      int32_t step2, int8_t *out, int32_t n);
 
+/* Rows of the walk: every output dimension but the last (row-major, the last fastest). */
+static inline uint32_t hil_broadcast_rows(const hil_broadcast *bc)
+{
+    uint32_t outer = 1;
+    for (int d = 0; d < bc->ndim - 1; d++)
+        outer *= (uint32_t)bc->dims[d];
+    return outer;
+}
+
+/* Steps the outer index (an odometer over the dimensions but the last, zeroed before the first
+ * row) to the next row, moving the inputs' element offsets with it. */
+static inline void hil_broadcast_next_row(const hil_broadcast *bc, int32_t index[HIL_MAX_DIMS], int32_t *off1,
+                                          int32_t *off2)
+{
+    for (int d = bc->ndim - 2; d >= 0; d--) {
+        *off1 += bc->stride1[d];
+        *off2 += bc->stride2[d];
+        if (++index[d] < bc->dims[d])
+            break;
+        *off1 -= bc->stride1[d] * bc->dims[d];
+        *off2 -= bc->stride2[d] * bc->dims[d];
+        index[d] = 0;
+    }
+}
+
 void hil_broadcast_run_int8(const hil_broadcast *bc, const int8_t *in1, const int8_t *in2, int8_t *out,
                             hil_broadcast_row_fn row, const void *params);
 
