@@ -3,6 +3,7 @@
  * are rescaled to Q4.27, go through the fixed-point logistic, and are rounded to 8 bits. */
 #include "fixedpoint.h"
 #include "hil_protocol.h"
+#include "unary.h"
 
 #define INPUT_INTEGER_BITS 4
 
@@ -14,16 +15,13 @@ typedef struct {
 
 static int logistic_prepare(hil_graph *g, hil_node *node)
 {
+    int status = hil_unary_check(g, node, HIL_INT8);
+    if (status != HIL_OK)
+        return status;
     hil_tensor *in = hil_node_input(g, node, 0);
     hil_tensor *out = hil_node_output(g, node, 0);
-    if (hil_node_num_inputs(node) != 1 || hil_node_num_outputs(node) != 1 || !in || !out)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs one input and one output");
-    if (in->type != HIL_INT8 || out->type != HIL_INT8)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input and output are supported");
     if (out->zero_point != -128)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "int8 output must have zero point -128 (as in TFLM)");
-    if (hil_num_elements(in) != hil_num_elements(out))
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "input and output sizes differ");
     logistic_params *p = hil_persistent_alloc(g, sizeof *p);
     if (!p)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "hil_protocol.h"
+#include "unary.h"
 #include "quant.h"
 
 typedef struct {
@@ -19,14 +20,10 @@ static int8_t quantize_int8(float value, float scale, int32_t zero_point)
 
 static int relu6_prepare(hil_graph *g, hil_node *node)
 {
+    int status = hil_unary_check(g, node, HIL_INT8);
+    if (status != HIL_OK)
+        return status;
     hil_tensor *in = hil_node_input(g, node, 0);
-    hil_tensor *out = hil_node_output(g, node, 0);
-    if (hil_node_num_inputs(node) != 1 || hil_node_num_outputs(node) != 1 || !in || !out)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs one input and one output");
-    if (in->type != HIL_INT8 || out->type != HIL_INT8)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input and output are supported");
-    if (hil_num_elements(in) != hil_num_elements(out))
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "input and output sizes differ");
     if (!(in->scale > 0.0f))
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "input has no quantization scale");
     relu6_params *p = hil_persistent_alloc(g, sizeof *p);

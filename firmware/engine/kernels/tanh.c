@@ -3,6 +3,7 @@
  * Q0.7 (TFLM assumes an output scale of 1/128 and zero point 0 and checks neither). */
 #include "fixedpoint.h"
 #include "hil_protocol.h"
+#include "unary.h"
 
 #define INPUT_INTEGER_BITS 4
 
@@ -14,14 +15,10 @@ typedef struct {
 
 static int tanh_prepare(hil_graph *g, hil_node *node)
 {
+    int status = hil_unary_check(g, node, HIL_INT8);
+    if (status != HIL_OK)
+        return status;
     hil_tensor *in = hil_node_input(g, node, 0);
-    hil_tensor *out = hil_node_output(g, node, 0);
-    if (hil_node_num_inputs(node) != 1 || hil_node_num_outputs(node) != 1 || !in || !out)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs one input and one output");
-    if (in->type != HIL_INT8 || out->type != HIL_INT8)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input and output are supported");
-    if (hil_num_elements(in) != hil_num_elements(out))
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "input and output sizes differ");
     tanh_params *p = hil_persistent_alloc(g, sizeof *p);
     if (!p)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
