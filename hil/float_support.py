@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
-
 from hil.boards.profile import BoardProfile
 from hil.errors import UnsupportedModelError
 from hil.model import ModelInfo, OpInfo, TensorInfo, builtin_engine_typed_ops
-from hil.support import INT32, INT64, _broadcasts, _const_array, _window_ok
+from hil.support import (
+    _activation_problem,
+    _axis_problem,
+    _broadcasts,
+    _conv_geometry_problem,
+    _paddings_problem,
+    _pool_window_problem,
+)
 
 FLOAT32 = 0
 FLOAT16 = 1
-_ACTIVATIONS = {0, 1, 2, 3}  # NONE, RELU, RELU_N1_TO_1, RELU6
 _F32_ONLY = "float32 kernel: input and output must be float32"
 
 
@@ -72,12 +76,6 @@ def _const(model: ModelInfo, t: TensorInfo) -> bool:
     return t.is_const or t.index in _widened_weights(model)
 
 
-def _activation(op: OpInfo) -> str | None:
-    if getattr(op.options, "fusedActivationFunction", 0) not in _ACTIVATIONS:
-        return "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1"
-    return None
-
-
 def _fc(op: OpInfo, model: ModelInfo) -> str | None:
     ins, outs = _io(op, model)
     if len(ins) < 2 or ins[0] is None or ins[1] is None or not outs:
@@ -89,7 +87,7 @@ def _fc(op: OpInfo, model: ModelInfo) -> str | None:
         return "weights must be a constant 2-D tensor"
     if getattr(op.options, "weightsFormat", 0) != 0:
         return "shuffled weights formats are not supported"
-    return _activation(op)
+    return _activation_problem(op)
 
 
 def _conv(op: OpInfo, model: ModelInfo, depthwise: bool) -> str | None:
@@ -104,22 +102,7 @@ def _conv(op: OpInfo, model: ModelInfo, depthwise: bool) -> str | None:
         return "input, weights and output must be 4-D (NHWC)"
     if not _const(model, filt) or (depthwise and filt.shape[0] != 1):
         return "weights must be a constant [1, kh, kw, channels] tensor" if depthwise else "weights must be constant"
-    problem = _activation(op)
-    if problem:
-        return problem
-    o = op.options
-    if depthwise:
-        multiplier = getattr(o, "depthMultiplier", 0)
-        if multiplier <= 0 or inp.shape[3] * multiplier != filt.shape[3]:
-            return "depth multiplier does not match the channel counts"
-    elif inp.shape[3] % filt.shape[3] or filt.shape[0] % (inp.shape[3] // filt.shape[3]):
-        return "input channels do not split into the weights' groups"
-    padding = getattr(o, "padding", 0)
-    if not (_window_ok(padding, inp.shape[1], filt.shape[1], getattr(o, "strideH", 0), getattr(o, "dilationHFactor", 1))
-            and _window_ok(padding, inp.shape[2], filt.shape[2], getattr(o, "strideW", 0),
-                           getattr(o, "dilationWFactor", 1))):
-        return "invalid padding, stride, dilation or filter size"
-    return None
+    return _activation_problem(op) or _conv_geometry_problem(op, inp, filt, depthwise)
 
 
 def _pool(op: OpInfo, model: ModelInfo) -> str | None:
@@ -128,15 +111,7 @@ def _pool(op: OpInfo, model: ModelInfo) -> str | None:
         return _F32_ONLY
     if len(inp.shape) != 4 or len(out.shape) != 4:
         return "input and output must be 4-D (NHWC)"
-    problem = _activation(op)
-    if problem:
-        return problem
-    o = op.options
-    padding = getattr(o, "padding", 0)
-    if not (_window_ok(padding, inp.shape[1], getattr(o, "filterHeight", 0), getattr(o, "strideH", 0), 1)
-            and _window_ok(padding, inp.shape[2], getattr(o, "filterWidth", 0), getattr(o, "strideW", 0), 1)):
-        return "invalid padding, stride or filter size"
-    return None
+    return _activation_problem(op) or _pool_window_problem(op, inp)
 
 
 def _binary(op: OpInfo, model: ModelInfo) -> str | None:
@@ -147,7 +122,7 @@ def _binary(op: OpInfo, model: ModelInfo) -> str | None:
         return "float32 kernel: inputs and output must be float32"
     if not _broadcasts(ins[0].shape, ins[1].shape, outs[0].shape):
         return "input shapes do not broadcast to the output shape"
-    return _activation(op)
+    return _activation_problem(op)
 
 
 def _unary(op: OpInfo, model: ModelInfo) -> str | None:
@@ -161,23 +136,14 @@ def _pad(op: OpInfo, model: ModelInfo) -> str | None:
     inp, paddings, out = (model.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     if not _f32(inp, out):
         return _F32_ONLY
-    values = _const_array(model, paddings.index, np.int64 if paddings.dtype == INT64 else np.int32)
-    if paddings.dtype not in (INT32, INT64) or not paddings.is_const or values is None:
-        return "paddings must be a constant int32 or int64 tensor"
-    if (values < 0).any():
-        return "negative paddings are not supported"
-    return None
+    return _paddings_problem(model, paddings)
 
 
 def _mean(op: OpInfo, model: ModelInfo) -> str | None:
     inp, axis, out = (model.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     if not _f32(inp, out):
         return _F32_ONLY
-    if axis.dtype != INT32 or not axis.is_const:
-        return "axis must be a constant int32 tensor"
-    if not inp.shape:
-        return "scalar input"
-    return None
+    return _axis_problem(inp, axis)
 
 
 def _dequantize_f16(op: OpInfo, model: ModelInfo) -> str | None:

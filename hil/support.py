@@ -69,14 +69,25 @@ def _conv_problem(op: OpInfo, model: ModelInfo, depthwise: bool) -> str | None:
         return f"per-channel weights must be quantized along dimension {axis}"
     if any(filt.zero_points):
         return "weights zero point must be 0 (symmetric int8 weights)"
+    return _activation_problem(op) or _conv_geometry_problem(op, inp, filt, depthwise)
+
+
+def _activation_problem(op: OpInfo) -> str | None:
+    """The fused activations every kernel with one supports, int8 and float32."""
     if getattr(op.options, "fusedActivationFunction", 0) not in _FUSED_ACTIVATIONS:
         return "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1"
-    multiplier = getattr(op.options, "depthMultiplier", 0)
-    if depthwise and (multiplier <= 0 or inp.shape[3] * multiplier != filt.shape[3]):
-        return "depth multiplier does not match the channel counts"
-    if not depthwise and (inp.shape[3] % filt.shape[3] or filt.shape[0] % (inp.shape[3] // filt.shape[3])):
-        return "input channels do not split into the weights' groups"
+    return None
+
+
+def _conv_geometry_problem(op: OpInfo, inp: TensorInfo, filt: TensorInfo, depthwise: bool) -> str | None:
+    """Channels and window of CONV_2D / DEPTHWISE_CONV_2D, int8 and float32 (conv_geometry.c)."""
     o = op.options
+    if depthwise:
+        multiplier = getattr(o, "depthMultiplier", 0)
+        if multiplier <= 0 or inp.shape[3] * multiplier != filt.shape[3]:
+            return "depth multiplier does not match the channel counts"
+    elif inp.shape[3] % filt.shape[3] or filt.shape[0] % (inp.shape[3] // filt.shape[3]):
+        return "input channels do not split into the weights' groups"
     padding = getattr(o, "padding", 0)
     if not (_window_ok(padding, inp.shape[1], filt.shape[1], getattr(o, "strideH", 0), getattr(o, "dilationHFactor", 1))
             and _window_ok(padding, inp.shape[2], filt.shape[2], getattr(o, "strideW", 0),
@@ -86,7 +97,7 @@ def _conv_problem(op: OpInfo, model: ModelInfo, depthwise: bool) -> str | None:
 
 
 def _pool_problem(op: OpInfo, model: ModelInfo) -> str | None:
-    """AVERAGE_POOL_2D / MAX_POOL_2D (hil_pool_prepare in padding.h)."""
+    """AVERAGE_POOL_2D / MAX_POOL_2D (hil_pool_prepare_type in kernels/pool.h)."""
     inp, out = model.tensors[op.inputs[0]], model.tensors[op.outputs[0]]
     if inp.dtype != INT8 or out.dtype != INT8:
         return "only int8 input and output are supported"
@@ -94,8 +105,11 @@ def _pool_problem(op: OpInfo, model: ModelInfo) -> str | None:
         return "input and output must be 4-D (NHWC)"
     if abs(inp.scale - out.scale) > 1e-6 or inp.zero_point != out.zero_point:
         return "input and output quantization must be equal"
-    if getattr(op.options, "fusedActivationFunction", 0) not in _FUSED_ACTIVATIONS:
-        return "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1"
+    return _activation_problem(op) or _pool_window_problem(op, inp)
+
+
+def _pool_window_problem(op: OpInfo, inp: TensorInfo) -> str | None:
+    """The pooling window, int8 and float32."""
     o = op.options
     padding = getattr(o, "padding", 0)
     if not (_window_ok(padding, inp.shape[1], getattr(o, "filterHeight", 0), getattr(o, "strideH", 0), 1)
@@ -105,12 +119,17 @@ def _pool_problem(op: OpInfo, model: ModelInfo) -> str | None:
 
 
 def _pad_problem(op: OpInfo, model: ModelInfo) -> str | None:
-    """PAD (pad.c)."""
+    """PAD (kernels/pad.h)."""
     if len(op.inputs) > 2:
         return "a constant_values input (the PADV2 form) is not supported"
     inp, paddings, out = (model.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     if inp.dtype != INT8 or out.dtype != INT8:
         return "only int8 input and output are supported"
+    return _paddings_problem(model, paddings)
+
+
+def _paddings_problem(model: ModelInfo, paddings: TensorInfo) -> str | None:
+    """PAD's paddings tensor, int8 and float32 (kernels/pad.h)."""
     values = _const_array(model, paddings.index, np.int64 if paddings.dtype == INT64 else np.int32)
     if paddings.dtype not in (INT32, INT64) or not paddings.is_const or values is None:
         return "paddings must be a constant int32 or int64 tensor"
@@ -120,10 +139,15 @@ def _pad_problem(op: OpInfo, model: ModelInfo) -> str | None:
 
 
 def _mean_problem(op: OpInfo, model: ModelInfo) -> str | None:
-    """MEAN (mean.c)."""
+    """MEAN (kernels/mean.h)."""
     inp, axis, out = (model.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     if inp.dtype != INT8 or out.dtype != INT8:
         return "only int8 input and output are supported"
+    return _axis_problem(inp, axis)
+
+
+def _axis_problem(inp: TensorInfo, axis: TensorInfo) -> str | None:
+    """MEAN's axis tensor and input, int8 and float32."""
     if axis.dtype != INT32 or not axis.is_const:
         return "axis must be a constant int32 tensor"
     if not inp.shape:
