@@ -1,10 +1,9 @@
 /* FULLY_CONNECTED, int8 activations and weights (per-tensor or per-channel), int32 bias:
  * the arithmetic of TFLM's reference_integer_ops::FullyConnected(PerChannel). */
+#include "fully_connected.h"
 #include "gemm_dsp.h"
 #include "hil_protocol.h"
 #include "quant.h"
-
-enum { FC_OPT_ACTIVATION = 0, FC_OPT_WEIGHTS_FORMAT = 1 };
 
 typedef struct {
     hil_requant requant;
@@ -20,33 +19,19 @@ static int fc_prepare(hil_graph *g, hil_node *node)
     hil_tensor *filter = hil_node_input(g, node, 1);
     hil_tensor *bias = hil_node_input(g, node, 2);
     hil_tensor *output = hil_node_output(g, node, 0);
-    if (!input || !filter || !output)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, a filter and an output");
-    if (input->type != HIL_INT8 || filter->type != HIL_INT8 || output->type != HIL_INT8)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input, weights and output are supported");
-    if (bias && bias->type != HIL_INT32)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "bias must be int32");
-    if (!filter->is_const || filter->ndim != 2)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be a constant 2-D tensor");
-    if (hil_fb_i8(&g->fb, &node->options, FC_OPT_WEIGHTS_FORMAT, 0) != 0)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "shuffled weights formats are not supported");
+    int status = hil_fc_check(g, node, HIL_INT8, input, filter, bias, output);
+    if (status != HIL_OK)
+        return status;
 
     fc_params *p = hil_persistent_alloc(g, sizeof *p);
     if (!p)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    p->units = (uint32_t)filter->dims[0];
-    p->depth = (uint32_t)filter->dims[1];
-    p->batches = hil_num_elements(input) / p->depth;
-    /* 64-bit products: in 32 bits, batches x units could wrap to the output's element count
-     * and eval would write far past the output tensor. */
-    if ((uint64_t)p->batches * p->depth != hil_num_elements(input) ||
-        (uint64_t)p->batches * p->units != hil_num_elements(output) ||
-        (bias && hil_num_elements(bias) != p->units))
+    if (hil_fc_shape(input, filter, bias, output, &p->batches, &p->depth, &p->units) != 0)
         return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "tensor shapes do not agree");
     p->input_offset = -input->zero_point;
     p->filter_offset = -filter->zero_point;
     p->output_offset = output->zero_point;
-    hil_activation_range(output, hil_fb_i8(&g->fb, &node->options, FC_OPT_ACTIVATION, 0),
+    hil_activation_range(output, hil_fb_i8(&g->fb, &node->options, HIL_FC_OPT_ACTIVATION, 0),
                          &p->act_min, &p->act_max);
     node->params = p;
     p->optimized = HIL_OPT_KERNELS && hil_opt_enabled && p->filter_offset == 0;

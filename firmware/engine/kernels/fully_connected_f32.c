@@ -2,8 +2,7 @@
  * of an input row with a weights row, accumulated in order, then the bias is added and the
  * fused activation clamps it. */
 #include "common_f32.h"
-
-enum { FC_OPT_ACTIVATION = 0, FC_OPT_WEIGHTS_FORMAT = 1 };
+#include "fully_connected.h"
 
 typedef struct {
     uint32_t batches, depth, units;
@@ -16,24 +15,15 @@ static int fc_f32_prepare(hil_graph *g, hil_node *node)
     hil_tensor *filter = hil_node_input(g, node, 1);
     hil_tensor *bias = hil_node_input(g, node, 2);
     hil_tensor *output = hil_node_output(g, node, 0);
-    if (!input || !filter || !output)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, a filter and an output");
-    if (!hil_f32_all(input, output) || filter->type != HIL_FLOAT32 || (bias && bias->type != HIL_FLOAT32))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "float32 kernel: input, weights, bias and output must be float32");
-    if (!filter->is_const || filter->ndim != 2)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be a constant 2-D tensor");
-    if (hil_fb_i8(&g->fb, &node->options, FC_OPT_WEIGHTS_FORMAT, 0) != 0)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "shuffled weights formats are not supported");
+    int status = hil_fc_check(g, node, HIL_FLOAT32, input, filter, bias, output);
+    if (status != HIL_OK)
+        return status;
     fc_f32_params *p = hil_persistent_alloc(g, sizeof *p);
     if (!p)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    if (!hil_f32_activation_range(hil_fb_i8(&g->fb, &node->options, FC_OPT_ACTIVATION, 0), &p->act_min, &p->act_max))
+    if (!hil_f32_activation_range(hil_fb_i8(&g->fb, &node->options, HIL_FC_OPT_ACTIVATION, 0), &p->act_min, &p->act_max))
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1");
-    p->units = (uint32_t)filter->dims[0];
-    p->depth = (uint32_t)filter->dims[1];
-    p->batches = p->depth ? hil_num_elements(input) / p->depth : 0;
-    if (p->depth == 0 || (uint64_t)p->batches * p->depth != hil_num_elements(input) ||
-        (uint64_t)p->batches * p->units != hil_num_elements(output) || (bias && hil_num_elements(bias) != p->units))
+    if (hil_fc_shape(input, filter, bias, output, &p->batches, &p->depth, &p->units) != 0)
         return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "tensor shapes do not agree");
     node->params = p;
     return HIL_OK;

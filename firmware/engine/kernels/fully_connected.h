@@ -1,0 +1,49 @@
+/* FULLY_CONNECTED, int8 and float32, share their tensor checks and shapes: constant 2-D weights
+ * [units, depth] in the default format, batches = input elements / depth. Header-only (static
+ * inline): a kernel compiles only its own type's branches. */
+#ifndef HIL_FULLY_CONNECTED_H
+#define HIL_FULLY_CONNECTED_H
+#include <stdint.h>
+
+#include "common_f32.h"
+#include "graph.h"
+#include "hil_protocol.h"
+
+enum { HIL_FC_OPT_ACTIVATION = 0, HIL_FC_OPT_WEIGHTS_FORMAT = 1 }; /* FullyConnectedOptions */
+
+/* Element type `type` (HIL_INT8 with int32 bias, or HIL_FLOAT32 everywhere). */
+static inline int hil_fc_check(hil_graph *g, hil_node *node, int type, const hil_tensor *input,
+                               const hil_tensor *filter, const hil_tensor *bias, const hil_tensor *output)
+{
+    if (!input || !filter || !output)
+        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, a filter and an output");
+    if (type == HIL_FLOAT32 &&
+        (!hil_f32_all(input, output) || filter->type != HIL_FLOAT32 || (bias && bias->type != HIL_FLOAT32)))
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "float32 kernel: input, weights, bias and output must be float32");
+    if (type == HIL_INT8 && (input->type != HIL_INT8 || filter->type != HIL_INT8 || output->type != HIL_INT8))
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input, weights and output are supported");
+    if (type == HIL_INT8 && bias && bias->type != HIL_INT32)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "bias must be int32");
+    if (!filter->is_const || filter->ndim != 2)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be a constant 2-D tensor");
+    if (hil_fb_i8(&g->fb, &node->options, HIL_FC_OPT_WEIGHTS_FORMAT, 0) != 0)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "shuffled weights formats are not supported");
+    return HIL_OK;
+}
+
+/* Fills batches, depth and units; returns -1 when the shapes disagree. The products are 64-bit:
+ * in 32 bits, batches x units could wrap to the output's element count and eval would write far
+ * past the output tensor. */
+static inline int hil_fc_shape(const hil_tensor *input, const hil_tensor *filter, const hil_tensor *bias,
+                               const hil_tensor *output, uint32_t *batches, uint32_t *depth, uint32_t *units)
+{
+    *units = (uint32_t)filter->dims[0];
+    *depth = (uint32_t)filter->dims[1];
+    *batches = *depth ? hil_num_elements(input) / *depth : 0;
+    if (*depth == 0 || (uint64_t)*batches * *depth != hil_num_elements(input) ||
+        (uint64_t)*batches * *units != hil_num_elements(output) || (bias && hil_num_elements(bias) != *units))
+        return -1;
+    return 0;
+}
+
+#endif
