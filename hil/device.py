@@ -108,16 +108,23 @@ class Device:
 
     def get_output(self, index: int) -> np.ndarray:
         spec = self.ready.outputs[index]
+        data = self._read_chunks(f"output {index}", Msg.GET_OUTPUT, Msg.OUTPUT_DATA, spec.nbytes,
+                                 lambda offset: get_output_payload(index, offset, spec.nbytes))
+        return self._from_bytes(spec, data)
+
+    def _read_chunks(self, what: str, request: int, reply_type: int, nbytes: int, payload) -> bytes:
+        """`nbytes` read in as many replies as the frame size needs; each reply's 12-byte header
+        ends with u32 offset and u32 total, which must continue what was read so far."""
         buf = bytearray()
-        while len(buf) < spec.nbytes:
-            reply = self.client.request(Msg.GET_OUTPUT, get_output_payload(index, len(buf), spec.nbytes),
-                                        Msg.OUTPUT_DATA, self.timeouts.transfer(self.ready.max_payload))
-            _, _, offset, total = struct.unpack_from("<BBHII", reply.payload)
-            if offset != len(buf) or total != spec.nbytes or len(reply.payload) == 12:
-                raise ProtocolError(f"OUTPUT_DATA for output {index} at offset {offset} of {total} "
+        while len(buf) < nbytes:
+            reply = self.client.request(request, payload(len(buf)), reply_type,
+                                        self.timeouts.transfer(self.ready.max_payload))
+            offset, total = struct.unpack_from("<II", reply.payload, 4)
+            if offset != len(buf) or total != nbytes or len(reply.payload) == 12:
+                raise ProtocolError(f"{Msg(reply_type).name} for {what} at offset {offset} of {total} "
                                     f"does not continue the {len(buf)} bytes read so far")
             buf += reply.payload[12:]
-        return self._from_bytes(spec, bytes(buf))
+        return bytes(buf)
 
     def invoke(self, repeat: int = 1) -> list[int]:
         """Runs the inputs already set `repeat` times; returns the ticks of each run."""
@@ -154,16 +161,10 @@ class Device:
 
     def get_tensor(self, entry: TensorEntry) -> np.ndarray:
         """One tensor's bytes as the last inference left them, read in chunks."""
-        spec, buf = entry.spec, bytearray()
-        while len(buf) < spec.nbytes:
-            reply = self.client.request(Msg.GET_TENSOR, get_tensor_payload(entry.index, len(buf), spec.nbytes),
-                                        Msg.TENSOR_DATA, self.timeouts.transfer(self.ready.max_payload))
-            _, _, offset, total = struct.unpack_from("<HHII", reply.payload)
-            if offset != len(buf) or total != spec.nbytes or len(reply.payload) == 12:
-                raise ProtocolError(f"TENSOR_DATA for tensor {entry.index} at offset {offset} of {total} "
-                                    f"does not continue the {len(buf)} bytes read so far")
-            buf += reply.payload[12:]
-        return self._from_bytes(spec, bytes(buf))
+        spec = entry.spec
+        data = self._read_chunks(f"tensor {entry.index}", Msg.GET_TENSOR, Msg.TENSOR_DATA, spec.nbytes,
+                                 lambda offset: get_tensor_payload(entry.index, offset, spec.nbytes))
+        return self._from_bytes(spec, data)
 
     def calibrate(self, iterations: int) -> tuple[int, int]:
         """(instructions executed, counter ticks) of a fixed two-instruction loop."""

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from hil import catalog
-from hil.boards import BoardProfile, find_profile
+from hil.boards import BACKEND_OPTIONS, BoardProfile, find_profile
 from hil.catalog import ModelConfig
 from hil.errors import HilError
 from hil.runner import Harness
@@ -83,9 +83,6 @@ def pytest_configure(config: pytest.Config) -> None:
     except HilError as exc:
         raise pytest.UsageError(exc.one_line()) from None
     config.stash[_HARNESS_KEY] = harness
-
-
-BACKEND_OPTIONS = ("cpu_hz", "port", "baud", "flasher", "target", "probe", "gdb_remote", "renode_path")
 
 
 def _backend_options(config: pytest.Config) -> dict:

@@ -19,7 +19,7 @@ from hil.timing import deadline_failure, deadline_margin
 
 
 def _fail(category: Category, text: str) -> None:
-    raise pytest.fail.Exception(f"[{category.value}] {text}", pytrace=False) from None
+    fail(HilError(text, category))
 
 
 def measure(hil: Harness, model: ModelConfig, request: pytest.FixtureRequest,

@@ -32,17 +32,14 @@ static void msg_add(hil_graph *g, const char *s)
 
 static void msg_add_uint(hil_graph *g, uint32_t v)
 {
-    char digits[11];
-    int n = 0;
+    char out[11]; /* 4294967295 and the terminator */
+    char *p = out + sizeof out - 1;
+    *p = '\0';
     do {
-        digits[n++] = (char)('0' + v % 10u);
+        *--p = (char)('0' + v % 10u);
         v /= 10u;
     } while (v);
-    char out[12];
-    for (int i = 0; i < n; i++)
-        out[i] = digits[n - 1 - i];
-    out[n] = '\0';
-    msg_add(g, out);
+    msg_add(g, p);
 }
 
 static int fail(hil_graph *g, int code, const char *what)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from hil.boards.profile import BoardProfile, all_profiles, find_profile
 from hil.errors import ConfigError
 
+# The user's board settings, as pytest options and `hil` command options of the same names.
+BACKEND_OPTIONS = ("cpu_hz", "port", "baud", "flasher", "target", "probe", "gdb_remote", "renode_path")
+
 
 def make_backend(profile: BoardProfile, **options):
     """The backend object for a profile; options are the user's command-line settings."""
@@ -24,4 +27,4 @@ def make_backend(profile: BoardProfile, **options):
     raise ConfigError(f"board '{profile.name}' uses unknown backend '{profile.backend}'")
 
 
-__all__ = ["BoardProfile", "all_profiles", "find_profile", "make_backend"]
+__all__ = ["BACKEND_OPTIONS", "BoardProfile", "all_profiles", "find_profile", "make_backend"]

@@ -65,8 +65,7 @@ class QemuBackend:
         deadline = time.monotonic() + self.ready_timeout
         try:
             transport = TcpTransport.connect("127.0.0.1", port, deadline, alive=lambda: proc.poll() is None)
-            session_transport = transport
-            device, clock = connect_device(self.profile, session_transport, max(1.0, deadline - time.monotonic()),
+            device, clock = connect_device(self.profile, transport, max(1.0, deadline - time.monotonic()),
                                            self.cpu_hz)
         except HilError as exc:
             exited = proc.poll()

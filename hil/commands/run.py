@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from hil import catalog
-from hil.boards import find_profile
+from hil.boards import BACKEND_OPTIONS, find_profile
 from hil.build import stderr_progress
 from hil.runner import Harness, summarize
 
@@ -30,8 +30,7 @@ def add_board_options(parser) -> None:
 
 
 def make_harness(args, progress=stderr_progress) -> Harness:
-    options = {k: getattr(args, k) for k in ("cpu_hz", "port", "baud", "flasher", "target", "probe",
-                                              "gdb_remote", "renode_path")}
+    options = {k: getattr(args, k) for k in BACKEND_OPTIONS}
     harness = Harness(find_profile(args.board), engine=args.engine, backend_options=options,
                       progress=progress, tflm_root=getattr(args, "tflm_root", None))
     harness.check_tools()
