@@ -1,5 +1,5 @@
 """Float models on the built-in engine, decided on the host before anything is built: which
-operators select a float kernel (firmware/engine/ops_f32.def, chosen by builtin code and the
+operators select a float kernel (firmware/engines/builtin/ops_f32.def, chosen by builtin code and the
 type of the operator's first input), the refusals mirroring those kernels' prepare, and the
 refusal of float models on cores without an FPU."""
 
@@ -26,7 +26,7 @@ _F32_ONLY = "float32 kernel: input and output must be float32"
 
 def selector_type(op: OpInfo, model: ModelInfo) -> int:
     """The TensorType that picks the kernel: the first input's, else the first output's
-    (node_type in firmware/engine/graph.c)."""
+    (node_type in firmware/engines/builtin/graph.c)."""
     if op.inputs and op.inputs[0] >= 0:
         return model.tensors[op.inputs[0]].dtype
     return model.tensors[op.outputs[0]].dtype if op.outputs else -1

@@ -1,6 +1,6 @@
 """Host-side view of a .tflite model through the TFLite schema module shipped by the
 tflite-micro wheel: tensors, operators, MACs per operator, and what the built-in engine
-supports (read from firmware/engine/ops.def, the engine's own list)."""
+supports (read from firmware/engines/builtin/ops.def, the engine's own list)."""
 
 from __future__ import annotations
 
@@ -164,15 +164,15 @@ def load_model(path: Path | str) -> ModelInfo:
 
 @functools.cache
 def builtin_engine_ops() -> dict[int, str]:
-    """{builtin code: name} of the operators in firmware/engine/ops.def."""
-    text = (paths.firmware_dir() / "engine" / "ops.def").read_text()
+    """{builtin code: name} of the operators in firmware/engines/builtin/ops.def."""
+    text = (paths.firmware_dir() / "engines" / "builtin" / "ops.def").read_text()
     return {int(code): name for code, name in re.findall(r"^HIL_OP\((\d+),\s*(\w+)", text, re.M)}
 
 
 @functools.cache
 def builtin_engine_typed_ops() -> dict[tuple[int, int], str]:
     """{(builtin code, first input TensorType): name} of the float kernels in
-    firmware/engine/ops_f32.def (built into firmware for models that use them)."""
-    text = (paths.firmware_dir() / "engine" / "ops_f32.def").read_text()
+    firmware/engines/builtin/ops_f32.def (built into firmware for models that use them)."""
+    text = (paths.firmware_dir() / "engines" / "builtin" / "ops_f32.def").read_text()
     return {(int(code), int(dtype)): name
             for code, name, dtype in re.findall(r"^HIL_OP_TYPED\((\d+),\s*(\w+),\s*(\d+)", text, re.M)}

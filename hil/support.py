@@ -30,7 +30,7 @@ def _op_problem(op: OpInfo, model: ModelInfo) -> str | None:
     return check(op, model) if check else None
 
 
-# ---- per-kernel refusals, mirroring each kernel's prepare in firmware/engine/kernels ----
+# ---- per-kernel refusals, mirroring each kernel's prepare in firmware/engines/builtin/kernels ----
 
 _FUSED_ACTIVATIONS = {0, 1, 2, 3}  # NONE, RELU, RELU_N1_TO_1, RELU6
 

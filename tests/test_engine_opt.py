@@ -1,4 +1,4 @@
-"""The optimized int8 kernels of the built-in engine (firmware/engine/simd.h, gemm_dsp, the DSP
+"""The optimized int8 kernels of the built-in engine (firmware/engines/builtin/simd.h, gemm_dsp, the DSP
 paths of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED) and the aliasing planner, checked
 bit-exact against the TFLM interpreter and against the reference kernels:
 

@@ -1,6 +1,6 @@
 """Writes the header that keeps only the kernels a model uses in the firmware (registry.c).
 
-    python3 model_ops.py MODEL.tflite engine/ops.def OUT.h
+    python3 model_ops.py MODEL.tflite engines/builtin/ops.def OUT.h
 
 For every operator in ops.def the header defines HIL_USE_<NAME>(...) as its argument when the
 model has that builtin operator, and as nothing otherwise, so the kernel table (and, through
