@@ -17,10 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-from hil import catalog, paths
+from hil import paths
 from hil.boards import find_profile
-from hil.build import code_size_by_library
-from hil.runner import Harness
+from hil.harness.build import code_size_by_library
+from hil.harness.runner import Harness
+from hil.model import catalog
 
 BENCH_MODELS = Path(__file__).resolve().parent / "models"
 

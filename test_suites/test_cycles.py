@@ -2,7 +2,7 @@
 A regression beyond the model's tolerance fails and names the operators that grew most;
 improvements are reported. `--update-baselines` rewrites the baselines."""
 
-from hil.suites import assert_cycles_baseline
+from hil.pytest.suites import assert_cycles_baseline
 
 
 def test_cycles(hil, hil_model, hil_record, request):

@@ -1,6 +1,6 @@
 """Float parity: each catalog model's float32 and float16-weights conversions on the target
 against TFLM's float reference on the host, held to the float tolerance of
-hil/float_compare.py (|target - host| <= 1e-5 + 1e-4 x |host|): float kernels are not
+hil/verdicts/float_parity.py (|target - host| <= 1e-5 + 1e-4 x |host|): float kernels are not
 bit-exact across compilers (fused multiply-add, summation order, libm's expf / tanhf), so this
 suite reports max absolute and relative error and ULP distance instead of LSB.
 
@@ -9,16 +9,16 @@ Inputs are the int8 model's vectors dequantized to float32; FLOAT_VECTORS per va
 (--only-model digits_cnn_float32), so selecting an int8 model does not pull its float
 conversions into a run. A board without an FPU refuses float models before building: the
 suite is skipped there with that one-line reason. On a failure the vector is rerun on the debug
-firmware to name the first divergent operator (hil/divergence.py)."""
+firmware to name the first divergent operator (hil/verdicts/divergence.py)."""
 
 import pytest
 
-from hil import catalog
-from hil.divergence import explain_parity_failure
 from hil.errors import Category, HilError, UnsupportedModelError
-from hil.float_support import check_fpu
-from hil.plugin import fail
-from hil.tradeoff import float_variants
+from hil.harness.tradeoff import float_variants
+from hil.model import catalog
+from hil.model.float_support import check_fpu
+from hil.pytest.plugin import fail
+from hil.verdicts.divergence import explain_parity_failure
 
 FLOAT_VECTORS = 3
 

@@ -4,7 +4,7 @@ optional [budgets] (flash_bytes, ram_bytes, arena_bytes)."""
 import pytest
 
 from hil.errors import HilError
-from hil.plugin import fail, summary_line
+from hil.pytest.plugin import fail, summary_line
 
 
 def test_footprint(hil, hil_model, hil_record, request):

@@ -1,13 +1,13 @@
 """Parity: the target's outputs equal the host TFLM reference, vector by vector
 (0 LSB by default; a model's config may allow more). On a failure the vector is rerun on a
-debug firmware to name the first operator whose output differs (hil/divergence.py)."""
+debug firmware to name the first operator whose output differs (hil/verdicts/divergence.py)."""
 
 import pytest
 
-from hil.divergence import explain_parity_failure
 from hil.errors import HilError
-from hil.plugin import fail
-from hil.runner import parity_failure_message
+from hil.harness.runner import parity_failure_message
+from hil.pytest.plugin import fail
+from hil.verdicts.divergence import explain_parity_failure
 
 
 def test_parity(hil, hil_model, hil_vector, hil_record):

@@ -14,13 +14,13 @@ import warnings
 import numpy as np
 import pytest
 
-from hil import quality
-from hil.catalog import ModelConfig
-from hil.compare import compare_outputs
 from hil.errors import ConfigError, HilError
-from hil.plugin import fail
-from hil.reference import TflmReference
-from hil.vectors import VectorSet, dequantize, load_vectors
+from hil.model.catalog import ModelConfig
+from hil.model.reference import TflmReference
+from hil.model.vectors import VectorSet, dequantize, load_vectors
+from hil.pytest.plugin import fail
+from hil.verdicts import quality
+from hil.verdicts.parity import compare_outputs
 
 
 def _quality_vectors(model: ModelConfig, table: dict, limit: int | None) -> VectorSet:

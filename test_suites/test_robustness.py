@@ -1,5 +1,5 @@
 """Robustness on the board under test, with its real firmware: a noisy link (garbage, bit flips,
-dropped bytes, truncated frames injected by hil.faulty_transport), oversized frames, wrong tensor
+dropped bytes, truncated frames injected by hil.link.faulty_transport), oversized frames, wrong tensor
 sizes, an invoke with no input, a firmware that faults and one that hangs (test-only builds), and
 an emulator killed mid-run. Each case must end in the right category within its bound, and the
 harness must go on (the link recovers, or a fresh target is started)."""
@@ -12,9 +12,9 @@ import time
 import numpy as np
 import pytest
 
-from hil.compare import compare_outputs
 from hil.errors import Category, HilError, ProtocolError, TargetError
-from hil.faulty_transport import Faults, FaultyTransport
+from hil.link.faulty_transport import Faults, FaultyTransport
+from hil.verdicts.parity import compare_outputs
 
 MODEL = "hello_world"
 RECOVERY_BOUND_S = 10.0

@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from hil import catalog
-from hil.compare import compare_outputs
 from hil.errors import HilError
-from hil.plugin import fail, summary_line
-from hil.vectors import random_vectors
+from hil.model import catalog
+from hil.model.vectors import random_vectors
+from hil.pytest.plugin import fail, summary_line
+from hil.verdicts.parity import compare_outputs
 
 SOAK_MODEL = "hello_world"
 

@@ -3,7 +3,7 @@ runs. Used by tests/test_fuzz_*.py and, as a script, for long runs:
 
     .venv/bin/python tests/fuzz_native.py loader --seconds 1800
 
-The seed corpora are generated, not stored: real frames from hil.protocol.encode for every
+The seed corpora are generated, not stored: real frames from hil.link.protocol.encode for every
 message type, and the real models (models/hello_world, ../shared/models/*.tflite) with
 truncated and mutated variants. The third-party models are read in place, never copied into
 the repository; the generated corpus lives in the cache directory.
@@ -25,9 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hil import paths  # noqa: E402
-from hil.build import source_hash  # noqa: E402
-from hil.protocol import Msg, encode, get_output_payload, run_payload, set_input_payload  # noqa: E402
+from hil import paths
+from hil.harness.build import source_hash  # noqa: E402
+from hil.link.protocol import Msg, encode, get_output_payload, run_payload, set_input_payload  # noqa: E402
 
 FUZZ_SRC = paths.firmware_dir() / "tests" / "fuzz"
 TARGETS = ("agent", "loader", "frame")

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from hil import paths
-from hil.build import source_hash
+from hil.harness.build import source_hash
 
 NATIVE_SRC = paths.firmware_dir() / "tests"
 

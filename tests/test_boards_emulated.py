@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from hil.boards import find_profile, make_backend
-from hil.build import build_firmware
 from hil.errors import BuildError
+from hil.harness.build import build_firmware
+from hil.link.protocol import CounterKind
 from hil.paths import shared_models_dir
-from hil.protocol import CounterKind
 
 ROOT = Path(__file__).resolve().parents[1]
 HELLO = ROOT / "models" / "hello_world" / "hello_world.tflite"

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from hil import paths
-from hil.build import build_firmware, source_hash
+from hil.harness.build import build_firmware, source_hash
 
 MODEL = paths.models_dir() / "hello_world" / "hello_world.tflite"
 

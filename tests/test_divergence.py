@@ -21,14 +21,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hil import catalog
 from hil.boards import find_profile
-from hil.divergence import analyse, diff_tensor
-from hil.model import load_model
-from hil.protocol import TENSOR_CONST, TENSOR_VALID, TensorEntry, TensorSpec
-from hil.reference import TflmReference
-from hil.results import ResultsStore
-from hil.runner import Harness
+from hil.harness.runner import Harness
+from hil.link.protocol import TENSOR_CONST, TENSOR_VALID, TensorEntry, TensorSpec
+from hil.model import catalog
+from hil.model.reference import TflmReference
+from hil.model.tflite import load_model
+from hil.results.store import ResultsStore
+from hil.verdicts.divergence import analyse, diff_tensor
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_POOL_2D = 17
@@ -176,7 +176,7 @@ def test_tensor_list_parsing():
     """TENSOR_LIST entries as firmware/agent/hil_agent.c writes them; a cut payload is a BadFrame."""
     import struct
 
-    from hil.protocol import BadFrame, parse_tensor_list
+    from hil.link.protocol import BadFrame, parse_tensor_list
 
     def entry(flags: int, name: bytes, dtype: int, dims: list[int], scale: float, zp: int, nbytes: int) -> bytes:
         return (bytes([flags, len(name)]) + name + bytes([dtype, len(dims)]) + struct.pack(f"<{len(dims)}i", *dims)

@@ -26,14 +26,15 @@ import numpy as np
 import pytest
 from native import build_native, run_native
 
-from hil import catalog, paths
+from hil import paths
 from hil.boards import find_profile
-from hil.build import code_size_by_library
-from hil.compare import compare_outputs
-from hil.model import load_model
-from hil.reference import TflmReference
-from hil.runner import Harness
-from hil.vectors import random_vectors
+from hil.harness.build import code_size_by_library
+from hil.harness.runner import Harness
+from hil.model import catalog
+from hil.model.reference import TflmReference
+from hil.model.tflite import load_model
+from hil.model.vectors import random_vectors
+from hil.verdicts.parity import compare_outputs
 
 TFLM_PERSON_DETECT_ARENA = 82_292  # docs: /work/shared/ARCHITECTURE.md, "Performance anchors"
 TARGET_INSTR_PER_MAC = 2.5
@@ -283,7 +284,7 @@ def test_reference_kernel_firmware_on_target():
 
 def test_firmware_links_only_the_models_kernels():
     """cmake/model_ops.py: a firmware holds the kernels of its model's operators only."""
-    from hil.build import build_firmware
+    from hil.harness.build import build_firmware
 
     def kernels(name: str) -> set[str]:
         elf = build_firmware("mps2_an386", _model(name).tflite).elf

@@ -1,7 +1,7 @@
 """Fault triage against the real firmware on QEMU: test-only builds that fault (a bus error, an
 undefined instruction, a division by zero) or hang at the second invoke (firmware/app/test_hooks.c),
 started through hil.boards and driven through the Device API. The FAULT frame from
-firmware/boards/common/faults.c is decoded by hil/triage.py and symbolised against the ELF.
+firmware/boards/common/faults.c is decoded by hil/verdicts/triage.py and symbolised against the ELF.
 
 QEMU's mps2-an386 emulates the CMSDK watchdog, but the reference firmware does not use it: the
 host's timeout is the hang detector there. A test build may arm the watchdog around invokes
@@ -17,12 +17,12 @@ import pytest
 
 from hil import paths
 from hil.boards import find_profile, make_backend
-from hil.build import build_firmware
-from hil.client import TargetFault
 from hil.errors import Category, HilError, TransportTimeout
-from hil.protocol import Fault
-from hil.timing import TimeoutPolicy
-from hil.triage import explain_fault, triage
+from hil.harness.build import build_firmware
+from hil.link.client import TargetFault
+from hil.link.protocol import Fault
+from hil.verdicts.timing import TimeoutPolicy
+from hil.verdicts.triage import explain_fault, triage
 
 MODEL = paths.models_dir() / "hello_world" / "hello_world.tflite"
 ZERO = [np.zeros((1, 1), np.int8)]

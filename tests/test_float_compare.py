@@ -1,4 +1,4 @@
-"""Float parity metrics (hil/float_compare.py) and the host reference of float16-weights models:
+"""Float parity metrics (hil/verdicts/float_parity.py) and the host reference of float16-weights models:
 the DEQUANTIZE -> RESHAPE rewrite TFLM runs must compute exactly what TensorFlow Lite's
 reference kernels compute on the original float16 file."""
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hil.float_compare import compare_float, fp16_dequantize_ops, host_reference_model, ulp_distance
-from hil.model import load_model
-from hil.reference import TflmReference
+from hil.model.reference import TflmReference
+from hil.model.tflite import load_model
+from hil.verdicts.float_parity import compare_float, fp16_dequantize_ops, host_reference_model, ulp_distance
 
 ROOT = Path(__file__).resolve().parents[1]
 FP16_MODELS = sorted((ROOT / "models").glob("*/*_fp16.tflite"))

@@ -5,7 +5,7 @@ refusals of float operators agree with the engine's.
 
 On the host (x86-64: no fused multiply-add at -O1, glibc's expf) the kernels follow TFLM's float
 reference kernels in loop order and come out bit-identical on these models; the assertion is
-the float tolerance of hil/float_compare.py all the same, the one the target is held to.
+the float tolerance of hil/verdicts/float_parity.py all the same, the one the target is held to.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ import opgen
 import pytest
 from native import NativeRefusal, build_native, run_native
 
-from hil import catalog, paths
-from hil.float_compare import compare_float, host_reference_model
-from hil.float_support import float_ops
-from hil.model import load_model
-from hil.reference import TflmReference
-from hil.support import unsupported_ops
-from hil.vectors import random_vectors
+from hil import paths
+from hil.model import catalog
+from hil.model.float_support import float_ops
+from hil.model.reference import TflmReference
+from hil.model.support import unsupported_ops
+from hil.model.tflite import load_model
+from hil.model.vectors import random_vectors
+from hil.verdicts.float_parity import compare_float, host_reference_model
 
 FLOAT_SEEDS = 2  # per generator; the int8 suite covers more seeds of the same shapes
 

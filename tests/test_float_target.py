@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from hil.boards import find_profile
-from hil.build import build_firmware
 from hil.errors import BuildError, UnsupportedModelError
-from hil.float_support import check_fpu, float_ops
-from hil.model import load_model
+from hil.harness.build import build_firmware
+from hil.model.float_support import check_fpu, float_ops
+from hil.model.tflite import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOAT32 = ROOT / "models" / "digits_cnn" / "digits_cnn_float32.tflite"

@@ -22,11 +22,11 @@ from native import NativeRefusal, build_native, run_native
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
 from hil import paths
-from hil.compare import compare_outputs
-from hil.model import load_model
-from hil.reference import TflmReference
-from hil.support import unsupported_ops
-from hil.vectors import random_vectors
+from hil.model.reference import TflmReference
+from hil.model.support import unsupported_ops
+from hil.model.tflite import load_model
+from hil.model.vectors import random_vectors
+from hil.verdicts.parity import compare_outputs
 
 C_TESTS = ["test_conv", "test_depthwise", "test_pool", "test_pad", "test_mean"]
 

@@ -18,11 +18,11 @@ import pytest
 from native import NativeRefusal, build_native, run_native
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
-from hil.compare import compare_outputs
-from hil.model import load_model
-from hil.reference import TflmReference
-from hil.support import unsupported_ops
-from hil.vectors import random_vectors
+from hil.model.reference import TflmReference
+from hil.model.support import unsupported_ops
+from hil.model.tflite import load_model
+from hil.model.vectors import random_vectors
+from hil.verdicts.parity import compare_outputs
 
 OPS = ["ADD", "MUL", "SOFTMAX", "LOGISTIC", "TANH", "RELU", "RELU6", "QUANTIZE", "DEQUANTIZE",
        "CONCATENATION", "RESHAPE", "SHAPE", "STRIDED_SLICE", "PACK"]

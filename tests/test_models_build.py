@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
-from hil import catalog, zoo
+from hil import zoo
 from hil.cli import main
 from hil.errors import BuildError
-from hil.model import load_model
+from hil.model import catalog
+from hil.model.tflite import load_model
 from hil.zoo.build import run_build
 from hil.zoo.check import (
     Tolerance,

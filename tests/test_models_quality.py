@@ -1,4 +1,4 @@
-"""The quality metrics (hil.quality) against scikit-learn's implementations and hand-worked
+"""The quality metrics (hil.verdicts.quality) against scikit-learn's implementations and hand-worked
 cases, and the quality table file (including the merge of xdist workers' parts)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from hil import quality
+from hil.verdicts import quality
 
 
 def test_accuracy_and_confusion_match_sklearn():

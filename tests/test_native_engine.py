@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from native import build_native, run_native
 
-from hil import catalog
-from hil.compare import compare_outputs
-from hil.reference import TflmReference
+from hil.model import catalog
+from hil.model.reference import TflmReference
+from hil.verdicts.parity import compare_outputs
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from hil.boards.flashers import FlashError, GdbFlasher, PyocdFlasher, check_gdb_
 from hil.boards.qemu import free_port
 from hil.boards.serial import SerialBackend
 from hil.errors import Category, ConfigError, HilError
-from hil.transport import SerialTransport
+from hil.link.transport import SerialTransport
 
 ROOT = Path(__file__).resolve().parents[1]
 

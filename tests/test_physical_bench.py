@@ -15,8 +15,8 @@ import pytest
 from hil.boards import find_profile
 from hil.boards.bench_standin import start_standin
 from hil.boards.serial import SerialBackend
-from hil.build import build_firmware
 from hil.errors import ConfigError
+from hil.harness.build import build_firmware
 from hil.paths import shared_models_dir
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,9 +14,9 @@ import pytest
 
 from hil import paths
 from hil.boards import find_profile, make_backend
-from hil.model import load_model
-from hil.protocol import Msg, parse_ready
-from hil.reference import TflmReference
+from hil.link.protocol import Msg, parse_ready
+from hil.model.reference import TflmReference
+from hil.model.tflite import load_model
 
 EXAMPLE = paths.firmware_dir() / "examples" / "porting_minimal"
 MODEL = paths.models_dir() / "hello_world" / "hello_world.tflite"

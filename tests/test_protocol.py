@@ -6,7 +6,7 @@ import zlib
 import numpy as np
 import pytest
 
-from hil.protocol import BadFrame, FrameDecoder, Msg, decode_body, encode, parse_ready, parse_ticks, run_payload
+from hil.link.protocol import BadFrame, FrameDecoder, Msg, decode_body, encode, parse_ready, parse_ticks, run_payload
 
 SPECIAL = bytes([0xC0, 0xDB, 0xDC, 0xDD, 0xC0, 0xC0, 0xDB, 0xDB])
 

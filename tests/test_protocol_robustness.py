@@ -1,5 +1,5 @@
 """The protocol's failure handling against the real firmware on QEMU (hil.boards, Client and
-Device directly), with faults injected by hil.faulty_transport: garbage, bit flips, dropped
+Device directly), with faults injected by hil.link.faulty_transport: garbage, bit flips, dropped
 bytes and truncated frames in either direction, oversized frames, wrong tensor sizes, an invoke
 without input, and the emulator killed mid-run. Each case ends in the right outcome (the right
 answer, or the right category) within its timeout."""
@@ -18,12 +18,12 @@ import pytest
 
 from hil import paths
 from hil.boards import find_profile, make_backend
-from hil.build import build_firmware
 from hil.errors import Category, HilError, ProtocolError, TargetError
-from hil.faulty_transport import Faults, FaultyTransport
-from hil.protocol import FrameDecoder, Msg, encode, run_payload
-from hil.reference import TflmReference
-from hil.timing import TimeoutPolicy
+from hil.harness.build import build_firmware
+from hil.link.faulty_transport import Faults, FaultyTransport
+from hil.link.protocol import FrameDecoder, Msg, encode, run_payload
+from hil.model.reference import TflmReference
+from hil.verdicts.timing import TimeoutPolicy
 
 MODEL = paths.models_dir() / "hello_world" / "hello_world.tflite"
 INPUTS = [np.array([[v]], np.int8) for v in (-128, -40, 0, 17, 90, 127)]

@@ -20,8 +20,8 @@ import pytest
 
 from hil.boards import find_profile
 from hil.boards.renode import RenodeBackend, find_renode, renode_command, renode_run_installs, resc_text
-from hil.build import build_firmware
 from hil.errors import ConfigError, HilError
+from hil.harness.build import build_firmware
 
 ROOT = Path(__file__).resolve().parents[1]
 HELLO = ROOT / "models" / "hello_world" / "hello_world.tflite"

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from hil.results import ResultsStore
+from hil.results.store import ResultsStore
 
 SUITE = textwrap.dedent('''
     import pytest
@@ -175,7 +175,7 @@ def test_a_session_without_hil_tests_records_no_run(tmp_path):
                                               ("[deadline] WCET 10 us", "deadline"), ("[parity]x", "error"),
                                               ("parity: x", "error")])
 def test_category_from_message_prefix(message, category):
-    from hil.results_plugin import category_of
+    from hil.pytest.results import category_of
 
     class Failed(Exception):
         def __init__(self, msg):

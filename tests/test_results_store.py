@@ -7,14 +7,14 @@ import textwrap
 import numpy as np
 import pytest
 
-from hil import results
 from hil.errors import ConfigError
-from hil.results import ResultsStore
+from hil.results import store as results_store
+from hil.results.store import ResultsStore
 
 
 def test_new_database_is_versioned_and_in_wal_mode(tmp_path):
     with ResultsStore(tmp_path / "sub" / "r.sqlite") as store:
-        assert store.schema_version() == results.SCHEMA_VERSION >= 1
+        assert store.schema_version() == results_store.SCHEMA_VERSION >= 1
         assert store.journal_mode() == "wal"
         assert {"cycles", "per_op"} & set(store.record_columns) == {"cycles"}
 
@@ -25,7 +25,7 @@ def test_a_database_from_a_newer_harness_is_refused(tmp_path):
     import sqlite3
 
     conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {results.SCHEMA_VERSION + 1}")
+    conn.execute(f"PRAGMA user_version = {results_store.SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(ConfigError, match="newer than this harness"):
         ResultsStore(path)
@@ -74,10 +74,11 @@ def test_a_migration_upgrades_an_existing_database(tmp_path, monkeypatch):
         run = store.start_run(board="qemu", engine="builtin")
         store.record_test(run, "t.py::a", outcome="passed", record={"energy_uj": 7.5})
         assert "energy_uj" not in store.record_columns
-    monkeypatch.setattr(results, "MIGRATIONS", [*results.MIGRATIONS, "ALTER TABLE results ADD COLUMN energy_uj REAL"])
-    monkeypatch.setattr(results, "SCHEMA_VERSION", len(results.MIGRATIONS))
+    migration = "ALTER TABLE results ADD COLUMN energy_uj REAL"
+    monkeypatch.setattr(results_store, "MIGRATIONS", [*results_store.MIGRATIONS, migration])
+    monkeypatch.setattr(results_store, "SCHEMA_VERSION", len(results_store.MIGRATIONS))
     with ResultsStore(path) as store:
-        assert store.schema_version() == results.SCHEMA_VERSION
+        assert store.schema_version() == results_store.SCHEMA_VERSION
         assert "energy_uj" in store.record_columns
         store.record_test(run, "t.py::b", outcome="passed", record={"energy_uj": 8.0})
         rows = {r["nodeid"]: r for r in store.results(run)}
@@ -88,7 +89,7 @@ def test_a_migration_upgrades_an_existing_database(tmp_path, monkeypatch):
 
 WRITER = textwrap.dedent("""
     import sys
-    from hil.results import ResultsStore
+    from hil.results.store import ResultsStore
     path, run, worker = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     with ResultsStore(path) as store:
         for i in range(40):

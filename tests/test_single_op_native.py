@@ -7,10 +7,10 @@ import opgen
 import pytest
 from native import NativeRefusal, build_native, run_native
 
-from hil.compare import compare_outputs
-from hil.model import load_model
-from hil.reference import TflmReference
-from hil.vectors import random_vectors
+from hil.model.reference import TflmReference
+from hil.model.tflite import load_model
+from hil.model.vectors import random_vectors
+from hil.verdicts.parity import compare_outputs
 
 
 def pytest_generate_tests(metafunc):

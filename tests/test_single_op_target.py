@@ -5,9 +5,9 @@ natively with more seeds in test_single_op_native.py."""
 import opgen
 import pytest
 
-from hil import catalog
 from hil.boards import find_profile
-from hil.runner import Harness
+from hil.harness.runner import Harness
+from hil.model import catalog
 
 VECTORS = 4
 

@@ -27,7 +27,7 @@ import pytest
 from test_tflm_cmake import stand_in_lib
 
 from hil import paths
-from hil.tflm_codegen import BUILTIN_METHODS, CUSTOM_METHODS
+from hil.engines.tflm import BUILTIN_METHODS, CUSTOM_METHODS
 
 FIRMWARE = paths.firmware_dir()
 SHARED = paths.shared_models_dir()

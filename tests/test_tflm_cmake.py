@@ -213,7 +213,7 @@ def test_complete_layout_configures_the_adapter_build(tmp_path, layout):
 def test_harness_refuses_tflm_without_a_root(monkeypatch):
     from hil.boards import find_profile
     from hil.errors import ConfigError
-    from hil.runner import Harness
+    from hil.harness.runner import Harness
 
     monkeypatch.delenv("TFLM_ROOT", raising=False)
     with pytest.raises(ConfigError) as info:

@@ -1,4 +1,4 @@
-"""The TFLM op-resolver generator (hil/tflm_codegen.py): exactly the model's ops, the right
+"""The TFLM op-resolver generator (hil/engines/tflm.py): exactly the model's ops, the right
 MicroMutableOpResolver methods, one-line refusals, and method names that match real TFLM."""
 
 import re
@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from hil import paths
+from hil.engines.tflm import BUILTIN_METHODS, main, render_header, resolver_method
 from hil.errors import UnsupportedModelError
-from hil.model import OPCODE_NAMES, load_model
-from hil.tflm_codegen import BUILTIN_METHODS, main, render_header, resolver_method
+from hil.model.tflite import OPCODE_NAMES, load_model
 
 SHARED = paths.shared_models_dir()
 
@@ -63,7 +63,7 @@ def test_unknown_operator_is_refused_in_one_line():
 
 
 def test_cli_reports_a_refusal_as_one_error_line(tmp_path, capsys, monkeypatch):
-    import hil.tflm_codegen as codegen
+    import hil.engines.tflm as codegen
 
     monkeypatch.delitem(codegen.BUILTIN_METHODS, "FULLY_CONNECTED")
     model = paths.models_dir() / "hello_world" / "hello_world.tflite"

@@ -12,9 +12,10 @@ import sys
 import numpy as np
 import pytest
 
-from hil import catalog, paths
+from hil import paths
 from hil.boards import find_profile
-from hil.runner import Harness
+from hil.harness.runner import Harness
+from hil.model import catalog
 
 TFLM_ROOT = os.environ.get("TFLM_ROOT")
 

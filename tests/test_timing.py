@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from hil import catalog
 from hil.boards import find_profile
-from hil.runner import Harness
-from hil.timing import VIRTUAL, Clock, TimingStats, deadline_failure
+from hil.harness.runner import Harness
+from hil.model import catalog
+from hil.verdicts.timing import VIRTUAL, Clock, TimingStats, deadline_failure
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = [m for m in catalog.discover() if not m.missing_reason]
@@ -89,8 +89,8 @@ def test_deadline_below_wcet_fails_with_the_full_message(tmp_path):
     suite = tmp_path / "test_user_deadline.py"
     suite.write_text(textwrap.dedent("""
         import pytest
-        from hil import catalog
-        from hil.suites import assert_deadline
+        from hil.model import catalog
+        from hil.pytest.suites import assert_deadline
 
         MODEL = catalog.load_config(catalog.paths.models_dir() / "hello_world" / "model.toml")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hil.tradeoff import Tradeoff, VariantRow, html_section, load_all, save
+from hil.harness.tradeoff import Tradeoff, VariantRow, html_section, load_all, save
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {k: v for k, v in os.environ.items() if k not in ("HIL_RESULTS_DB", "PYTEST_ADDOPTS", "GITHUB_STEP_SUMMARY")}

@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hil import catalog, zoo
+from hil import zoo
 from hil.cli import main
-from hil.model import load_model
-from hil.reference import TflmReference
-from hil.vectors import quantize
+from hil.model import catalog
+from hil.model.reference import TflmReference
+from hil.model.tflite import load_model
+from hil.model.vectors import quantize
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 DIGITS = MODELS / "digits_cnn" / "digits_cnn.tflite"

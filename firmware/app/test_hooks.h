@@ -1,5 +1,5 @@
 /* Test-only defects, compiled into every firmware but inert unless a test build defines them
- * (pytest --hil-define, or hil.build.build_firmware(defines=...)):
+ * (pytest --hil-define, or hil.harness.build.build_firmware(defines=...)):
  *   HIL_TEST_FAULT_AT_INVOKE=N  the Nth invoke faults (kind HIL_TEST_FAULT_KIND: 1 = load from
  *                               an address with no memory behind it, a precise BusFault;
  *                               2 = an undefined instruction, a UsageFault; 3 = an integer

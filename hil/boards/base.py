@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hil.boards.profile import BoardProfile
-from hil.client import Client, DeviceReset
-from hil.device import Device
 from hil.errors import Category, HilError, ProtocolError, TransportTimeout
-from hil.protocol import Ready
-from hil.timing import Clock, TimeoutPolicy
-from hil.transport import Transport
+from hil.link.client import Client, DeviceReset
+from hil.link.device import Device
+from hil.link.protocol import Ready
+from hil.link.transport import Transport
+from hil.verdicts.timing import Clock, TimeoutPolicy
 
 _LIVE_PROCESSES: set[subprocess.Popen] = set()
 

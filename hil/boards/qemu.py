@@ -16,7 +16,7 @@ from pathlib import Path
 from hil.boards.base import Session, connect_device, kill_process_group, log_tail, spawn
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, ConfigError, HilError
-from hil.transport import TcpTransport
+from hil.link.transport import TcpTransport
 
 QEMU_BINARY = "qemu-system-arm"
 

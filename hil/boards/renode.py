@@ -32,7 +32,7 @@ from pathlib import Path
 from hil.boards.base import Session, connect_device, kill_process_group, log_tail, spawn
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, ConfigError, HilError
-from hil.transport import SerialTransport, TcpTransport, Transport
+from hil.link.transport import SerialTransport, TcpTransport, Transport
 
 INSTALL_HINT = ("install Renode: the portable Linux package from https://builds.renode.io "
                 "(put `renode` on PATH or pass --renode-path), or `pip install "

@@ -23,7 +23,7 @@ from hil.boards.base import Session, connect_device
 from hil.boards.flashers import Flasher, GdbFlasher, NoFlasher, PyocdFlasher
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, ConfigError, HilError, TransportTimeout
-from hil.transport import SerialTransport
+from hil.link.transport import SerialTransport
 
 FLASHERS = ("pyocd", "gdb", "none")
 PORT_HINT = "`python -m serial.tools.list_ports` lists the serial ports"

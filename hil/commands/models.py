@@ -113,7 +113,7 @@ def run_build_command(args) -> int:
 
 
 def run_list(args) -> int:
-    from hil.model import load_model
+    from hil.model.tflite import load_model
 
     rows = [("model", "task", "int8 .tflite", "MACs", "ops", "slow")]
     for name in zoo.names():

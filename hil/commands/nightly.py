@@ -15,8 +15,8 @@ from pathlib import Path
 from hil import paths
 from hil.commands.report import add_report_options, load_report_package, options_from, print_outcome
 from hil.errors import ConfigError
-from hil.results import default_db_path
-from hil.results_plugin import RUN_FILE_ENV
+from hil.pytest.results import RUN_FILE_ENV
+from hil.results.store import default_db_path
 
 
 def default_suites() -> list[Path]:

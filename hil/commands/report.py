@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from hil.errors import ConfigError
-from hil.results import ResultsStore, default_db_path
+from hil.results.store import ResultsStore, default_db_path
 
 
 def load_report_package():

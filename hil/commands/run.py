@@ -7,10 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from hil import catalog
 from hil.boards import BACKEND_OPTIONS, find_profile
-from hil.build import stderr_progress
-from hil.runner import Harness, summarize
+from hil.harness.build import stderr_progress
+from hil.harness.runner import Harness, summarize
+from hil.model import catalog
 
 
 def add_board_options(parser) -> None:

@@ -9,12 +9,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from hil import catalog
-from hil.build import stderr_progress
 from hil.commands.run import add_board_options, make_harness
 from hil.errors import ConfigError
-from hil.results import default_db_path
-from hil.tradeoff import markdown_all, run_tradeoff, save
+from hil.harness.build import stderr_progress
+from hil.harness.tradeoff import markdown_all, run_tradeoff, save
+from hil.model import catalog
+from hil.results.store import default_db_path
 
 
 def default_json() -> Path:

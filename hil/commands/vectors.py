@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from hil.errors import ConfigError
-from hil.model import TensorInfo, load_model
-from hil.vectors import quantize
+from hil.model.tflite import TensorInfo, load_model
+from hil.model.vectors import quantize
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".pgm")
 LABEL_KEYS = ("labels", "y")

@@ -11,7 +11,7 @@ from pathlib import Path
 from hil.report.analysis import ReportOptions, build_report
 from hil.report.html import render_html
 from hil.report.markdown import render_markdown
-from hil.results import ResultsStore
+from hil.results.store import ResultsStore
 
 __all__ = ["ReportOptions", "build_report", "render_html", "render_markdown", "write_report", "Written"]
 
@@ -39,7 +39,7 @@ def write_report(db: Path, *, run_id: int | None = None, html: Path | None = Non
     options.database = options.database or str(db)
     with ResultsStore(db, create=False) as store:
         report = build_report(store, run_id, options)
-    from hil.tradeoff import load_all  # `hil tradeoff` writes its table beside the database
+    from hil.harness.tradeoff import load_all  # `hil tradeoff` writes its table beside the database
 
     report["tradeoff"] = [t.as_json() for t in load_all(Path(db).parent / "tradeoff.json")]
     for path, text in ((html, lambda: render_html(report)),

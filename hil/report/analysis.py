@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from hil import __version__
-from hil.results import FAILED_OUTCOMES, ResultsStore, now_iso
+from hil.results.store import FAILED_OUTCOMES, ResultsStore, now_iso
 
 PASSED_OUTCOMES = ("passed", "xpassed")
 REPORT_SCHEMA = "tinyml-hil-report/1"
@@ -66,7 +66,7 @@ def pct_change(current: float | None, previous: float | None) -> float | None:
 def _catalog_limits() -> tuple[dict[str, float], dict[str, float]]:
     """Per-model cycles_tolerance and deadline_us from models/*/model.toml (empty if unreadable)."""
     try:
-        from hil import catalog
+        from hil.model import catalog
 
         configs = catalog.discover()
     except Exception:  # a broken model.toml must not stop the report; the suites report it

@@ -283,7 +283,7 @@ def model_details(report: dict) -> str:
         else:
             parts.append('<p class="muted">No per-operator profile was recorded for this model in this run.</p>')
         div = next((t["divergence"] for t in report["tests"] if t.get("model_anchor") == m["anchor"]
-                    and isinstance(t.get("divergence"), dict)), None)  # hil/divergence.py, parity failures
+                    and isinstance(t.get("divergence"), dict)), None)  # hil/verdicts/divergence.py, parity failures
         if div:
             parts.append(f'<p class="divergence"><b>First divergent layer</b> (vector {e(div.get("vector"))}): '
                          f'{e(div.get("message"))}</p>')
@@ -310,8 +310,8 @@ def footer(report: dict) -> str:
 
 
 def tradeoff_section(report: dict) -> str:
-    """The quantization trade-off table(s) written by `hil tradeoff` (hil/tradeoff.py)."""
-    from hil.tradeoff import Tradeoff, html_section
+    """The quantization trade-off table(s) written by `hil tradeoff` (hil/harness/tradeoff.py)."""
+    from hil.harness.tradeoff import Tradeoff, html_section
 
     return html_section([Tradeoff.from_json(t) for t in report.get("tradeoff") or []])
 

@@ -75,15 +75,15 @@ def _check_int8_io(info, name: str) -> None:
 
 
 def _host_int8_outputs(tflite: Path, inputs: np.ndarray) -> np.ndarray:
-    from hil.reference import TflmReference
+    from hil.model.reference import TflmReference
 
     ref = TflmReference(tflite)
     return np.stack([ref.run([x])[0] for x in inputs])
 
 
 def _metrics(module, data, float_out: np.ndarray, int8_out: np.ndarray, info, inputs: np.ndarray) -> dict:
-    from hil.quality import evaluate
-    from hil.vectors import dequantize
+    from hil.model.vectors import dequantize
+    from hil.verdicts.quality import evaluate
 
     out_t, in_t = info.output_tensors[0], info.input_tensors[0]
     classes = len(getattr(module, "CLASS_NAMES", [])) or None
@@ -125,8 +125,8 @@ def build_into(name: str, out_dir: Path, progress: Progress = print) -> None:
 
 
 def _write_vectors_and_card(name, module, data, model, float_out, out_dir, files, blobs, progress) -> None:
-    from hil.model import load_model
-    from hil.vectors import quantize
+    from hil.model.tflite import load_model
+    from hil.model.vectors import quantize
     from hil.zoo import card
     from hil.zoo.npzio import write_npz
 
@@ -151,7 +151,7 @@ def _write_vectors_and_card(name, module, data, model, float_out, out_dir, files
     text = card.render(name, module, data, info, sizes, metrics, int(model.count_params()), count, test_file,
                        zoo.model_dir(name))
     (out_dir / zoo.CARD).write_text(text)
-    from hil.quality import PRIMARY
+    from hil.verdicts.quality import PRIMARY
 
     metric = PRIMARY[module.TASK][0]
     progress(f"{name}: {metric} float {metrics['float'][metric]:.4f}, int8 {metrics['int8'][metric]:.4f}; "

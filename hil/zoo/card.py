@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hil.model import ModelInfo, TensorInfo
-from hil.quality import PRIMARY
+from hil.model.tflite import ModelInfo, TensorInfo
+from hil.verdicts.quality import PRIMARY
 from hil.zoo.check import Tolerance
 
 

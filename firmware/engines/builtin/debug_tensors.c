@@ -1,5 +1,5 @@
 /* Read access to every model tensor after an inference, for finding the first operator whose
- * output differs from the host reference (hil/divergence.py).
+ * output differs from the host reference (hil/verdicts/divergence.py).
  *
  * The planner lets tensors whose lifetimes do not overlap share arena memory, so after an
  * invoke most intermediate tensors have been overwritten. A tensor is reported VALID only when

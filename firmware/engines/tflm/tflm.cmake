@@ -165,15 +165,15 @@ if(NOT HIL_PYTHON)
     find_program(HIL_PYTHON python3 REQUIRED)
   endif()
 endif()
-execute_process(COMMAND "${HIL_PYTHON}" -c "import hil.tflm_codegen as m; print(m.__file__, end='')"
+execute_process(COMMAND "${HIL_PYTHON}" -c "import hil.engines.tflm as m; print(m.__file__, end='')"
                 RESULT_VARIABLE _py OUTPUT_VARIABLE HIL_TFLM_CODEGEN ERROR_QUIET)
 if(NOT _py EQUAL 0)
-  hil_tflm_fail("${HIL_PYTHON} cannot import hil.tflm_codegen: pass -DHIL_PYTHON=<the tinyml-hil virtualenv's python>")
+  hil_tflm_fail("${HIL_PYTHON} cannot import hil.engines.tflm: pass -DHIL_PYTHON=<the tinyml-hil virtualenv's python>")
 endif()
 set(HIL_TFLM_GEN_DIR "${CMAKE_BINARY_DIR}/tflm")
 file(MAKE_DIRECTORY "${HIL_TFLM_GEN_DIR}")
 add_custom_command(OUTPUT "${HIL_TFLM_GEN_DIR}/hil_tflm_ops.h"
-                   COMMAND "${HIL_PYTHON}" -m hil.tflm_codegen "${HIL_MODEL}" -o "${HIL_TFLM_GEN_DIR}/hil_tflm_ops.h"
+                   COMMAND "${HIL_PYTHON}" -m hil.engines.tflm "${HIL_MODEL}" -o "${HIL_TFLM_GEN_DIR}/hil_tflm_ops.h"
                    DEPENDS "${HIL_MODEL}" "${HIL_TFLM_CODEGEN}"
                    COMMENT "Generating the TFLM op resolver for ${HIL_MODEL}")
 

@@ -4,7 +4,7 @@
  * this project never copies or builds TFLM.
  *
  * - The op resolver registers exactly the model's operators: hil_tflm_ops.h is generated
- *   from the model at build time by hil/tflm_codegen.py.
+ *   from the model at build time by hil/engines/tflm.py.
  * - A MicroProfilerInterface implementation records the ticks of hil_counter_read() spent in
  *   each operator of the last Invoke (the agent's PROFILE request).
  * - arena_used_bytes() feeds the arena report of the READY frame.

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hil.client import Client
 from hil.errors import ProtocolError, UnsupportedModelError
-from hil.protocol import (
+from hil.link.client import Client
+from hil.link.protocol import (
     Msg,
     Ready,
     TensorEntry,
@@ -22,7 +22,7 @@ from hil.protocol import (
     run_payload,
     set_input_payload,
 )
-from hil.timing import TimeoutPolicy
+from hil.verdicts.timing import TimeoutPolicy
 
 
 @dataclass

@@ -16,13 +16,13 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from hil.catalog import ModelConfig
 from hil.errors import HilError
-from hil.float_compare import ABS_TOL, REL_TOL, host_reference_model
-from hil.model import ModelInfo
-from hil.protocol import TENSORS_OWN_MEMORY, TensorEntry
-from hil.reference import TflmReference
-from hil.runner import Harness
+from hil.harness.runner import Harness
+from hil.link.protocol import TENSORS_OWN_MEMORY, TensorEntry
+from hil.model.catalog import ModelConfig
+from hil.model.reference import TflmReference
+from hil.model.tflite import ModelInfo
+from hil.verdicts.float_parity import ABS_TOL, REL_TOL, host_reference_model
 
 DEBUG_DEFINE = "HIL_DEBUG_TENSORS"
 MAX_ANALYSES_PER_MODEL = 3  # debug reruns per model and session; later failures refer to the first
@@ -107,7 +107,7 @@ def _short(name: str) -> str:
 def diff_tensor(index: int, name: str, target: np.ndarray, reference: np.ndarray,
                 tolerance_lsb: float = 0) -> TensorDiff:
     """Integer tensors within `tolerance_lsb`; float tensors within the float tolerance
-    (hil/float_compare.py)."""
+    (hil/verdicts/float_parity.py)."""
     t = np.asarray(target)
     r = np.asarray(reference).reshape(t.shape)
     is_float = np.issubdtype(t.dtype, np.floating)

@@ -1,4 +1,4 @@
-"""Fault triage: a FAULT frame (hil.protocol.Fault: the Cortex-M fault status registers and the
+"""Fault triage: a FAULT frame (hil.link.protocol.Fault: the Cortex-M fault status registers and the
 stacked PC/LR the firmware's fault handler sent) decoded into what a user can act on: the
 exception, the CFSR/HFSR bits by name, the faulting address when the core latched one, and the
 PC and LR symbolised to function and file:line with arm-none-eabi-addr2line.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hil import paths
 from hil.errors import Category
-from hil.protocol import Fault
+from hil.link.protocol import Fault
 
 ADDR2LINE = "arm-none-eabi-addr2line"
 
@@ -192,7 +192,7 @@ def triage(fault: Fault, elf: Path | None = None) -> Triage:
 def explain_fault(exc, elf: Path | None = None):
     """The TargetFault `exc` decoded: its one-line message and details, category hard-fault, or
     timeout when a watchdog caught a hang (the PC then says where the firmware hung)."""
-    from hil.client import TargetFault
+    from hil.link.client import TargetFault
 
     result = triage(exc.fault, elf)
     if result.is_watchdog:

@@ -123,8 +123,8 @@ def _run(cmd: list[str], log: Path, what: str) -> None:
 def _needs_float_kernels(model: Path) -> bool:
     """Whether the model runs float kernels; a file the host cannot parse is left to the
     firmware's loader to refuse."""
-    from hil.float_support import needs_float_kernels
-    from hil.model import load_model
+    from hil.model.float_support import needs_float_kernels
+    from hil.model.tflite import load_model
 
     try:
         return needs_float_kernels(load_model(model))

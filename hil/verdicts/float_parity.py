@@ -143,7 +143,7 @@ def host_reference_model(path: Path | str) -> Path | bytes:
     analysis compares tensors by index)."""
     from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
-    from hil.model import load_model
+    from hil.model.tflite import load_model
 
     info = load_model(path)
     if not any(op.name == "DEQUANTIZE" and info.tensors[op.inputs[0]].dtype == schema.TensorType.FLOAT16

@@ -12,20 +12,20 @@ import numpy as np
 
 from hil.boards import BoardProfile, make_backend
 from hil.boards.base import Session
-from hil.build import Firmware, build_firmware
-from hil.catalog import ModelConfig
-from hil.client import TargetFault
-from hil.compare import Parity, compare_outputs
+from hil.engines.tflm import tflm_build_args
 from hil.errors import Category, HilError
-from hil.float_compare import compare_float, host_reference_model
-from hil.float_support import check_fpu, float_ops
-from hil.model import ModelInfo
-from hil.reference import TflmReference
-from hil.support import check_supported
-from hil.tflm_codegen import tflm_build_args
-from hil.timing import Clock, TimingStats
-from hil.triage import explain_fault
-from hil.vectors import VectorSet
+from hil.harness.build import Firmware, build_firmware
+from hil.link.client import TargetFault
+from hil.model.catalog import ModelConfig
+from hil.model.float_support import check_fpu, float_ops
+from hil.model.reference import TflmReference
+from hil.model.support import check_supported
+from hil.model.tflite import ModelInfo
+from hil.model.vectors import VectorSet
+from hil.verdicts.float_parity import compare_float, host_reference_model
+from hil.verdicts.parity import Parity, compare_outputs
+from hil.verdicts.timing import Clock, TimingStats
+from hil.verdicts.triage import explain_fault
 
 
 @dataclass
@@ -112,7 +112,7 @@ class Harness:
         self._targets: OrderedDict[str, Target] = OrderedDict()
         self._failures: dict[str, list[HilError]] = {}
         self._timings: dict[tuple, ModelTiming] = {}
-        self.companions: list[Harness] = []  # e.g. the debug-firmware harness of hil/divergence.py
+        self.companions: list[Harness] = []  # e.g. the debug-firmware harness of hil/verdicts/divergence.py
 
     def check_tools(self) -> None:
         self.backend.check_tools()
@@ -191,7 +191,7 @@ class Harness:
         target = self.target(config)
         inference = self._infer(target, index, repeat)
         expected = target.expected(index)
-        if float_ops(target.info):  # float kernels: a stated tolerance, not bit-exactness (hil/float_compare.py)
+        if float_ops(target.info):  # float kernels: a stated tolerance, not bit-exactness (verdicts/float_parity.py)
             parity = compare_float(inference.outputs, expected)
         else:
             parity = compare_outputs(inference.outputs, expected, config.tolerance_lsb)

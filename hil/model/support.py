@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from hil.errors import UnsupportedModelError
-from hil.model import ModelInfo, OpInfo, TensorInfo, builtin_engine_ops
+from hil.model.tflite import ModelInfo, OpInfo, TensorInfo, builtin_engine_ops
 
 INT8 = 9
 INT32 = 2
@@ -19,7 +19,7 @@ def _op_problem(op: OpInfo, model: ModelInfo) -> str | None:
     """Why the built-in engine cannot run this operator, or None."""
     if op.custom:
         return "custom operator"
-    from hil.float_support import float_op_problem  # float kernels (ops_f32.def) are chosen first
+    from hil.model.float_support import float_op_problem  # float kernels (ops_f32.def) are chosen first
 
     typed = float_op_problem(op, model)
     if typed is not False:

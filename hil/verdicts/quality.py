@@ -151,7 +151,7 @@ def write_json(path: Path, table: list[QualityRow]) -> None:
     path.write_text(json.dumps({"quality": [asdict(r) for r in table]}, indent=2) + "\n")
 
 
-# ---- pytest options and hooks (registered by hil.plugin) ----
+# ---- pytest options and hooks (registered by hil.pytest.plugin) ----
 
 
 class QualityBudgetWarning(UserWarning):
@@ -159,7 +159,7 @@ class QualityBudgetWarning(UserWarning):
 
 
 def add_options(group) -> None:
-    """Called from hil.plugin's pytest_addoption."""
+    """Called from hil.pytest.plugin's pytest_addoption."""
     group.addoption("--quality-strict", action="store_true", default=False,
                     help="fail, not warn, when an int8 model loses more than its [quality] max_loss vs float")
     group.addoption("--quality-json", default=None, metavar="PATH",

@@ -1,6 +1,6 @@
 """Assertions for HIL suites, reusable in users' own pytest files:
 
-    from hil.suites import assert_deadline
+    from hil.pytest.suites import assert_deadline
     @pytest.mark.deadline(us=500)
     def test_my_latency(hil, request):
         assert_deadline(hil, catalog.adhoc("my.tflite"), request)
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from hil.baselines import compare, load_baseline, save_baseline
-from hil.catalog import ModelConfig
 from hil.errors import Category, HilError
-from hil.plugin import fail, summary_line
-from hil.runner import Harness, ModelTiming
-from hil.timing import deadline_failure, deadline_margin
+from hil.harness.runner import Harness, ModelTiming
+from hil.model.catalog import ModelConfig
+from hil.pytest.plugin import fail, summary_line
+from hil.verdicts.baselines import compare, load_baseline, save_baseline
+from hil.verdicts.timing import deadline_failure, deadline_margin
 
 
 def _fail(category: Category, text: str) -> None:

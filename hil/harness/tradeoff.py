@@ -20,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from hil import quality
-from hil.catalog import ModelConfig
-from hil.compare import compare_outputs
 from hil.errors import ConfigError
-from hil.float_compare import ABS_TOL, REL_TOL, compare_float
-from hil.vectors import VectorSet, dequantize, load_vectors, quantize
+from hil.model.catalog import ModelConfig
+from hil.model.vectors import VectorSet, dequantize, load_vectors, quantize
+from hil.verdicts import quality
+from hil.verdicts.float_parity import ABS_TOL, REL_TOL, compare_float
+from hil.verdicts.parity import compare_outputs
 
 VARIANTS = (("int8", "{}.tflite"), ("float16 weights", "{}_fp16.tflite"), ("float32", "{}_float32.tflite"))
 SCHEMA = 1

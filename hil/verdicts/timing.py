@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hil.protocol import CounterKind, Ready
+from hil.link.protocol import CounterKind, Ready
 
 if TYPE_CHECKING:
-    from hil.device import Device
+    from hil.link.device import Device
 
 # Where a cycle figure comes from. Every number the harness prints or stores carries one.
 VIRTUAL = "virtual"  # instruction-derived counts from an emulator (1 instruction = 1 cycle)

@@ -9,8 +9,7 @@ from collections.abc import Callable
 
 from hil.boards.profile import BoardProfile
 from hil.errors import UnsupportedModelError
-from hil.model import ModelInfo, OpInfo, TensorInfo, builtin_engine_typed_ops
-from hil.support import (
+from hil.model.support import (
     _activation_problem,
     _axis_problem,
     _broadcasts,
@@ -18,6 +17,7 @@ from hil.support import (
     _paddings_problem,
     _pool_window_problem,
 )
+from hil.model.tflite import ModelInfo, OpInfo, TensorInfo, builtin_engine_typed_ops
 
 FLOAT32 = 0
 FLOAT16 = 1

@@ -1,6 +1,6 @@
-"""Records every HIL test's outcome and measurements in the results store (hil/results.py).
+"""Records every HIL test's outcome and measurements in the results store (hil/results/store.py).
 
-Loaded by hil.plugin. The controlling process creates the run row (before xdist workers
+Loaded by hil.pytest.plugin. The controlling process creates the run row (before xdist workers
 start, which receive its id); each process then writes a test's row as soon as pytest makes
 its report, so a killed run keeps what it measured. The session's end stamps the run with
 its end time and summary. The measurements also become `item.user_properties`, which
@@ -25,7 +25,7 @@ import pytest
 
 from hil import __version__
 from hil.errors import Category, HilError
-from hil.results import ResultsStore, default_db_path, now_iso
+from hil.results.store import ResultsStore, default_db_path, now_iso
 
 RUN_FILE_ENV = "HIL_RESULTS_RUN_FILE"  # `hil nightly` learns the run id from this file
 _WORKER_RUN = "hil_results_run"
@@ -36,7 +36,7 @@ MESSAGE_LIMIT = 2000
 
 
 def add_options(group: pytest.OptionGroup) -> None:
-    """Called from hil.plugin's pytest_addoption."""
+    """Called from hil.pytest.plugin's pytest_addoption."""
     group.addoption("--results-db", default=None, metavar="PATH",
                     help="results history database (default: $HIL_RESULTS_DB, else reports/results.sqlite "
                          "under the rootdir)")
@@ -182,7 +182,7 @@ class ResultsRecorder:
     def _record(item: pytest.Item) -> dict:
         """The test's hil_record, plus the model and vector of its parameters when the test
         failed before recording them (a build failure still belongs to its model)."""
-        from hil.plugin import RECORD_KEY
+        from hil.pytest.plugin import RECORD_KEY
 
         record = dict(item.stash.get(RECORD_KEY, {}))
         params = getattr(getattr(item, "callspec", None), "params", {})

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from hil.errors import ConfigError
-from hil.model import TensorInfo
+from hil.model.tflite import TensorInfo
 
 
 @dataclass

@@ -15,7 +15,7 @@ from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as sch
 
 from hil import paths
 from hil.errors import ConfigError
-from hil.protocol import TFLITE_DTYPE_NAMES, TFLITE_DTYPES
+from hil.link.protocol import TFLITE_DTYPE_NAMES, TFLITE_DTYPES
 
 OPCODE_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
 

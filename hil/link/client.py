@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hil.errors import Category, HilError, ProtocolError, TargetError, TransportTimeout
-from hil.protocol import BadFrame, Fault, Frame, FrameDecoder, Msg, Ready, encode, parse_ready
-from hil.transport import Transport
+from hil.link.protocol import BadFrame, Fault, Frame, FrameDecoder, Msg, Ready, encode, parse_ready
+from hil.link.transport import Transport
 
 NAK_OVERFLOW = 4  # NAK reason: the frame did not fit the target's receive buffer
 # What a frame means for the request in flight (besides being its reply).
@@ -18,7 +18,7 @@ _RESEND_NOW, _RESEND_LATER, _RESEND_BLIND, _WAIT = object(), object(), object(),
 
 
 class TargetFault(HilError):
-    """The target reported a hard fault (see hil/triage.py for decoding)."""
+    """The target reported a hard fault (see hil/verdicts/triage.py for decoding)."""
 
     category = Category.HARD_FAULT
 

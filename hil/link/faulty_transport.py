@@ -16,7 +16,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from hil.transport import Transport
+from hil.link.transport import Transport
 
 END = 0xC0
 # One-shot kinds. garbage: 1-16 random bytes just before the next frame; bit_flip / drop: one

@@ -7,11 +7,11 @@ import os
 
 import pytest
 
-from hil import catalog
 from hil.boards import BACKEND_OPTIONS, BoardProfile, find_profile
-from hil.catalog import ModelConfig
 from hil.errors import HilError
-from hil.runner import Harness
+from hil.harness.runner import Harness
+from hil.model import catalog
+from hil.model.catalog import ModelConfig
 
 _HARNESS_KEY = pytest.StashKey[Harness]()
 RECORD_KEY = pytest.StashKey[dict]()
@@ -52,10 +52,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="vectors the soak test streams through one board session (default 300)")
     group.addoption("--hil-define", action="append", default=[], metavar="NAME[=VALUE]",
                     help="test-only firmware defect, e.g. HIL_TEST_BREAK_ROUNDING (used by tests/ only)")
-    from hil.results_plugin import add_options as add_results_options
+    from hil.pytest.results import add_options as add_results_options
 
     add_results_options(group)  # --results-db, --no-results
-    from hil.quality import add_options as add_quality_options
+    from hil.verdicts.quality import add_options as add_quality_options
 
     add_quality_options(group)  # --quality-strict, --quality-json
 
@@ -69,8 +69,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "deadline(us=None, max_cycles=None): hard real-time limits for the "
                             "test's model, overriding [timing] in its model.toml")
     config.stash[SUMMARY_KEY] = []
-    config.pluginmanager.import_plugin("hil.results_plugin")
-    config.pluginmanager.import_plugin("hil.quality")  # quality table: terminal summary + reports/quality.json
+    config.pluginmanager.import_plugin("hil.pytest.results")
+    config.pluginmanager.import_plugin("hil.verdicts.quality")  # quality table: terminal summary + reports/quality.json
     try:
         profile = _profile(config)
         harness = Harness(profile, engine=config.getoption("engine"),
@@ -120,7 +120,7 @@ def hil(pytestconfig: pytest.Config) -> Harness:
 @pytest.fixture
 def hil_record(request: pytest.FixtureRequest) -> dict:
     """What this test measured (model, parity metrics, cycles, provenance, footprint...), kept
-    with its outcome by the results store (hil/results_plugin.py)."""
+    with its outcome by the results store (hil/pytest/results.py)."""
     record: dict = {}
     request.node.stash[RECORD_KEY] = record
     return record

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from hil import paths
 from hil.errors import ConfigError
-from hil.model import ModelInfo, load_model
-from hil.vectors import VectorSet, load_vectors, random_vectors
+from hil.model.tflite import ModelInfo, load_model
+from hil.model.vectors import VectorSet, load_vectors, random_vectors
 
 DEFAULT_CYCLES_TOLERANCE = 0.02  # allowed growth of the worst case before a cycles test fails
 

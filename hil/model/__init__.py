@@ -1,0 +1,1 @@
+"""The model side: TFLite parsing, the model catalog, host support checks, test vectors, the TFLM reference."""

@@ -1,0 +1,1 @@
+"""The pytest glue: the plugin (options, fixtures), results recording, suite assert functions."""

@@ -1,0 +1,1 @@
+"""The results history (SQLite) that every run records into and reports read."""
