@@ -86,7 +86,7 @@ class Device:
             payload = run_payload(repeat)
         started = time.monotonic()
         reply = self.client.request(Msg.RUN, payload, Msg.RUN_RESULT,
-                                    self.timeouts.invoke(self, repeat, len(payload)))
+                                    self.timeouts.invoke(repeat, len(payload)))
         self.timeouts.observe_run((time.monotonic() - started) / repeat)
         ticks, flags, pos = parse_ticks(reply.payload)
         self.max_ticks_seen = max([self.max_ticks_seen, *ticks])
@@ -129,7 +129,7 @@ class Device:
     def invoke(self, repeat: int = 1) -> list[int]:
         """Runs the inputs already set `repeat` times; returns the ticks of each run."""
         reply = self.client.request(Msg.INVOKE, struct.pack("<H", repeat), Msg.INVOKE_RESULT,
-                                    self.timeouts.invoke(self, repeat, 0))
+                                    self.timeouts.invoke(repeat, 0))
         ticks, _, _ = parse_ticks(reply.payload)
         self.max_ticks_seen = max([self.max_ticks_seen, *ticks])
         return ticks

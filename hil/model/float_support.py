@@ -9,18 +9,19 @@ from collections.abc import Callable
 
 from hil.boards.profile import BoardProfile
 from hil.errors import UnsupportedModelError
-from hil.model.support import (
-    _activation_problem,
-    _axis_problem,
-    _broadcasts,
-    _conv_geometry_problem,
-    _paddings_problem,
-    _pool_window_problem,
+from hil.model.refusals import (
+    FLOAT16,
+    FLOAT32,
+    activation_problem,
+    axis_problem,
+    broadcasts,
+    conv_geometry_problem,
+    paddings_problem,
+    pool_window_problem,
+    tensors_of,
 )
 from hil.model.tflite import ModelInfo, OpInfo, TensorInfo, builtin_engine_typed_ops
 
-FLOAT32 = 0
-FLOAT16 = 1
 _F32_ONLY = "float32 kernel: input and output must be float32"
 
 
@@ -57,9 +58,6 @@ def check_fpu(model: ModelInfo, profile: BoardProfile) -> None:
 
 # ---- per-kernel refusals, mirroring each *_f32.c prepare ----
 
-def _io(op: OpInfo, model: ModelInfo) -> tuple[list[TensorInfo | None], list[TensorInfo]]:
-    return ([model.tensors[i] if i >= 0 else None for i in op.inputs], [model.tensors[i] for i in op.outputs])
-
 
 def _f32(*tensors: TensorInfo | None) -> bool:
     return all(t is not None and t.dtype == FLOAT32 for t in tensors)
@@ -77,7 +75,7 @@ def _const(model: ModelInfo, t: TensorInfo) -> bool:
 
 
 def _fc(op: OpInfo, model: ModelInfo) -> str | None:
-    ins, outs = _io(op, model)
+    ins, outs = tensors_of(op, model)
     if len(ins) < 2 or ins[0] is None or ins[1] is None or not outs:
         return "needs an input, a filter and an output"
     bias = ins[2] if len(ins) > 2 else None
@@ -87,11 +85,11 @@ def _fc(op: OpInfo, model: ModelInfo) -> str | None:
         return "weights must be a constant 2-D tensor"
     if getattr(op.options, "weightsFormat", 0) != 0:
         return "shuffled weights formats are not supported"
-    return _activation_problem(op)
+    return activation_problem(op)
 
 
 def _conv(op: OpInfo, model: ModelInfo, depthwise: bool) -> str | None:
-    ins, outs = _io(op, model)
+    ins, outs = tensors_of(op, model)
     if len(ins) < 2 or ins[0] is None or ins[1] is None or len(outs) != 1:
         return "needs an input, a filter and one output"
     inp, filt, out = ins[0], ins[1], outs[0]
@@ -102,31 +100,31 @@ def _conv(op: OpInfo, model: ModelInfo, depthwise: bool) -> str | None:
         return "input, weights and output must be 4-D (NHWC)"
     if not _const(model, filt) or (depthwise and filt.shape[0] != 1):
         return "weights must be a constant [1, kh, kw, channels] tensor" if depthwise else "weights must be constant"
-    return _activation_problem(op) or _conv_geometry_problem(op, inp, filt, depthwise)
+    return activation_problem(op) or conv_geometry_problem(op, inp, filt, depthwise)
 
 
 def _pool(op: OpInfo, model: ModelInfo) -> str | None:
-    (inp, *_), (out, *_) = _io(op, model)
+    (inp, *_), (out, *_) = tensors_of(op, model)
     if not _f32(inp, out):
         return _F32_ONLY
     if len(inp.shape) != 4 or len(out.shape) != 4:
         return "input and output must be 4-D (NHWC)"
-    return _activation_problem(op) or _pool_window_problem(op, inp)
+    return activation_problem(op) or pool_window_problem(op, inp)
 
 
 def _binary(op: OpInfo, model: ModelInfo) -> str | None:
-    ins, outs = _io(op, model)
+    ins, outs = tensors_of(op, model)
     if len(ins) != 2 or None in ins or len(outs) != 1:
         return "needs two inputs and an output" if op.name == "ADD" else "needs two inputs and one output"
     if not _f32(ins[0], ins[1], outs[0]):
         return "float32 kernel: inputs and output must be float32"
-    if not _broadcasts(ins[0].shape, ins[1].shape, outs[0].shape):
+    if not broadcasts(ins[0].shape, ins[1].shape, outs[0].shape):
         return "input shapes do not broadcast to the output shape"
-    return _activation_problem(op)
+    return activation_problem(op)
 
 
 def _unary(op: OpInfo, model: ModelInfo) -> str | None:
-    (inp, *_), (out, *_) = _io(op, model)
+    (inp, *_), (out, *_) = tensors_of(op, model)
     return None if _f32(inp, out) else _F32_ONLY
 
 
@@ -136,18 +134,18 @@ def _pad(op: OpInfo, model: ModelInfo) -> str | None:
     inp, paddings, out = (model.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     if not _f32(inp, out):
         return _F32_ONLY
-    return _paddings_problem(model, paddings)
+    return paddings_problem(model, paddings)
 
 
 def _mean(op: OpInfo, model: ModelInfo) -> str | None:
     inp, axis, out = (model.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     if not _f32(inp, out):
         return _F32_ONLY
-    return _axis_problem(inp, axis)
+    return axis_problem(inp, axis)
 
 
 def _dequantize_f16(op: OpInfo, model: ModelInfo) -> str | None:
-    (inp, *_), (out, *_) = _io(op, model)
+    (inp, *_), (out, *_) = tensors_of(op, model)
     if inp.dtype != FLOAT16 or out.dtype != FLOAT32:
         return "only float16 input with float32 output is supported"
     if not inp.is_const:

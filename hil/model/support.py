@@ -8,20 +8,29 @@ from collections.abc import Callable
 import numpy as np
 
 from hil.errors import UnsupportedModelError
+from hil.model.float_support import float_op_problem
+from hil.model.refusals import (
+    FLOAT32,
+    INT8,
+    INT16,
+    INT32,
+    INT64,
+    activation_problem,
+    axis_problem,
+    broadcasts,
+    conv_geometry_problem,
+    paddings_problem,
+    pool_window_problem,
+    tensors_of,
+)
 from hil.model.tflite import ModelInfo, OpInfo, TensorInfo, builtin_engine_ops
-
-INT8 = 9
-INT32 = 2
-INT64 = 4
 
 
 def _op_problem(op: OpInfo, model: ModelInfo) -> str | None:
     """Why the built-in engine cannot run this operator, or None."""
     if op.custom:
         return "custom operator"
-    from hil.model.float_support import float_op_problem  # float kernels (ops_f32.def) are chosen first
-
-    typed = float_op_problem(op, model)
+    typed = float_op_problem(op, model)  # float kernels (ops_f32.def) are chosen first
     if typed is not False:
         return typed
     if op.opcode not in builtin_engine_ops():
@@ -31,23 +40,6 @@ def _op_problem(op: OpInfo, model: ModelInfo) -> str | None:
 
 
 # ---- per-kernel refusals, mirroring each kernel's prepare in firmware/engines/builtin/kernels ----
-
-_FUSED_ACTIVATIONS = {0, 1, 2, 3}  # NONE, RELU, RELU_N1_TO_1, RELU6
-
-
-def _const_array(model: ModelInfo, index: int, dtype: type) -> np.ndarray | None:
-    """A constant tensor's values stored inside the flatbuffer, or None."""
-    tensor = model.raw.subgraphs[0].tensors[index]
-    buffers = model.raw.buffers or []
-    data = buffers[tensor.buffer].data if tensor.buffer < len(buffers) else None
-    return None if data is None or len(data) == 0 else np.frombuffer(bytes(data), dtype=dtype)
-
-
-def _window_ok(padding: int, size: int, filt: int, stride: int, dilation: int) -> bool:
-    """hil_window_axis in padding.h: SAME/VALID with positive sizes and a non-empty output."""
-    if padding not in (0, 1) or min(size, filt, stride, dilation) <= 0:
-        return False
-    return padding == 0 or size + stride - ((filt - 1) * dilation + 1) >= stride
 
 
 def _conv_problem(op: OpInfo, model: ModelInfo, depthwise: bool) -> str | None:
@@ -69,31 +61,7 @@ def _conv_problem(op: OpInfo, model: ModelInfo, depthwise: bool) -> str | None:
         return f"per-channel weights must be quantized along dimension {axis}"
     if any(filt.zero_points):
         return "weights zero point must be 0 (symmetric int8 weights)"
-    return _activation_problem(op) or _conv_geometry_problem(op, inp, filt, depthwise)
-
-
-def _activation_problem(op: OpInfo) -> str | None:
-    """The fused activations every kernel with one supports, int8 and float32."""
-    if getattr(op.options, "fusedActivationFunction", 0) not in _FUSED_ACTIVATIONS:
-        return "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1"
-    return None
-
-
-def _conv_geometry_problem(op: OpInfo, inp: TensorInfo, filt: TensorInfo, depthwise: bool) -> str | None:
-    """Channels and window of CONV_2D / DEPTHWISE_CONV_2D, int8 and float32 (conv_geometry.c)."""
-    o = op.options
-    if depthwise:
-        multiplier = getattr(o, "depthMultiplier", 0)
-        if multiplier <= 0 or inp.shape[3] * multiplier != filt.shape[3]:
-            return "depth multiplier does not match the channel counts"
-    elif inp.shape[3] % filt.shape[3] or filt.shape[0] % (inp.shape[3] // filt.shape[3]):
-        return "input channels do not split into the weights' groups"
-    padding = getattr(o, "padding", 0)
-    if not (_window_ok(padding, inp.shape[1], filt.shape[1], getattr(o, "strideH", 0), getattr(o, "dilationHFactor", 1))
-            and _window_ok(padding, inp.shape[2], filt.shape[2], getattr(o, "strideW", 0),
-                           getattr(o, "dilationWFactor", 1))):
-        return "invalid padding, stride, dilation or filter size"
-    return None
+    return activation_problem(op) or conv_geometry_problem(op, inp, filt, depthwise)
 
 
 def _pool_problem(op: OpInfo, model: ModelInfo) -> str | None:
@@ -105,17 +73,7 @@ def _pool_problem(op: OpInfo, model: ModelInfo) -> str | None:
         return "input and output must be 4-D (NHWC)"
     if abs(inp.scale - out.scale) > 1e-6 or inp.zero_point != out.zero_point:
         return "input and output quantization must be equal"
-    return _activation_problem(op) or _pool_window_problem(op, inp)
-
-
-def _pool_window_problem(op: OpInfo, inp: TensorInfo) -> str | None:
-    """The pooling window, int8 and float32."""
-    o = op.options
-    padding = getattr(o, "padding", 0)
-    if not (_window_ok(padding, inp.shape[1], getattr(o, "filterHeight", 0), getattr(o, "strideH", 0), 1)
-            and _window_ok(padding, inp.shape[2], getattr(o, "filterWidth", 0), getattr(o, "strideW", 0), 1)):
-        return "invalid padding, stride or filter size"
-    return None
+    return activation_problem(op) or pool_window_problem(op, inp)
 
 
 def _pad_problem(op: OpInfo, model: ModelInfo) -> str | None:
@@ -125,17 +83,7 @@ def _pad_problem(op: OpInfo, model: ModelInfo) -> str | None:
     inp, paddings, out = (model.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     if inp.dtype != INT8 or out.dtype != INT8:
         return "only int8 input and output are supported"
-    return _paddings_problem(model, paddings)
-
-
-def _paddings_problem(model: ModelInfo, paddings: TensorInfo) -> str | None:
-    """PAD's paddings tensor, int8 and float32 (kernels/pad.h)."""
-    values = _const_array(model, paddings.index, np.int64 if paddings.dtype == INT64 else np.int32)
-    if paddings.dtype not in (INT32, INT64) or not paddings.is_const or values is None:
-        return "paddings must be a constant int32 or int64 tensor"
-    if (values < 0).any():
-        return "negative paddings are not supported"
-    return None
+    return paddings_problem(model, paddings)
 
 
 def _mean_problem(op: OpInfo, model: ModelInfo) -> str | None:
@@ -143,23 +91,11 @@ def _mean_problem(op: OpInfo, model: ModelInfo) -> str | None:
     inp, axis, out = (model.tensors[i] for i in (op.inputs[0], op.inputs[1], op.outputs[0]))
     if inp.dtype != INT8 or out.dtype != INT8:
         return "only int8 input and output are supported"
-    return _axis_problem(inp, axis)
-
-
-def _axis_problem(inp: TensorInfo, axis: TensorInfo) -> str | None:
-    """MEAN's axis tensor and input, int8 and float32."""
-    if axis.dtype != INT32 or not axis.is_const:
-        return "axis must be a constant int32 tensor"
-    if not inp.shape:
-        return "scalar input"
-    return None
+    return axis_problem(inp, axis)
 
 
 # ---- ADD, MUL, SOFTMAX, LOGISTIC, TANH, RELU, RELU6, QUANTIZE, DEQUANTIZE and the data movement
 # ops (kernels/add.c ... pack.c); the numeric checks redo the kernels' double arithmetic ----
-
-FLOAT32 = 0
-INT16 = 7
 
 
 def _frexp_q31(real: float) -> tuple[int, int]:
@@ -169,29 +105,15 @@ def _frexp_q31(real: float) -> tuple[int, int]:
     return (q // 2, exponent + 1) if q == 1 << 31 else (q, exponent)
 
 
-def _tensors(op: OpInfo, model: ModelInfo) -> tuple[list[TensorInfo | None], list[TensorInfo]]:
-    return ([model.tensors[i] if i >= 0 else None for i in op.inputs], [model.tensors[i] for i in op.outputs])
-
-
-def _broadcasts(a: tuple[int, ...], b: tuple[int, ...], out: tuple[int, ...]) -> bool:
-    """hil_broadcast_prepare: both inputs right-aligned against the output, each dimension
-    equal to the output's or 1, and the output no larger than the larger input."""
-    if len(a) > len(out) or len(b) > len(out):
-        return False
-    pad_a, pad_b = (1,) * (len(out) - len(a)) + a, (1,) * (len(out) - len(b)) + b
-    return all(x in (o, 1) and y in (o, 1) and (o == 1 or o in (x, y))
-               for x, y, o in zip(pad_a, pad_b, out, strict=True))
-
-
 def _binary_problem(op: OpInfo, model: ModelInfo) -> str | None:
     """ADD / MUL (add.c, mul.c)."""
-    ins, outs = _tensors(op, model)
+    ins, outs = tensors_of(op, model)
     if len(ins) != 2 or None in ins or len(outs) != 1:
         return "needs two inputs and an output" if op.name == "ADD" else "needs two inputs and one output"
     a, b, out = ins[0], ins[1], outs[0]
     if {a.dtype, b.dtype, out.dtype} != {INT8}:
         return "only int8 inputs and output are supported"
-    if not _broadcasts(a.shape, b.shape, out.shape):
+    if not broadcasts(a.shape, b.shape, out.shape):
         return "input shapes do not broadcast to the output shape"
     if op.name == "ADD":
         twice = 2.0 * max(a.scale, b.scale)
@@ -204,7 +126,7 @@ def _binary_problem(op: OpInfo, model: ModelInfo) -> str | None:
 
 def _softmax_problem(op: OpInfo, model: ModelInfo) -> str | None:
     """SOFTMAX (softmax.c)."""
-    (inp, *_), (out, *_) = _tensors(op, model)
+    (inp, *_), (out, *_) = tensors_of(op, model)
     if inp.dtype != INT8 or out.dtype not in (INT8, INT16):
         return "only int8 input with int8 or int16 output is supported"
     if out.dtype == INT8 and (out.zero_point != -128 or np.float32(out.scale) != np.float32(1.0 / 256)):
@@ -219,7 +141,7 @@ def _softmax_problem(op: OpInfo, model: ModelInfo) -> str | None:
 
 
 def _int8_in_out(op: OpInfo, model: ModelInfo) -> tuple[TensorInfo, TensorInfo] | str:
-    (inp, *_), (out, *_) = _tensors(op, model)
+    (inp, *_), (out, *_) = tensors_of(op, model)
     if inp is None or inp.dtype != INT8 or out.dtype != INT8:
         return "only int8 input and output are supported"
     return inp, out
@@ -258,7 +180,7 @@ _QUANTIZE_PAIRS = {FLOAT32: {INT8, INT16}, INT8: {INT8, INT16, INT32}, INT16: {I
 
 def _quantize_problem(op: OpInfo, model: ModelInfo) -> str | None:
     """QUANTIZE (quantize.c)."""
-    (inp, *_), (out, *_) = _tensors(op, model)
+    (inp, *_), (out, *_) = tensors_of(op, model)
     if out.dtype not in _QUANTIZE_PAIRS.get(inp.dtype, set()):
         return "supports float32 -> int8/int16 and int8/int16/int32 -> int8/int16 (int8/int16 -> int32)"
     if len(out.scales) != 1 or not out.scale > 0:
@@ -270,7 +192,7 @@ def _quantize_problem(op: OpInfo, model: ModelInfo) -> str | None:
 
 def _dequantize_problem(op: OpInfo, model: ModelInfo) -> str | None:
     """DEQUANTIZE (dequantize.c)."""
-    (inp, *_), (out, *_) = _tensors(op, model)
+    (inp, *_), (out, *_) = tensors_of(op, model)
     if inp.dtype not in (INT8, INT16) or out.dtype != FLOAT32:
         return "only int8 or int16 input with float32 output is supported"
     if len(inp.scales) != 1:
@@ -299,7 +221,7 @@ def _shape_problem(op: OpInfo, model: ModelInfo) -> str | None:
 
 def _strided_slice_problem(op: OpInfo, model: ModelInfo) -> str | None:
     """STRIDED_SLICE (strided_slice.c)."""
-    ins, (out, *_) = _tensors(op, model)
+    ins, (out, *_) = tensors_of(op, model)
     inp = ins[0]
     if inp.dtype != out.dtype or inp.dtype not in (FLOAT32, INT32, 6, INT16, INT8):
         return "input and output must share a 1-, 2- or 4-byte type"

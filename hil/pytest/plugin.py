@@ -12,15 +12,14 @@ from hil.errors import HilError
 from hil.harness.runner import Harness
 from hil.model import catalog
 from hil.model.catalog import ModelConfig
+from hil.pytest.keys import HARNESS_KEY, MODELS_KEY, OPTION_GROUP, RECORD_KEY, SUMMARY_KEY
 
-_HARNESS_KEY = pytest.StashKey[Harness]()
-RECORD_KEY = pytest.StashKey[dict]()
-SUMMARY_KEY = pytest.StashKey[list]()
-_MODELS_KEY = pytest.StashKey[list]()
+# Registered with this plugin; each adds its own options to the "hil" group after these.
+pytest_plugins = ["hil.pytest.results", "hil.verdicts.quality"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("hil", "TinyML hardware-in-the-loop")
+    group = parser.getgroup(*OPTION_GROUP)
     group.addoption("--board", default="qemu", help="board profile name or alias (`hil boards`); default qemu")
     group.addoption("--port", default=None, help="serial port of a physical board (COM3, /dev/ttyACM0)")
     group.addoption("--baud", type=int, default=None,
@@ -52,12 +51,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="vectors the soak test streams through one board session (default 300)")
     group.addoption("--hil-define", action="append", default=[], metavar="NAME[=VALUE]",
                     help="test-only firmware defect, e.g. HIL_TEST_BREAK_ROUNDING (used by tests/ only)")
-    from hil.pytest.results import add_options as add_results_options
-
-    add_results_options(group)  # --results-db, --no-results
-    from hil.verdicts.quality import add_options as add_quality_options
-
-    add_quality_options(group)  # --quality-strict, --quality-json
 
 
 def _profile(config: pytest.Config) -> BoardProfile:
@@ -69,8 +62,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "deadline(us=None, max_cycles=None): hard real-time limits for the "
                             "test's model, overriding [timing] in its model.toml")
     config.stash[SUMMARY_KEY] = []
-    config.pluginmanager.import_plugin("hil.pytest.results")
-    config.pluginmanager.import_plugin("hil.verdicts.quality")  # quality table: terminal summary + reports/quality.json
     try:
         profile = _profile(config)
         harness = Harness(profile, engine=config.getoption("engine"),
@@ -79,10 +70,10 @@ def pytest_configure(config: pytest.Config) -> None:
                           progress=lambda msg: _progress(config, msg),
                           vector_limit=config.getoption("vectors"))
         harness.check_tools()
-        config.stash[_MODELS_KEY] = _models(config)
+        config.stash[MODELS_KEY] = _models(config)
     except HilError as exc:
         raise pytest.UsageError(exc.one_line()) from None
-    config.stash[_HARNESS_KEY] = harness
+    config.stash[HARNESS_KEY] = harness
 
 
 def _backend_options(config: pytest.Config) -> dict:
@@ -106,7 +97,7 @@ def _progress(config: pytest.Config, message: str) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    harness = config.stash.get(_HARNESS_KEY, None)
+    harness = config.stash.get(HARNESS_KEY, None)
     if harness is not None:
         harness.close()
 
@@ -114,7 +105,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def hil(pytestconfig: pytest.Config) -> Harness:
     """The session's harness: builds, flashes and talks to targets."""
-    return pytestconfig.stash[_HARNESS_KEY]
+    return pytestconfig.stash[HARNESS_KEY]
 
 
 @pytest.fixture
@@ -128,14 +119,14 @@ def hil_record(request: pytest.FixtureRequest) -> dict:
 
 @pytest.fixture(scope="session")
 def hil_models(pytestconfig: pytest.Config) -> list[ModelConfig]:
-    return pytestconfig.stash[_MODELS_KEY]
+    return pytestconfig.stash[MODELS_KEY]
 
 
 def model_vector_params(config: pytest.Config) -> list:
     """pytest.param(model, index) for every vector of every model in the run."""
     params = []
     limit = config.getoption("vectors")
-    for model in config.stash[_MODELS_KEY]:
+    for model in config.stash[MODELS_KEY]:
         if model.missing_reason:
             params.append(pytest.param(model, 0, id=f"{model.name}", marks=pytest.mark.skip(model.missing_reason)))
             continue
@@ -147,7 +138,7 @@ def model_vector_params(config: pytest.Config) -> list:
 def model_params(config: pytest.Config) -> list:
     """pytest.param(model) for every model in the run (third-party models absent here are skipped)."""
     return [pytest.param(m, id=m.name, marks=[pytest.mark.skip(m.missing_reason)] if m.missing_reason else [])
-            for m in config.stash[_MODELS_KEY]]
+            for m in config.stash[MODELS_KEY]]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

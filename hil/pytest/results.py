@@ -25,18 +25,18 @@ import pytest
 
 from hil import __version__
 from hil.errors import Category, HilError
+from hil.pytest.keys import OPTION_GROUP, RECORD_KEY, RESULT_STATE_KEY
 from hil.results.store import ResultsStore, default_db_path, now_iso
 
 RUN_FILE_ENV = "HIL_RESULTS_RUN_FILE"  # `hil nightly` learns the run id from this file
 _WORKER_RUN = "hil_results_run"
 _WORKER_DB = "hil_results_db"
-_STATE_KEY = pytest.StashKey[dict]()
 _PREFIX = re.compile(r"\[([a-z0-9][a-z0-9-]*)\] ")
 MESSAGE_LIMIT = 2000
 
 
-def add_options(group: pytest.OptionGroup) -> None:
-    """Called from hil.pytest.plugin's pytest_addoption."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup(*OPTION_GROUP)
     group.addoption("--results-db", default=None, metavar="PATH",
                     help="results history database (default: $HIL_RESULTS_DB, else reports/results.sqlite "
                          "under the rootdir)")
@@ -155,8 +155,8 @@ class ResultsRecorder:
         return report
 
     def _on_report(self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> None:
-        state = item.stash.setdefault(_STATE_KEY, {"duration": 0.0, "outcome": None, "category": None,
-                                                   "message": None})
+        state = item.stash.setdefault(RESULT_STATE_KEY, {"duration": 0.0, "outcome": None, "category": None,
+                                                         "message": None})
         state["duration"] += report.duration
         outcome, category, message = classify(report, call)
         if report.when == "setup" and report.passed:
@@ -182,8 +182,6 @@ class ResultsRecorder:
     def _record(item: pytest.Item) -> dict:
         """The test's hil_record, plus the model and vector of its parameters when the test
         failed before recording them (a build failure still belongs to its model)."""
-        from hil.pytest.plugin import RECORD_KEY
-
         record = dict(item.stash.get(RECORD_KEY, {}))
         params = getattr(getattr(item, "callspec", None), "params", {})
         model = params.get("hil_model")

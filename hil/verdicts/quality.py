@@ -151,15 +151,15 @@ def write_json(path: Path, table: list[QualityRow]) -> None:
     path.write_text(json.dumps({"quality": [asdict(r) for r in table]}, indent=2) + "\n")
 
 
-# ---- pytest options and hooks (registered by hil.pytest.plugin) ----
+# ---- pytest options and hooks (a plugin registered by hil.pytest.plugin) ----
 
 
 class QualityBudgetWarning(UserWarning):
     """The int8 model loses more quality against float than its card's budget allows."""
 
 
-def add_options(group) -> None:
-    """Called from hil.pytest.plugin's pytest_addoption."""
+def pytest_addoption(parser) -> None:
+    group = parser.getgroup("hil")  # created by hil.pytest.plugin, which registers this module
     group.addoption("--quality-strict", action="store_true", default=False,
                     help="fail, not warn, when an int8 model loses more than its [quality] max_loss vs float")
     group.addoption("--quality-json", default=None, metavar="PATH",

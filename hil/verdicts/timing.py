@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from hil.link.protocol import CounterKind, Ready
-
-if TYPE_CHECKING:
-    from hil.link.device import Device
 
 # Where a cycle figure comes from. Every number the harness prints or stores carries one.
 VIRTUAL = "virtual"  # instruction-derived counts from an emulator (1 instruction = 1 cycle)
@@ -62,7 +58,7 @@ class TimeoutPolicy:
     def transfer(self, nbytes: int) -> float:
         return min(self.cap, self.base_s + self.margin * nbytes / self.link_bytes_per_s)
 
-    def invoke(self, device: Device, repeat: int, nbytes: int) -> float:
+    def invoke(self, repeat: int, nbytes: int) -> float:
         if self.slowest_run_s <= 0:
             return min(self.cap, self.first_invoke_s * max(1, repeat) + self.transfer(nbytes))
         compute = self.margin * repeat * self.slowest_run_s
