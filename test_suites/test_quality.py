@@ -52,8 +52,9 @@ def _target_outputs(hil, model: ModelConfig, vectors: VectorSet) -> list[np.ndar
         try:
             outputs.append(target.device.infer(vector).outputs[0])
         except HilError as exc:
-            hil.discard()
-            raise target.session.explain(exc) from None
+            explained = target.session.explain(exc)  # before the discard stops the emulator
+            hil.discard(model)
+            raise explained from None
     return outputs
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -72,6 +73,16 @@ def kill_process_group(proc: subprocess.Popen, grace: float = 1.0) -> None:
             proc.wait(timeout=5)
 
 
+def remove_scratch(*paths: Path | None) -> None:
+    """A stopped session's log and scratch folder go with it: a failure has quoted the log's
+    tail already, and a nightly would otherwise leave one of each per session in /tmp."""
+    for path in paths:
+        if path is not None and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path is not None:
+            path.unlink(missing_ok=True)
+
+
 def log_tail(path: Path | None, lines: int = 5) -> str:
     if not path or not path.exists():
         return ""
@@ -91,11 +102,13 @@ class Session:
     process: subprocess.Popen | None = None
     log_path: Path | None = None
     started_at: float = field(default_factory=time.monotonic)
+    workdir: Path | None = None  # the session's own scratch folder (Renode: script and ELF copy)
 
     def stop(self) -> None:
         self.transport.close()
         if self.process is not None:
             kill_process_group(self.process)
+        remove_scratch(self.log_path, self.workdir)
 
     def alive(self) -> bool:
         return self.process is None or self.process.poll() is None

@@ -13,7 +13,7 @@ import socket
 import time
 from pathlib import Path
 
-from hil.boards.base import Session, connect_device, kill_process_group, log_tail, spawn
+from hil.boards.base import Session, connect_device, kill_process_group, log_tail, remove_scratch, spawn
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, ConfigError, HilError
 from hil.link.transport import TcpTransport
@@ -71,6 +71,7 @@ class QemuBackend:
             exited = proc.poll()
             kill_process_group(proc)
             tail = log_tail(log)
+            remove_scratch(log)
             if exited is not None:
                 raise HilError(f"QEMU ({self.profile.setting('machine')}) exited with code {exited} before "
                                f"the firmware was ready: {tail or 'no output'}", Category.EMULATOR_EXITED) from None

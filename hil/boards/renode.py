@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hil.boards.base import Session, connect_device, kill_process_group, log_tail, spawn
+from hil.boards.base import Session, connect_device, kill_process_group, log_tail, remove_scratch, spawn
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, ConfigError, HilError
 from hil.link.transport import SerialTransport, TcpTransport, Transport
@@ -163,9 +163,10 @@ class RenodeBackend:
                                            self.cpu_hz, hello_after=self.listen_s)
         except HilError as exc:
             stop_renode(proc)
-            raise HilError(f"{self.profile.name}: {exc} (Renode output: {renode_errors(log) or log_tail(log)})",
-                           exc.category) from None
-        return RenodeSession(self.profile, device, clock, transport, proc, log)
+            output = renode_errors(log) or log_tail(log)
+            remove_scratch(log, workdir)
+            raise HilError(f"{self.profile.name}: {exc} (Renode output: {output})", exc.category) from None
+        return RenodeSession(self.profile, device, clock, transport, proc, log, workdir=workdir)
 
     def _connect(self, proc: subprocess.Popen, log: Path, pty: Path | None, port: int | None,
                  deadline: float) -> Transport:
@@ -219,6 +220,7 @@ class RenodeSession(Session):
         self.transport.close()
         if self.process is not None:
             stop_renode(self.process)
+        remove_scratch(self.log_path, self.workdir)
 
 
 def _free_port() -> int:

@@ -203,7 +203,7 @@ class Harness:
         """A harness for the same board and engine whose firmware adds test-only defines."""
         return Harness(self.profile, engine=self.engine, defines=self.defines + defines,
                        backend_options=self.backend_options, progress=self.progress,
-                       vector_limit=self.vector_limit, max_restarts=self.max_restarts)
+                       vector_limit=self.vector_limit, max_restarts=self.max_restarts, tflm_root=self.tflm_root)
 
     def timing(self, config: ModelConfig, repeat: int = 2) -> ModelTiming:
         """Worst-case timing over every vector, `repeat` inferences each, and the per-operator
