@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from hil.boards import BACKEND_OPTIONS, find_profile
+from hil.errors import ConfigError
 from hil.harness.build import stderr_progress
 from hil.harness.runner import Harness, summarize
 from hil.model import catalog
@@ -37,10 +38,18 @@ def make_harness(args, progress=stderr_progress) -> Harness:
     return harness
 
 
+def check_counts(args) -> None:
+    """Counts that would make a run measure nothing are refused before anything is built."""
+    if args.vectors < 1:
+        raise ConfigError(f"--vectors {args.vectors}: a run needs at least 1 vector")
+
+
 def run(args) -> int:
+    check_counts(args)
     config = catalog.adhoc(Path(args.model), vectors=args.vectors, seed=args.seed)
     if args.inputs:
         config.vectors_file = Path(args.inputs).resolve()
+    config.vectors(args.vectors)  # an unreadable or empty --inputs file is refused before building
     harness = make_harness(args, progress=None if args.json else stderr_progress)
     try:
         summary = summarize(harness, config, limit=args.vectors, repeat=args.repeat)

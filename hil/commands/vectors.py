@@ -12,6 +12,7 @@ samples) and `labels` when known. `pytest --model model.tflite` picks up model.n
 
 from __future__ import annotations
 
+import contextlib
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ import numpy as np
 
 from hil.errors import ConfigError
 from hil.model.tflite import TensorInfo, load_model
-from hil.model.vectors import quantize
+from hil.model.vectors import quantize, read_arrays
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".pgm")
 LABEL_KEYS = ("labels", "y")
@@ -54,16 +55,15 @@ def shape_samples(values: np.ndarray, spec: TensorInfo, source: str) -> np.ndarr
 
 
 def _read_array_file(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
+    data = read_arrays(path)
     if path.suffix == ".npy":
-        return np.load(path, allow_pickle=False), None
-    with np.load(path, allow_pickle=False) as data:
-        keys = [k for k in SAMPLE_KEYS if k in data.files]
-        candidates = [k for k in data.files if k not in LABEL_KEYS]
-        if not keys and len(candidates) != 1:
-            raise ConfigError(f"{path}: name the samples array `x` (found {', '.join(data.files) or 'nothing'})")
-        samples = data[keys[0] if keys else candidates[0]]
-        label_key = next((k for k in LABEL_KEYS if k in data.files), None)
-        return samples, (data[label_key] if label_key else None)
+        return data[""], None
+    keys = [k for k in SAMPLE_KEYS if k in data]
+    candidates = [k for k in data if k not in LABEL_KEYS]
+    if not keys and len(candidates) != 1:
+        raise ConfigError(f"{path}: name the samples array `x` (found {', '.join(data) or 'nothing'})")
+    label_key = next((k for k in LABEL_KEYS if k in data), None)
+    return data[keys[0] if keys else candidates[0]], (data[label_key] if label_key else None)
 
 
 def _image(path: Path, spec: TensorInfo, fit: bool) -> np.ndarray:
@@ -129,13 +129,13 @@ def _folder(path: Path, spec: TensorInfo, fit: bool, classes: list[str] | None) 
 
 def _labels_file(path: Path) -> np.ndarray:
     if path.suffix == ".npy":
-        return np.load(path, allow_pickle=False)
+        return read_arrays(path)[""]
     if path.suffix == ".npz":
-        with np.load(path, allow_pickle=False) as data:
-            key = next((k for k in LABEL_KEYS if k in data.files), data.files[0] if data.files else None)
-            if key is None:
-                raise ConfigError(f"{path} holds no arrays")
-            return data[key]
+        data = read_arrays(path)
+        key = next((k for k in LABEL_KEYS if k in data), next(iter(data), None))
+        if key is None:
+            raise ConfigError(f"{path} holds no arrays")
+        return data[key]
     lines = [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
     try:
         return np.array([float(x) if "." in x else int(x) for x in lines])
@@ -151,7 +151,22 @@ def read_samples(path: Path, spec: TensorInfo, *, fit: bool = False, classes: li
     if path.suffix not in (".npy", ".npz"):
         raise ConfigError(f"{path}: give a .npy/.npz of float samples or a folder of images or .wav files")
     values, labels = _read_array_file(path)
-    return Samples(shape_samples(values, spec, path.name), labels)
+    values = shape_samples(values, spec, path.name)
+    check_finite(values, path)
+    return Samples(values, labels)
+
+
+def check_finite(values: np.ndarray, source: Path) -> None:
+    """NaN or inf has no quantized value (it would silently become 0 or saturate): refuse it,
+    naming the first sample that holds one."""
+    finite = np.isfinite(values.reshape(len(values), -1))
+    if finite.all():
+        return
+    sample = int(np.argmin(finite.all(axis=1)))
+    value = values.reshape(len(values), -1)[sample][~finite[sample]][0]
+    word = "NaN" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+    raise ConfigError(f"{source}: sample {sample} holds {word} ({int((~finite).sum())} non-finite values in all): "
+                      "samples must be finite numbers; fix or drop those samples first")
 
 
 # ---- the vector file ----
@@ -212,7 +227,13 @@ def run(args) -> int:
         samples = Samples(samples.values[:args.limit],
                           None if samples.labels is None else samples.labels[:args.limit], samples.label_names)
     arrays = make_vectors(model, samples, tuple(args.range) if args.range else None)
-    write_npz(out, arrays)
+    try:
+        write_npz(out, arrays)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            out.unlink(missing_ok=True)  # no half-written vector file for pytest to pick up
+        raise ConfigError(f"cannot write {out} ({exc.strerror or exc}): pass -o with a path in a writable folder") \
+            from None
     frac, lo, hi = clipped_fraction(arrays["x"], spec)
     print(f"wrote {out}: {len(arrays['inputs'])} vectors, {spec.dtype_name} {list(spec.shape)}"
           + (f" (scale {spec.scale:.6g}, zero point {spec.zero_point})" if spec.scales else "")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,27 +64,49 @@ def _check_shape(arr: np.ndarray, spec: TensorInfo, path: Path, index: int) -> n
     return arr.reshape((-1, *spec.shape))
 
 
+# What numpy raises for a file that is not a readable .npy/.npz of plain arrays (cut-off zip,
+# pickled objects, text with a .npy name).
+_UNREADABLE = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, pickle.UnpicklingError)
+
+
+def read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Every array of a .npz by name, or a .npy as {"": array}; ConfigError naming the file if
+    numpy cannot read it as numeric arrays (object arrays are refused: they need pickle)."""
+    try:
+        if path.suffix == ".npy":
+            return {"": np.load(path, allow_pickle=False)}
+        with np.load(path, allow_pickle=False) as data:
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ValueError("not a .npz archive")
+            return {k: data[k] for k in data.files}
+    except _UNREADABLE as exc:
+        raise ConfigError(f"{path} is not a readable {path.suffix or '.npz'} of numeric arrays ({exc}): write it "
+                          "with numpy.savez (.npz) or numpy.save (.npy), numbers only, no Python objects") from None
+
+
 def load_vectors(path: Path, specs: list[TensorInfo], limit: int | None = None) -> VectorSet:
     """A .npz with `inputs` (one input) or `input_0`, `input_1`, ...; or a .npy of inputs.
     Optional arrays: `labels`. Leading axis = vector index."""
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"vector file {path} does not exist")
+    data = read_arrays(path)
     if path.suffix == ".npy":
-        arrays, labels, extra = [np.load(path)], None, {}
+        arrays, labels, extra = [data[""]], None, {}
     else:
-        with np.load(path) as data:
-            names = ["inputs"] if "inputs" in data else [f"input_{i}" for i in range(len(specs))]
-            missing = [n for n in names if n not in data]
-            if missing:
-                raise ConfigError(f"{path} lacks {', '.join(missing)} (expected `inputs` or `input_N` arrays)")
-            arrays = [data[n] for n in names]
-            labels = data["labels"] if "labels" in data else None
-            extra = {k: data[k] for k in data.files if k not in names and k != "labels"}
+        names = ["inputs"] if "inputs" in data else [f"input_{i}" for i in range(len(specs))]
+        missing = [n for n in names if n not in data]
+        if missing:
+            raise ConfigError(f"{path} lacks {', '.join(missing)} (expected `inputs` or `input_N` arrays)")
+        arrays = [data[n] for n in names]
+        labels = data.get("labels")
+        extra = {k: v for k, v in data.items() if k not in names and k != "labels"}
     if len(arrays) != len(specs):
         raise ConfigError(f"{path} has {len(arrays)} input arrays, the model has {len(specs)} inputs")
     shaped = [_check_shape(a, s, path, i) for i, (a, s) in enumerate(zip(arrays, specs, strict=True))]
     total = min(len(a) for a in shaped)
+    if total == 0:
+        raise ConfigError(f"{path} holds no vectors (its input arrays have 0 rows): give at least one sample")
     count = total if limit is None else min(total, limit)
     vectors = [[a[i] for a in shaped] for i in range(count)]
     # Per-vector companions (one row per vector: float outputs, raw samples) are cut like the inputs.
