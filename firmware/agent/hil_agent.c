@@ -9,7 +9,6 @@
 #define HIL_MAX_IO 16
 #define HIL_MAX_REPEAT 256
 #define HIL_MSG_CAP 160
-#define HIL_DUPLICATE_FLAG 0x01u
 
 static struct {
     hil_agent_config cfg;

@@ -1,5 +1,10 @@
 /* Wire protocol constants shared by the agent and documented in docs/protocol.md.
- * Every multi-byte field is little-endian. */
+ * Every multi-byte field is little-endian.
+ *
+ * The comment beside each message is its payload layout, up to the first ':': fields separated
+ * by commas, "u16 name" a fixed field, "n x u64 name" a repeated one, a bare name a
+ * variable-length part. The host side (hil/link/protocol.py) is held equal to this file, and to
+ * hil_frame.h, by tests/test_protocol_header.py. */
 #ifndef HIL_PROTOCOL_H
 #define HIL_PROTOCOL_H
 
@@ -14,6 +19,7 @@
 /* Frame body: type(1) flags(1) seq(2) payload(n) crc32(4). */
 #define HIL_HEADER_BYTES 4u
 #define HIL_CRC_BYTES 4u
+#define HIL_DUPLICATE_FLAG 0x01u /* frame flag: the reply to a request already executed (same seq) */
 
 /* Host -> target requests. */
 enum hil_request {
@@ -33,7 +39,10 @@ enum hil_request {
 /* Target -> host replies and unsolicited frames. */
 enum hil_reply {
     HIL_MSG_ACK = 0x80,
-    HIL_MSG_READY = 0x81,
+    HIL_MSG_READY = 0x81, /* u8 version, u8 counter_kind, u16 max_payload, u32 counter_hz, u32 cpu_hz,
+                           * u32 arena_size, u32 arena_used, u32 model_size, u8 status, u8 n_inputs,
+                           * u8 n_outputs, u8 0, model sha256 (32 bytes), board, engine, message
+                           * (each u8 length + UTF-8), n_inputs + n_outputs x tensor_spec */
     HIL_MSG_INVOKE_RESULT = 0x83, /* u16 n, u16 0, n x u64 ticks */
     HIL_MSG_OUTPUT_DATA = 0x84,   /* u8 index, u8 0, u16 0, u32 offset, u32 total, data */
     HIL_MSG_RUN_RESULT = 0x85,    /* u16 n, u16 flags, n x u64 ticks, outputs (if flags&1) */
@@ -44,12 +53,19 @@ enum hil_reply {
     HIL_MSG_TENSOR_LIST = 0x8A, /* u16 total, u16 first, u16 count, u16 flags, count x entry */
     HIL_MSG_TENSOR_DATA = 0x8B, /* u16 index, u16 0, u32 offset, u32 total, data */
     HIL_MSG_LOG = 0x8E,   /* UTF-8 text */
-    HIL_MSG_FAULT = 0x8F, /* fault registers, see docs/protocol.md */
-    HIL_MSG_NAK = 0xFE,   /* the frame with this seq failed its CRC or was malformed */
+    HIL_MSG_FAULT = 0x8F, /* u32 exception, u32 cfsr, u32 hfsr, u32 mmfar, u32 bfar, u32 pc, u32 lr,
+                           * u32 xpsr, u32 exc_return: see docs/protocol.md */
+    HIL_MSG_NAK = 0xFE,   /* u8 reason (hil_bad_reason), u8 0, u16 seq, u32 bytes received: the
+                           * frame with this seq failed its CRC or was malformed */
     HIL_MSG_ERROR = 0xFF, /* u16 code, u16 0, u32 detail, text */
 };
 
 #define HIL_RUN_FLAG_OUTPUTS 0x1u
+
+/* Records inside payloads, in the same notation. */
+/* record profile_entry: u16 op_index, u16 opcode, u64 ticks */
+/* record tensor_spec: u8 dtype, u8 ndim, ndim x i32 dims, f32 scale, i32 zero_point, u32 bytes */
+/* record tensor_entry: u8 flags, u8 name_len, name, tensor_spec */
 
 /* TENSOR_LIST entry flags, and the list's own flags. */
 #define HIL_TENSOR_CONST 0x1u /* data lives in the model (flash) */

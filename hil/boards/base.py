@@ -18,7 +18,7 @@ from hil.boards.profile import BoardProfile
 from hil.errors import Category, HilError, ProtocolError, TransportTimeout
 from hil.link.client import Client, DeviceReset
 from hil.link.device import Device
-from hil.link.protocol import Ready
+from hil.link.protocol import PROTOCOL_VERSION, Ready
 from hil.link.transport import Transport
 from hil.verdicts.timing import Clock, TimeoutPolicy
 
@@ -168,9 +168,9 @@ def sync_ready(client: Client, listen: float, timeout: float) -> Ready:
 def wrap_device(profile: BoardProfile, client: Client, ready: Ready, cpu_hz: int | None) -> tuple[Device, Clock]:
     """Checks the protocol version and builds the Device and its Clock. On silicon the firmware
     knows the clock it configured, so its READY cpu_hz wins over the profile's (not over --cpu-hz)."""
-    if ready.version != 1:
+    if ready.version != PROTOCOL_VERSION:
         raise HilError(f"{profile.name}: firmware speaks protocol version {ready.version}, this harness "
-                       f"speaks 1: rebuild the firmware from this checkout", Category.PROTOCOL)
+                       f"speaks {PROTOCOL_VERSION}: rebuild the firmware from this checkout", Category.PROTOCOL)
     if not cpu_hz:
         cpu_hz = ready.cpu_hz if not profile.emulated and ready.cpu_hz else profile.cpu_hz
     clock = Clock.from_ready(ready, emulated=profile.emulated, cpu_hz=cpu_hz,

@@ -3,16 +3,25 @@ number, with bounded retransmission and every wait bounded by a deadline."""
 
 from __future__ import annotations
 
-import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from hil.errors import Category, HilError, ProtocolError, TargetError, TransportTimeout
-from hil.link.protocol import BadFrame, Fault, Frame, FrameDecoder, Msg, Ready, encode, parse_ready
+from hil.link.protocol import (
+    NAK_OVERFLOW,
+    BadFrame,
+    Fault,
+    Frame,
+    FrameDecoder,
+    Msg,
+    Ready,
+    encode,
+    parse_error,
+    parse_ready,
+)
 from hil.link.transport import Transport
 
-NAK_OVERFLOW = 4  # NAK reason: the frame did not fit the target's receive buffer
 # What a frame means for the request in flight (besides being its reply).
 _RESEND_NOW, _RESEND_LATER, _RESEND_BLIND, _WAIT = object(), object(), object(), object()
 
@@ -198,8 +207,7 @@ class Client:
             self.stats.stale_frames += 1  # a reply to an earlier, retransmitted request
             return _WAIT
         if item.type == Msg.ERROR:
-            code, _, detail = struct.unpack_from("<HHI", item.payload)
-            raise TargetError(code, detail, item.payload[8:].decode("utf-8", "replace"))
+            raise TargetError(*parse_error(item.payload))
         if item.type != expect:
             raise ProtocolError(f"expected {Msg(expect).name}, got message type 0x{item.type:02x}")
         return item

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import struct
 import time
 from dataclasses import dataclass, field
 
@@ -11,16 +10,26 @@ import numpy as np
 from hil.errors import ProtocolError, UnsupportedModelError
 from hil.link.client import Client
 from hil.link.protocol import (
+    RUN_FLAG_OUTPUTS,
     Msg,
+    OpProfile,
     Ready,
     TensorEntry,
     TensorSpec,
+    calibrate_payload,
     get_output_payload,
     get_tensor_payload,
+    invoke_payload,
+    list_tensors_payload,
+    parse_calibrate,
+    parse_chunk,
+    parse_profile,
     parse_tensor_list,
     parse_ticks,
+    profile_payload,
     run_payload,
     set_input_payload,
+    transfer_payload,
 )
 from hil.verdicts.timing import TimeoutPolicy
 
@@ -29,13 +38,6 @@ from hil.verdicts.timing import TimeoutPolicy
 class Inference:
     outputs: list[np.ndarray]
     ticks: list[int]  # counter ticks of each repetition
-
-
-@dataclass
-class OpProfile:
-    index: int
-    opcode: int
-    ticks: int
 
 
 @dataclass
@@ -90,7 +92,7 @@ class Device:
         self.timeouts.observe_run((time.monotonic() - started) / repeat)
         ticks, flags, pos = parse_ticks(reply.payload)
         self.max_ticks_seen = max([self.max_ticks_seen, *ticks])
-        if flags & 1:
+        if flags & RUN_FLAG_OUTPUTS:
             outputs = []
             for spec in self.ready.outputs:
                 outputs.append(self._from_bytes(spec, reply.payload[pos:pos + spec.nbytes]))
@@ -113,22 +115,22 @@ class Device:
         return self._from_bytes(spec, data)
 
     def _read_chunks(self, what: str, request: int, reply_type: int, nbytes: int, payload) -> bytes:
-        """`nbytes` read in as many replies as the frame size needs; each reply's 12-byte header
-        ends with u32 offset and u32 total, which must continue what was read so far."""
+        """`nbytes` read in as many replies as the frame size needs; each reply's offset and total
+        must continue what was read so far."""
         buf = bytearray()
         while len(buf) < nbytes:
             reply = self.client.request(request, payload(len(buf)), reply_type,
                                         self.timeouts.transfer(self.ready.max_payload))
-            offset, total = struct.unpack_from("<II", reply.payload, 4)
-            if offset != len(buf) or total != nbytes or len(reply.payload) == 12:
+            offset, total, data = parse_chunk(Msg(reply_type), reply.payload)
+            if offset != len(buf) or total != nbytes or not data:
                 raise ProtocolError(f"{Msg(reply_type).name} for {what} at offset {offset} of {total} "
                                     f"does not continue the {len(buf)} bytes read so far")
-            buf += reply.payload[12:]
+            buf += data
         return bytes(buf)
 
     def invoke(self, repeat: int = 1) -> list[int]:
         """Runs the inputs already set `repeat` times; returns the ticks of each run."""
-        reply = self.client.request(Msg.INVOKE, struct.pack("<H", repeat), Msg.INVOKE_RESULT,
+        reply = self.client.request(Msg.INVOKE, invoke_payload(repeat), Msg.INVOKE_RESULT,
                                     self.timeouts.invoke(repeat, 0))
         ticks, _, _ = parse_ticks(reply.payload)
         self.max_ticks_seen = max([self.max_ticks_seen, *ticks])
@@ -138,13 +140,11 @@ class Device:
         """Ticks per operator of the last inference."""
         ops: list[OpProfile] = []
         while True:
-            reply = self.client.request(Msg.PROFILE, struct.pack("<H", len(ops)), Msg.PROFILE_DATA,
+            reply = self.client.request(Msg.PROFILE, profile_payload(len(ops)), Msg.PROFILE_DATA,
                                         self.timeouts.transfer(self.ready.max_payload))
-            total, _, count, _ = struct.unpack_from("<HHHH", reply.payload)
-            for i in range(count):
-                index, opcode, ticks = struct.unpack_from("<HHQ", reply.payload, 8 + 12 * i)
-                ops.append(OpProfile(index, opcode, ticks))
-            if len(ops) >= total or count == 0:
+            total, batch = parse_profile(reply.payload)
+            ops += batch
+            if len(ops) >= total or not batch:
                 return ops
 
     def list_tensors(self) -> tuple[list[TensorEntry], int]:
@@ -152,7 +152,7 @@ class Device:
         (protocol.TENSORS_OWN_MEMORY: a debug firmware where no tensor reuses another's memory)."""
         entries: list[TensorEntry] = []
         while True:
-            reply = self.client.request(Msg.LIST_TENSORS, struct.pack("<H", len(entries)), Msg.TENSOR_LIST,
+            reply = self.client.request(Msg.LIST_TENSORS, list_tensors_payload(len(entries)), Msg.TENSOR_LIST,
                                         self.timeouts.transfer(self.ready.max_payload))
             total, list_flags, _, batch = parse_tensor_list(reply.payload)
             entries += batch
@@ -168,14 +168,14 @@ class Device:
 
     def calibrate(self, iterations: int) -> tuple[int, int]:
         """(instructions executed, counter ticks) of a fixed two-instruction loop."""
-        reply = self.client.request(Msg.CALIBRATE, struct.pack("<I", iterations), Msg.CALIBRATE_RESULT,
+        reply = self.client.request(Msg.CALIBRATE, calibrate_payload(iterations), Msg.CALIBRATE_RESULT,
                                     self.timeouts.cap)
-        iters, per_iter, ticks = struct.unpack_from("<IIQ", reply.payload)
+        iters, per_iter, ticks = parse_calibrate(reply.payload)
         return iters * per_iter, ticks
 
     def transfer(self, send: bytes, reply_len: int) -> bytes:
         """The raw link alone: `send` goes out, `reply_len` bytes come back, no engine work."""
-        reply = self.client.request(Msg.TRANSFER, struct.pack("<I", reply_len) + send, Msg.TRANSFER_REPLY,
+        reply = self.client.request(Msg.TRANSFER, transfer_payload(reply_len, send), Msg.TRANSFER_REPLY,
                                     self.timeouts.transfer(len(send) + reply_len))
         if len(reply.payload) != reply_len:
             raise ProtocolError(f"TRANSFER returned {len(reply.payload)} bytes, asked for {reply_len}")
