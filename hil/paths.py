@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from hil.errors import ConfigError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 
@@ -26,5 +28,13 @@ def shared_models_dir() -> Path:
 def cache_dir() -> Path:
     """Firmware builds: $HIL_CACHE_DIR, else .hil-cache in the checkout."""
     path = Path(os.environ.get("HIL_CACHE_DIR", REPO_ROOT / ".hil-cache"))
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cache_error(path, exc) from None
     return path.resolve()
+
+
+def cache_error(path: Path, exc: OSError) -> ConfigError:
+    return ConfigError(f"the firmware cache {path} cannot be written ({exc.strerror or exc}): set HIL_CACHE_DIR to "
+                       "a writable folder")

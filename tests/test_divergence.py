@@ -173,10 +173,11 @@ def test_diff_tensor_float_tolerance():
 
 
 def test_tensor_list_parsing():
-    """TENSOR_LIST entries as firmware/agent/hil_agent.c writes them; a cut payload is a BadFrame."""
+    """TENSOR_LIST entries as firmware/agent/hil_agent.c writes them; a cut payload is a malformed
+    frame (a protocol error) naming where it ends."""
     import struct
 
-    from hil.link.protocol import BadFrame, parse_tensor_list
+    from hil.link.protocol import MalformedFrame, parse_tensor_list
 
     def entry(flags: int, name: bytes, dtype: int, dims: list[int], scale: float, zp: int, nbytes: int) -> bytes:
         return (bytes([flags, len(name)]) + name + bytes([dtype, len(dims)]) + struct.pack(f"<{len(dims)}i", *dims)
@@ -189,5 +190,5 @@ def test_tensor_list_parsing():
     assert [(e.index, e.name, e.flags, e.spec.shape, e.spec.nbytes) for e in entries] == [
         (3, "w", 5, (2, 3), 6), (4, "act", 6, (4,), 16)]
     assert entries[0].valid and entries[1].valid and entries[1].spec.dtype_name == "float32"
-    with pytest.raises(BadFrame, match="TENSOR_LIST"):
+    with pytest.raises(MalformedFrame, match="TENSOR_LIST frame of .* ends inside entry 1 spec"):
         parse_tensor_list(payload[:-3])

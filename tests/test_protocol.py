@@ -6,6 +6,7 @@ import zlib
 import numpy as np
 import pytest
 
+from hil.errors import ProtocolError
 from hil.link.protocol import BadFrame, FrameDecoder, Msg, decode_body, encode, parse_ready, parse_ticks, run_payload
 
 SPECIAL = bytes([0xC0, 0xDB, 0xDC, 0xDD, 0xC0, 0xC0, 0xDB, 0xDB])
@@ -67,6 +68,6 @@ def test_ready_round_trip():
     assert ready.outputs[0].zero_point == -128 and ready.model_sha256 == bytes(range(32)).hex()
 
 
-def test_truncated_ready_is_a_bad_frame():
-    with pytest.raises(BadFrame):
+def test_truncated_ready_names_the_field_it_ends_in():
+    with pytest.raises(ProtocolError, match="READY frame of 2 bytes ends inside its header .*at least 28 bytes"):
         parse_ready(b"\x01\x01")

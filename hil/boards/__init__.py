@@ -11,6 +11,9 @@ BACKEND_OPTIONS = ("cpu_hz", "port", "baud", "flasher", "target", "probe", "gdb_
 
 def make_backend(profile: BoardProfile, **options):
     """The backend object for a profile; options are the user's command-line settings."""
+    cpu_hz = options.get("cpu_hz")
+    if cpu_hz is not None and cpu_hz <= 0:  # latency = cycles / clock: a clock below 1 Hz means nothing
+        raise ConfigError(f"--cpu-hz {cpu_hz}: give the core clock in Hz, a positive integer such as 168000000")
     if profile.backend == "qemu":
         from hil.boards.qemu import QemuBackend
 

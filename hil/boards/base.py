@@ -18,7 +18,7 @@ from hil.boards.profile import BoardProfile
 from hil.errors import Category, HilError, ProtocolError, TransportTimeout
 from hil.link.client import Client, DeviceReset
 from hil.link.device import Device
-from hil.link.protocol import PROTOCOL_VERSION, Ready
+from hil.link.protocol import PROTOCOL_VERSION, MalformedFrame, Ready
 from hil.link.transport import Transport
 from hil.verdicts.timing import Clock, TimeoutPolicy
 
@@ -158,6 +158,8 @@ def sync_ready(client: Client, listen: float, timeout: float) -> Ready:
             with contextlib.suppress(TransportTimeout):
                 client.wait_ready(1.0)
             return reset.ready
+        except MalformedFrame:
+            raise  # the target answered, in a layout no retry will fix
         except (TransportTimeout, ProtocolError):
             continue
     raise TransportTimeout(f"no READY frame within {timeout:.1f} s on {client.transport.name} (listened "

@@ -58,11 +58,23 @@ def load_profile(path: Path) -> BoardProfile:
     backend = data["backend"]
     return BoardProfile(
         name=data["name"], backend=backend, firmware_board=data["firmware_board"],
-        cpu_hz=int(data["cpu_hz"]), core=data["core"], provenance=data["provenance"],
+        cpu_hz=_clock_hz(data["cpu_hz"], path), core=data["core"], provenance=data["provenance"],
         aliases=list(data.get("aliases", [])), description=data.get("description", ""),
         fpu=bool(data.get("fpu", False)), uart=data.get("uart", ""), flasher=data.get("flasher", ""),
         source=path, settings=dict(data.get(backend, {})),
     )
+
+
+def _clock_hz(value: Any, path: Path) -> int:
+    """The core clock in Hz: a positive number (TOML allows 168_000_000)."""
+    try:
+        hz = int(value) if not isinstance(value, bool) else 0
+    except (TypeError, ValueError):
+        hz = 0
+    if hz <= 0:
+        raise ConfigError(f"board profile {path}: cpu_hz = {value!r} is not a clock in Hz: write a positive "
+                          "integer, e.g. cpu_hz = 168_000_000")
+    return hz
 
 
 def search_path() -> list[Path]:

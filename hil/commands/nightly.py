@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from hil import paths
-from hil.commands.report import add_report_options, load_report_package, options_from, print_outcome
+from hil.commands.report import add_report_options, load_report_package, options_from, print_outcome, print_unwritten
 from hil.errors import ConfigError
-from hil.pytest.results import RUN_FILE_ENV
+from hil.pytest.results import RUN_FILE_ENV, read_run_file
 from hil.results.store import default_db_path
 
 
@@ -35,9 +35,21 @@ def pytest_command(args, db: Path, junit: Path) -> list[str]:
             f"--junitxml={junit}", "-p", "no:cacheprovider", *extra]
 
 
+def writable_out(out: Path) -> Path:
+    """--out, created and known writable before minutes of tests run."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"--out {out} cannot be written ({exc.strerror or exc}): pass --out with a writable "
+                          "folder") from None
+    return out
+
+
 def run(args) -> int:
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
+    out = writable_out(args.out)
     db = (args.db or default_db_path()).resolve()
     junit = (out / "junit.xml").resolve()
     run_file = out / ".run-id"
@@ -45,17 +57,24 @@ def run(args) -> int:
     command = pytest_command(args, db, junit)
     print(f"hil nightly: {shlex.join(command)}", flush=True)
     rc = subprocess.run(command, env={**os.environ, RUN_FILE_ENV: str(run_file.resolve())}).returncode
-    if not run_file.is_file():
-        print(f"hil nightly: pytest exited with {rc} and recorded no HIL test in {db}: nothing to report",
-              file=sys.stderr)
+    run_id, store_error = read_run_file(run_file)
+    if store_error:
+        print(f"hil nightly: the results database {db} could not be written ({store_error}); pytest exited with "
+              f"{rc}, its results are in {junit}: free space there or pass --db elsewhere", file=sys.stderr)
+    if run_id is None:
+        if not store_error:
+            print(f"hil nightly: pytest exited with {rc} and recorded no HIL test in {db}: nothing to report",
+                  file=sys.stderr)
         return rc or 1
-    run_id = int(run_file.read_text().strip())
     report = load_report_package()
     written = report.write_report(db, run_id=run_id, html=out / "report.html", json_path=out / "report.json",
                                   markdown=out / "summary.md", options=options_from(args),
                                   step_summary=not args.no_step_summary)
     print_outcome(written)
     print(f"  junit: {junit}")
+    outputs = dict.fromkeys((out / "report.html", out / "report.json", out / "summary.md"), "--out")
+    if print_unwritten(written, outputs, "hil nightly") or store_error:
+        return rc or 1
     if rc != 0:
         print(f"hil nightly: pytest exited with {rc} (failing tests)", file=sys.stderr)
         return rc

@@ -90,7 +90,20 @@ def run(args) -> int:
     written = report.write_report(db, run_id=args.run, html=args.out, json_path=args.json, markdown=args.markdown,
                                   options=options_from(args), step_summary=not args.no_step_summary)
     print_outcome(written)
+    options = {args.out: "--out", args.json: "--json", args.markdown: "--markdown"}
+    if print_unwritten(written, options):
+        return 1
     return 1 if args.fail_on_regression and written.regressions else 0
+
+
+def print_unwritten(written, options: dict, prefix: str = "hil") -> bool:
+    """One line per report file that could not be written, naming the option that sets it."""
+    for path, reason in written.unwritten.items():
+        option = options.get(path)
+        todo = (f"pass {option} with a path in a writable folder" if option
+                else "point GITHUB_STEP_SUMMARY at a writable file or pass --no-step-summary")
+        print(f"{prefix}: could not write {path} ({reason}): {todo}", file=sys.stderr)
+    return bool(written.unwritten)
 
 
 def register(sub) -> None:

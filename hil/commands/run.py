@@ -11,6 +11,7 @@ from hil.boards import BACKEND_OPTIONS, find_profile
 from hil.errors import ConfigError
 from hil.harness.build import stderr_progress
 from hil.harness.runner import Harness, summarize
+from hil.link.protocol import MAX_REPEAT
 from hil.model import catalog
 
 
@@ -42,6 +43,9 @@ def check_counts(args) -> None:
     """Counts that would make a run measure nothing are refused before anything is built."""
     if args.vectors < 1:
         raise ConfigError(f"--vectors {args.vectors}: a run needs at least 1 vector")
+    if not 1 <= args.repeat <= MAX_REPEAT:
+        raise ConfigError(f"--repeat {args.repeat}: give 1 to {MAX_REPEAT} inferences per vector (the agent keeps "
+                          f"the ticks of at most {MAX_REPEAT} per request)")
 
 
 def run(args) -> int:

@@ -7,6 +7,7 @@ switching models recompiles only the model blob and relinks.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import hashlib
@@ -15,7 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +121,15 @@ def _run(cmd: list[str], log: Path, what: str) -> None:
         raise BuildError(f"{what} failed: {first or f'exit code {result.returncode}'} (full log: {log})")
 
 
+@contextlib.contextmanager
+def _cache_writes(cache: Path) -> Iterator[None]:
+    """Writes into the firmware cache: a read-only or full file system is one line naming it."""
+    try:
+        yield
+    except OSError as exc:
+        raise paths.cache_error(cache, exc) from None
+
+
 def _needs_float_kernels(model: Path) -> bool:
     """Whether the model runs float kernels; a file the host cannot parse is left to the
     firmware's loader to refuse."""
@@ -150,15 +160,18 @@ def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines:
     key = hashlib.sha256((tree_key + model_sha).encode()).hexdigest()[:20]
     cache = paths.cache_dir()
     out_dir = cache / "firmware"
-    out_dir.mkdir(exist_ok=True)
+    with _cache_writes(cache):
+        out_dir.mkdir(exist_ok=True)
     elf_out = out_dir / f"{board}-{engine}-{key}.elf"
     common = dict(board=board, engine=engine, model=model, model_sha256=model_sha, key=key)
     if elf_out.exists():
         return Firmware(elf_out, footprint=elf_footprint(elf_out), cached=True, **common)
 
     build_dir = cache / "build" / f"{board}-{engine}-{tree_key[:16]}"
-    build_dir.mkdir(parents=True, exist_ok=True)
-    with open(build_dir / ".lock", "w") as lock:
+    with _cache_writes(cache):
+        build_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(build_dir / ".lock", "w")  # held for the build below
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # parallel workers share build trees
         if elf_out.exists():  # another worker built it while we waited
             return Firmware(elf_out, footprint=elf_footprint(elf_out), cached=True, **common)
@@ -172,10 +185,11 @@ def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines:
               f"-DHIL_TEST_DEFINES={';'.join(defines)}", *cmake_args], log, "CMake configure")
         _run(["cmake", "--build", str(build_dir), "--parallel", str(os.cpu_count() or 2)], log,
              "firmware build")
-        shutil.copyfile(build_dir / "firmware.map", elf_out.with_suffix(".map"))
-        tmp = elf_out.with_suffix(".tmp")
-        shutil.copyfile(build_dir / "firmware.elf", tmp)
-        os.replace(tmp, elf_out)  # atomic: readers never see half an ELF
+        with _cache_writes(cache):
+            shutil.copyfile(build_dir / "firmware.map", elf_out.with_suffix(".map"))
+            tmp = elf_out.with_suffix(".tmp")
+            shutil.copyfile(build_dir / "firmware.elf", tmp)
+            os.replace(tmp, elf_out)  # atomic: readers never see half an ELF
     fp = elf_footprint(elf_out)
     if progress:
         progress(f"built {elf_out.name}: flash {fp.flash_bytes} B, RAM {fp.ram_bytes} B")

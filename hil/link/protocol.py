@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from hil.errors import ProtocolError
+
 PROTOCOL_VERSION = 1
+MAX_REPEAT = 256  # inferences per INVOKE/RUN the reference agent runs (HIL_MAX_REPEAT, firmware/agent/hil_agent.c)
 
 END = 0xC0
 ESC = 0xDB
@@ -215,39 +218,57 @@ class Ready:
     outputs: list[TensorSpec] = field(default_factory=list)
 
 
-def _read_str(buf: bytes, pos: int) -> tuple[str, int]:
-    n = buf[pos]
-    return buf[pos + 1:pos + 1 + n].decode("utf-8", "replace"), pos + 1 + n
+_READY_FIELDS = ("version, counter kind, max payload, counter Hz, core clock Hz, arena size, arena used, "
+                 "model size, status, input and output counts")
 
 
-def _read_spec(buf: bytes, pos: int) -> tuple[TensorSpec, int]:
-    dtype, ndim = TENSOR_SPEC_HEAD.unpack_from(buf, pos)
-    pos += TENSOR_SPEC_HEAD.size
-    shape = struct.unpack_from(f"<{ndim}i", buf, pos)
-    pos += 4 * ndim
-    scale, zp, nbytes = TENSOR_SPEC_TAIL.unpack_from(buf, pos)
-    return TensorSpec(dtype, tuple(shape), scale, zp, nbytes), pos + TENSOR_SPEC_TAIL.size
+class MalformedFrame(ProtocolError):
+    """A frame whose CRC holds but whose payload breaks docs/protocol.md: the agent on the
+    target (a user's port of it, typically) sends the wrong layout, so no retry helps."""
+
+
+class _Fields:
+    """Reads a payload field by field; running short names the field that did not fit."""
+
+    def __init__(self, frame: str, payload: bytes):
+        self.frame, self.payload, self.pos = frame, payload, 0
+
+    def take(self, layout: struct.Struct | str, field: str) -> tuple:
+        layout = layout if isinstance(layout, struct.Struct) else struct.Struct(layout)
+        if self.pos + layout.size > len(self.payload):
+            raise MalformedFrame(f"{self.frame} frame of {len(self.payload)} bytes ends inside {field}: at least "
+                                 f"{self.pos + layout.size} bytes expected (layout in docs/protocol.md)")
+        values = layout.unpack_from(self.payload, self.pos)
+        self.pos += layout.size
+        return values
+
+    def text(self, field: str) -> str:
+        (length,) = self.take("<B", f"the length of {field}")
+        (raw,) = self.take(f"<{length}s", field)
+        return raw.decode("utf-8", "replace")
+
+    def spec(self, field: str) -> TensorSpec:
+        dtype, ndim = self.take(TENSOR_SPEC_HEAD, f"{field} (type, ndim)")
+        shape = self.take(f"<{ndim}i", f"{field} (dims)")
+        scale, zp, nbytes = self.take(TENSOR_SPEC_TAIL, f"{field} (scale, zero point, bytes)")
+        return TensorSpec(dtype, tuple(shape), scale, zp, nbytes)
+
+    def rest(self) -> bytes:
+        return self.payload[self.pos:]
 
 
 def parse_ready(payload: bytes) -> Ready:
-    try:
-        head = HEADS[Msg.READY].unpack_from(payload)
-        (version, kind, max_payload, counter_hz, cpu_hz, arena_size, arena_used, model_size,
-         status, n_in, n_out, _) = head
-        pos = HEADS[Msg.READY].size
-        sha = payload[pos:pos + 32].hex()
-        pos += 32
-        board, pos = _read_str(payload, pos)
-        engine, pos = _read_str(payload, pos)
-        message, pos = _read_str(payload, pos)
-        specs = []
-        for _ in range(n_in + n_out):
-            spec, pos = _read_spec(payload, pos)
-            specs.append(spec)
-    except (struct.error, IndexError) as exc:
-        raise BadFrame(f"malformed READY payload: {exc}") from None
+    fields = _Fields("READY", payload)
+    (version, kind, max_payload, counter_hz, cpu_hz, arena_size, arena_used, model_size,
+     status, n_in, n_out, _) = fields.take(HEADS[Msg.READY], f"its header ({_READY_FIELDS})")
+    if kind not in CounterKind._value2member_map_:
+        raise MalformedFrame(f"READY frame: counter_kind is {kind}, expected 0, 1 or 2 (none, SysTick, DWT; "
+                             "docs/protocol.md)")
+    (sha,) = fields.take("<32s", "the model SHA-256")
+    board, engine, message = (fields.text(name) for name in ("the board name", "the engine name", "the load message"))
+    specs = [fields.spec(f"input {i} spec" if i < n_in else f"output {i - n_in} spec") for i in range(n_in + n_out)]
     return Ready(version, CounterKind(kind), max_payload, counter_hz, cpu_hz, arena_size, arena_used,
-                 model_size, status, sha, board, engine, message, specs[:n_in], specs[n_in:])
+                 model_size, status, sha.hex(), board, engine, message, specs[:n_in], specs[n_in:])
 
 
 @dataclass
@@ -264,9 +285,7 @@ class Fault:
 
     @classmethod
     def parse(cls, payload: bytes) -> Fault:
-        if len(payload) < HEADS[Msg.FAULT].size:
-            raise BadFrame("short FAULT payload")
-        return cls(*HEADS[Msg.FAULT].unpack_from(payload))
+        return cls(*_Fields("FAULT", payload).take(HEADS[Msg.FAULT], "its nine u32 registers"))
 
 
 # Request payload builders (the target's handlers in firmware/agent/hil_agent.c mirror these).
@@ -326,17 +345,13 @@ class TensorEntry:
 
 def parse_tensor_list(payload: bytes) -> tuple[int, int, int, list[TensorEntry]]:
     """(total tensors, list flags, first index, entries) of a TENSOR_LIST reply."""
-    try:
-        total, first, count, list_flags = HEADS[Msg.TENSOR_LIST].unpack_from(payload)
-        pos, entries = HEADS[Msg.TENSOR_LIST].size, []
-        for i in range(count):
-            flags, name_len = TENSOR_ENTRY_HEAD.unpack_from(payload, pos)
-            pos += TENSOR_ENTRY_HEAD.size
-            name = payload[pos:pos + name_len].decode("utf-8", "replace")
-            spec, pos = _read_spec(payload, pos + name_len)
-            entries.append(TensorEntry(first + i, name, flags, spec))
-    except (struct.error, IndexError) as exc:
-        raise BadFrame(f"malformed TENSOR_LIST payload: {exc}") from None
+    fields = _Fields("TENSOR_LIST", payload)
+    total, first, count, list_flags = fields.take(HEADS[Msg.TENSOR_LIST], "its header (total, first, count, flags)")
+    entries = []
+    for i in range(count):
+        flags, name_len = fields.take(TENSOR_ENTRY_HEAD, f"entry {i} (flags, name length)")
+        (name,) = fields.take(f"<{name_len}s", f"entry {i} name")
+        entries.append(TensorEntry(first + i, name.decode("utf-8", "replace"), flags, fields.spec(f"entry {i} spec")))
     return total, list_flags, first, entries
 
 
@@ -346,17 +361,17 @@ def run_payload(repeat: int, inputs: bytes = b"") -> bytes:
 
 def parse_ticks(payload: bytes) -> tuple[list[int], int, int]:
     """(ticks per repetition, flags, offset of what follows) from INVOKE/RUN results."""
-    n, flags = HEADS[Msg.RUN_RESULT].unpack_from(payload)
-    pos = HEADS[Msg.RUN_RESULT].size
-    ticks = list(struct.unpack_from(f"<{n}Q", payload, pos))
-    return ticks, flags, pos + 8 * n
+    fields = _Fields("INVOKE/RUN result", payload)
+    n, flags = fields.take(HEADS[Msg.RUN_RESULT], "its header (u16 count, u16 flags)")
+    ticks = list(fields.take(f"<{n}Q", f"its {n} u64 tick counts"))
+    return ticks, flags, fields.pos
 
 
 def parse_chunk(msg: Msg, payload: bytes) -> tuple[int, int, bytes]:
     """(offset, total, data) of an OUTPUT_DATA or TENSOR_DATA reply: a piece of a larger buffer."""
-    head = HEADS[msg]
-    *_, offset, total = head.unpack_from(payload)
-    return offset, total, payload[head.size:]
+    fields = _Fields(msg.name, payload)
+    *_, offset, total = fields.take(HEADS[msg], "its header")
+    return offset, total, fields.rest()
 
 
 @dataclass
@@ -368,18 +383,18 @@ class OpProfile:
 
 def parse_profile(payload: bytes) -> tuple[int, list[OpProfile]]:
     """(operators in the model, the entries of this PROFILE_DATA reply)."""
-    total, _, count, _ = HEADS[Msg.PROFILE_DATA].unpack_from(payload)
-    start = HEADS[Msg.PROFILE_DATA].size
-    return total, [OpProfile(*PROFILE_ENTRY.unpack_from(payload, start + PROFILE_ENTRY.size * i))
-                   for i in range(count)]
+    fields = _Fields("PROFILE_DATA", payload)
+    total, _, count, _ = fields.take(HEADS[Msg.PROFILE_DATA], "its header (total, first, count, 0)")
+    return total, [OpProfile(*fields.take(PROFILE_ENTRY, f"entry {i}")) for i in range(count)]
 
 
 def parse_calibrate(payload: bytes) -> tuple[int, int, int]:
     """(loop iterations, instructions per iteration, counter ticks) of CALIBRATE_RESULT."""
-    return HEADS[Msg.CALIBRATE_RESULT].unpack_from(payload)
+    return _Fields("CALIBRATE_RESULT", payload).take(HEADS[Msg.CALIBRATE_RESULT], "its iterations and ticks")
 
 
 def parse_error(payload: bytes) -> tuple[int, int, str]:
     """(error code, detail, text) of an ERROR reply."""
-    code, _, detail = HEADS[Msg.ERROR].unpack_from(payload)
-    return code, detail, payload[HEADS[Msg.ERROR].size:].decode("utf-8", "replace")
+    fields = _Fields("ERROR", payload)
+    code, _, detail = fields.take(HEADS[Msg.ERROR], "its header (u16 code, u16 reserved, u32 detail)")
+    return code, detail, fields.rest().decode("utf-8", "replace")

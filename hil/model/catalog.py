@@ -95,6 +95,7 @@ def adhoc(path: Path, vectors: int = 20, seed: int = 1) -> ModelConfig:
     path = Path(path).resolve()
     if not path.is_file():
         raise ConfigError(f"--model {path}: no such file")
+    load_model(path)  # not a .tflite: one line now, not a collection error later
     sibling = path.with_suffix(".npz")
     return ModelConfig(name=path.stem, tflite=path, vectors_file=sibling if sibling.is_file() else None,
                        random_vectors=vectors, seed=seed)

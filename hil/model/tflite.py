@@ -130,11 +130,13 @@ def _macs(op: OpInfo, tensors: list[TensorInfo]) -> int:
 def _load_cached(path: str, mtime: float) -> ModelInfo:
     data = Path(path).read_bytes()
     if len(data) < 8 or data[4:8] != b"TFL3":
-        raise ConfigError(f"{path} is not a TFLite model (no TFL3 identifier)")
+        raise ConfigError(f"{path} is not a TFLite model (no TFL3 identifier): give a .tflite file written by the "
+                          "TFLite converter")
     try:
         model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(data, 0))
     except Exception as exc:  # noqa: BLE001 - the schema module raises anything on bad input
-        raise ConfigError(f"{path} could not be parsed as a TFLite flatbuffer: {exc}") from None
+        raise ConfigError(f"{path} could not be parsed as a TFLite flatbuffer ({exc}): give a .tflite file written "
+                          "by the TFLite converter") from None
     sg = model.subgraphs[0]
     buffers = model.buffers or []
     tensors = [_tensor_info(i, t, buffers) for i, t in enumerate(sg.tensors or [])]

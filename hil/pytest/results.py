@@ -18,7 +18,6 @@ import re
 import shlex
 import socket
 import subprocess
-import warnings
 from pathlib import Path
 
 import pytest
@@ -121,7 +120,7 @@ class ResultsRecorder:
             self.run_id = None
             self.worker = None
         self._store: ResultsStore | None = None
-        self._warned = False
+        self.error: str | None = None  # the first failure to write the store, said once at the end
         self.started_at = now_iso()  # the run row is written lazily; its start is the session's
 
     # The store opens lazily: a session without HIL tests creates no database.
@@ -135,9 +134,7 @@ class ResultsRecorder:
             return self.run_id
         if self.run_id is None:
             self.run_id = self.store().start_run(**run_info(self.config), started_at=self.started_at)
-            run_file = os.environ.get(RUN_FILE_ENV)
-            if run_file:
-                Path(run_file).write_text(f"{self.run_id}\n")
+            write_run_file(self.run_id, None)
         return self.run_id
 
     @pytest.hookimpl(optionalhook=True)
@@ -202,22 +199,28 @@ class ResultsRecorder:
             item.user_properties.append(("category", state["category"]))
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if self.is_worker or self.run_id is None:
-            self._close()
-            return
-
-        def finish() -> None:
-            store = self.store()
-            if store.count_results(self.run_id) == 0:
-                store.delete_run(self.run_id)  # no HIL test ran: keep no empty run
-            else:
-                store.finish_run(self.run_id, exit_status=int(exitstatus))
-
-        self._guard(finish)
+        if not self.is_worker and self.run_id is not None:
+            self._guard(lambda: self._finish(int(exitstatus)))
         self._close()
+        if not self.is_worker and self.error:
+            self._guard(lambda: write_run_file(self.run_id, self.error))
+
+    def _finish(self, exitstatus: int) -> None:
+        store = self.store()
+        if store.count_results(self.run_id) == 0:
+            store.delete_run(self.run_id)  # no HIL test ran: keep no empty run
+        else:
+            store.finish_run(self.run_id, exit_status=exitstatus)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
-        if not self.is_worker and self.run_id is not None and self.path is not None:
+        if self.is_worker or self.path is None:
+            return
+        if self.error:
+            recorded = "partly recorded" if self.run_id is not None else "NOT recorded"
+            terminalreporter.write_line(f"[hil] results {recorded} in {self.path}: {self.error}; pass --results-db "
+                                        "PATH in a writable folder with free space (--junitxml keeps the measurements "
+                                        "too)")
+        elif self.run_id is not None:
             terminalreporter.write_line(f"[hil] results: run {self.run_id} in {self.path} (`hil report`)")
 
     def _close(self) -> None:
@@ -226,15 +229,31 @@ class ResultsRecorder:
             self._store = None
 
     def _guard(self, action):
-        """A broken results database must not abort the tests: warn once and keep going."""
+        """A broken results database must not abort the tests: the first error is kept and said
+        in one line at the end of the session (and to `hil nightly` through its run file)."""
         try:
             return action()
         except Exception as exc:  # sqlite3 errors, a full disk, a database from a newer harness
-            if not self._warned:
-                self._warned = True
-                text = exc.one_line() if isinstance(exc, HilError) else f"{type(exc).__name__}: {exc}"
-                warnings.warn(pytest.PytestWarning(f"results store {self.path}: {text}"), stacklevel=1)
+            if self.error is None:
+                self.error = exc.one_line() if isinstance(exc, HilError) else f"{type(exc).__name__}: {exc}"
             return None
+
+
+def write_run_file(run_id: int | None, error: str | None) -> None:
+    """Tells `hil nightly` (which set RUN_FILE_ENV) the run id, and why the store failed if it did."""
+    run_file = os.environ.get(RUN_FILE_ENV)
+    if run_file:
+        Path(run_file).write_text(f"{run_id if run_id is not None else '-'}\n" + (f"error: {error}\n" if error else ""))
+
+
+def read_run_file(path: Path) -> tuple[int | None, str | None]:
+    """(run id, store error) from a run file; (None, None) when the session wrote none."""
+    if not path.is_file():
+        return None, None
+    lines = path.read_text().splitlines()
+    run_id = int(lines[0]) if lines and lines[0].strip().isdigit() else None
+    error = next((line[len("error: "):] for line in lines[1:] if line.startswith("error: ")), None)
+    return run_id, error
 
 
 # -- run metadata ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hil.report.analysis import ReportOptions, build_report
@@ -25,6 +25,7 @@ class Written:
     json: Path | None
     markdown: Path | None
     step_summary: Path | None
+    unwritten: dict[Path, str] = field(default_factory=dict)  # path -> why it could not be written
 
     @property
     def regressions(self) -> list[dict]:
@@ -42,14 +43,25 @@ def write_report(db: Path, *, run_id: int | None = None, html: Path | None = Non
     from hil.harness.tradeoff import load_all  # `hil tradeoff` writes its table beside the database
 
     report["tradeoff"] = [t.as_json() for t in load_all(Path(db).parent / "tradeoff.json")]
+    unwritten: dict[Path, str] = {}
     for path, text in ((html, lambda: render_html(report)),
                        (json_path, lambda: json.dumps(report, indent=2, sort_keys=True, default=str) + "\n"),
                        (markdown, lambda: render_markdown(report, html.name if html else None))):
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text(), encoding="utf-8")
+            _write(path, text(), "w", unwritten)
     summary_path = os.environ.get(STEP_SUMMARY_ENV) if step_summary else None
     if summary_path:
-        with open(summary_path, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown(report, html.name if html else None))
-    return Written(report, html, json_path, markdown, Path(summary_path) if summary_path else None)
+        _write(Path(summary_path), render_markdown(report, html.name if html else None), "a", unwritten)
+    return Written(report, *(None if p in unwritten else p for p in (html, json_path, markdown)),
+                   None if not summary_path or Path(summary_path) in unwritten else Path(summary_path), unwritten)
+
+
+def _write(path: Path, text: str, mode: str, unwritten: dict[Path, str]) -> None:
+    """Writes one output (parents created); a file that cannot be written is noted, so the
+    others are still written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, mode, encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        unwritten[path] = exc.strerror or str(exc)

@@ -195,7 +195,13 @@ def pytest_sessionfinish(session) -> None:
         part.unlink()
     if _ROWS:
         _ROWS.sort(key=lambda r: r.model)
-        write_json(path, _ROWS)
+        try:
+            write_json(path, _ROWS)
+        except OSError as exc:  # the tests passed or failed on their own; the table is printed below
+            _UNWRITTEN[path] = exc.strerror or str(exc)
+
+
+_UNWRITTEN: dict[Path, str] = {}  # the table file that could not be written, and why
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
@@ -204,4 +210,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     terminalreporter.write_sep("-", "hil: model quality, float (Keras) vs int8 host (TFLM) vs int8 target")
     for line in table_lines(_ROWS):
         terminalreporter.write_line(line)
-    terminalreporter.write_line(f"(written to {_json_path(config)})")
+    path = _json_path(config)
+    if path in _UNWRITTEN:
+        terminalreporter.write_line(f"[hil] quality table NOT written to {path} ({_UNWRITTEN[path]}): pass "
+                                    "--quality-json PATH in a writable folder")
+    else:
+        terminalreporter.write_line(f"(written to {path})")
