@@ -7,8 +7,9 @@ suite reports max absolute and relative error and ULP distance instead of LSB.
 Inputs are the int8 model's vectors dequantized to float32; FLOAT_VECTORS per variant unless
 --vectors says otherwise. With --only-model, a variant runs when its own name is given
 (--only-model digits_cnn_float32), so selecting an int8 model does not pull its float
-conversions into a run. A board without an FPU refuses float models before building: the
-suite is skipped there with that one-line reason. On a failure the vector is rerun on the debug
+conversions into a run. What the engine refuses on the host before building is skipped with
+that one-line reason: float models on a board without an FPU (built-in engine), float16-weights
+variants under TFLM (its DEQUANTIZE takes no float16 input). On a failure the vector is rerun on the debug
 firmware to name the first divergent operator (hil/verdicts/divergence.py)."""
 
 import pytest
@@ -16,7 +17,6 @@ import pytest
 from hil.errors import Category, HilError, UnsupportedModelError
 from hil.harness.tradeoff import float_variants
 from hil.model import catalog
-from hil.model.float_support import check_fpu
 from hil.pytest.plugin import fail
 from hil.verdicts.divergence import explain_parity_failure
 
@@ -43,7 +43,7 @@ def pytest_generate_tests(metafunc):
 
 def test_float_parity(hil, float_model, float_vector, hil_record):
     try:
-        check_fpu(float_model.info(), hil.profile)
+        hil.check_model(float_model)  # no FPU (built-in engine), or float16 weights under TFLM
     except UnsupportedModelError as exc:
         pytest.skip(exc.one_line())
     try:

@@ -22,7 +22,8 @@ FIRMWARE = paths.firmware_dir()
 TOOLCHAIN = FIRMWARE / "cmake" / "arm-none-eabi.cmake"
 MODEL = paths.models_dir() / "hello_world" / "hello_world.tflite"
 HEADERS = ("micro_interpreter.h", "micro_mutable_op_resolver.h", "micro_profiler_interface.h", "micro_log.h")
-CHECKOUT_LIB_DIR = "tensorflow/lite/micro/tools/make/gen/{}/lib"
+# Where TFLM's Makefile writes the library: at the tree's top since 2022, under tools/make before.
+GEN_LAYOUTS = {"current": "gen/{}/lib", "before_2022": "tensorflow/lite/micro/tools/make/gen/{}/lib"}
 
 pytestmark = pytest.mark.skipif(shutil.which("arm-none-eabi-gcc") is None, reason="needs arm-none-eabi-gcc")
 
@@ -88,8 +89,9 @@ def stand_in_lib(path: Path, *, float_abi: str = "hard") -> Path:
     return path
 
 
-def checkout_lib(root: Path, gen: str = "cortex_m_generic_cortex-m4+fp_default_cmsis_nn_gcc", **kw) -> Path:
-    return stand_in_lib(root / CHECKOUT_LIB_DIR.format(gen) / "libtensorflow-microlite.a", **kw)
+def checkout_lib(root: Path, gen: str = "cortex_m_generic_cortex-m4+fp_default_cmsis_nn_gcc", layout: str = "current",
+                 **kw) -> Path:
+    return stand_in_lib(root / GEN_LAYOUTS[layout].format(gen) / "libtensorflow-microlite.a", **kw)
 
 
 # ---- missing or incomplete TFLM_ROOT: one line naming what was expected ----
@@ -132,7 +134,17 @@ def test_tree_without_flatbuffers_names_both_layouts(tmp_path):
 def test_checkout_without_a_library_names_the_expected_path(tmp_path):
     root = skeleton(tmp_path / "tflm")
     line = error_line(configure(tmp_path, f"-DTFLM_ROOT={root}"))
-    assert "gen/cortex_m_generic_cortex-m4+fp_*/lib/libtensorflow-microlite.a not found" in line
+    assert f"{root}/gen/cortex_m_generic_cortex-m4+fp_*/lib/libtensorflow-microlite.a not found" in line
+    assert "tensorflow/lite/micro/tools/make/gen" in line and "TARGET_TOOLCHAIN_ROOT=" in line
+
+
+@pytest.mark.parametrize("layout", GEN_LAYOUTS)
+def test_the_library_is_found_in_either_gen_layout(tmp_path, layout):
+    root = skeleton(tmp_path / "tflm")
+    lib = checkout_lib(root, gen="cortex_m_generic_cortex-m4+fp_release_cmsis_nn_gcc", layout=layout)
+    result = configure(tmp_path, f"-DTFLM_ROOT={root}")
+    assert result.returncode == 0, result.stderr
+    assert f"library {lib}" in result.stdout
 
 
 def test_library_for_another_cpu_is_not_taken(tmp_path):
@@ -143,11 +155,13 @@ def test_library_for_another_cpu_is_not_taken(tmp_path):
     assert "cortex_m_generic_cortex-m4_default_gcc" in line
 
 
-def test_two_candidate_libraries_ask_for_tflm_lib(tmp_path):
+def test_two_candidate_libraries_are_listed_with_how_to_choose(tmp_path):
     root = skeleton(tmp_path / "tflm")
-    checkout_lib(root, gen="cortex_m_generic_cortex-m4+fp_default_gcc")
-    checkout_lib(root, gen="cortex_m_generic_cortex-m4+fp_release_with_logs_cmsis_nn_gcc")
-    assert "-DTFLM_LIB=" in error_line(configure(tmp_path, f"-DTFLM_ROOT={root}"))
+    libs = [checkout_lib(root, gen="cortex_m_generic_cortex-m4+fp_default_gcc", layout="before_2022"),
+            checkout_lib(root, gen="cortex_m_generic_cortex-m4+fp_release_with_logs_cmsis_nn_gcc")]
+    line = error_line(configure(tmp_path, f"-DTFLM_ROOT={root}"))
+    assert "2 libraries for TARGET_ARCH=cortex-m4+fp" in line and all(str(lib) in line for lib in libs)
+    assert "-DTFLM_LIB=" in line and "--tflm-lib" in line
 
 
 def test_soft_float_library_for_a_hard_float_board(tmp_path):

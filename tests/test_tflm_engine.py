@@ -1,6 +1,7 @@
 """The tflm engine on QEMU against a real TFLM build: runs only where TFLM_ROOT names a TFLM
-tree with a libtensorflow-microlite.a built by TFLM's Makefile for the board (docs/porting.md).
-No TFLM tree can be installed on the project's own machines, so here these tests skip."""
+tree with a libtensorflow-microlite.a built by TFLM's Makefile for the board (docs/porting.md);
+TFLM_LIB picks the library when the tree holds several for the board. No TFLM tree ships with
+the project and CI has none, so there these tests skip."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import shutil
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from hil import paths
@@ -41,6 +41,13 @@ def harness():
     h.close()
 
 
+def _spread_in_instructions(target, ticks: list[int]) -> tuple[float, float]:
+    """Spread of repeated invokes in instructions, and one counter tick in instructions: the
+    counter's resolution. The same work can straddle one more or one fewer tick boundary."""
+    cycles = [target.clock.cycles(t) for t in ticks]
+    return max(cycles) - min(cycles), target.clock.cycles(1)
+
+
 def test_ready_frame_reports_the_tflm_engine_and_its_arena(harness):
     target = harness.target(_model("person_detect.tflite"))
     ready = target.device.ready
@@ -54,16 +61,35 @@ def test_repeated_invokes_keep_the_input_and_match_tflm(harness):
     for index in range(len(config.vectors(3).inputs)):
         result = harness.run_vector(config, index, repeat=3)
         assert result.parity.exact, f"vector {index}: {result.parity}"
-        assert len(set(result.ticks)) == 1  # same work every repeat on the deterministic emulator
+        spread, tick = _spread_in_instructions(harness.target(config), result.ticks)
+        assert spread <= tick, f"vector {index}: repeats differ by {spread} instructions ({result.ticks} ticks)"
+
+
+def test_first_invoke_costs_what_the_next_ones_do(harness):
+    """Nothing the adapter does for itself is measured: neither its input copy nor the one-time
+    LOG frame about a missing per-op profile (a BUILD_TYPE=release library) before the first
+    invoke's end (it once added 6,880 instructions to hello_world's worst case)."""
+    config = _model("hello_world_int8.tflite")
+    harness.discard(config)  # a fresh session: the first RUN is the target's first invoke
+    target = harness.target(config)
+    result = harness.run_vector(config, 0, repeat=4)
+    assert result.parity.exact, result.parity
+    spread, tick = _spread_in_instructions(target, result.ticks)
+    assert spread <= tick, f"first vs later invokes: {result.ticks} ticks"
+    if harness.tflm.per_op_profile is False:  # the note was sent, and outside the measured region
+        assert any("profiler saw 0 of" in line for line in target.device.client.logs), target.device.client.logs
 
 
 def test_per_op_profile_covers_every_operator(harness):
+    if harness.tflm.per_op_profile is False:
+        pytest.skip(f"{harness.tflm.lib} was built with BUILD_TYPE=release (no error strings): TFLM emits no "
+                    f"per-operator profiler events")
     config = _model("person_detect.tflite")
     target = harness.target(config)
     target.device.infer(target.vectors.inputs[0])
     profile = target.device.profile()
     assert [p.opcode for p in profile] == [op.opcode for op in config.info().ops]
-    assert all(p.ticks > 0 for p in profile), "a TFLM built with BUILD_TYPE=release reports no per-op events"
+    assert all(p.ticks > 0 for p in profile)
 
 
 def test_parity_and_timing_suites_pass_with_the_tflm_engine(tmp_path):
@@ -76,4 +102,4 @@ def test_parity_and_timing_suites_pass_with_the_tflm_engine(tmp_path):
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     junit = (tmp_path / "junit.xml").read_text()
     assert 'failures="0"' in junit and 'errors="0"' in junit
-    assert np.count_nonzero([" passed" in line for line in result.stdout.splitlines()[-3:]]) == 1
+    assert sum(" passed" in line for line in result.stdout.splitlines()[-3:]) == 1

@@ -226,12 +226,18 @@ static int run_inferences(uint16_t seq, unsigned repeat)
         send_error(seq, HIL_ERR_BAD_RANGE, repeat, "repeat count out of range");
         return 0;
     }
+    const hil_engine *e = agent.cfg.engine;
     hil_counter_start();
     for (unsigned r = 0; r < repeat; r++) {
         msg[0] = '\0';
-        uint64_t start = hil_counter_read();
-        int status = agent.cfg.engine->invoke(msg, sizeof msg);
-        agent.ticks[r] = hil_counter_read() - start;
+        int status = e->before_invoke != NULL ? e->before_invoke(msg, sizeof msg) : HIL_OK;
+        if (status == HIL_OK) {
+            uint64_t start = hil_counter_read(); /* the measured region: the invoke alone */
+            status = e->invoke(msg, sizeof msg);
+            agent.ticks[r] = hil_counter_read() - start;
+        }
+        if (status == HIL_OK && e->after_invoke != NULL)
+            e->after_invoke();
         if (status != HIL_OK) {
             hil_counter_stop();
             send_error(seq, (uint16_t)status, r, msg[0] ? msg : "invoke failed");

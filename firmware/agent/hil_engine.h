@@ -48,6 +48,11 @@ typedef struct hil_engine {
      * engine's list flags (HIL_TENSORS_OWN_MEMORY). */
     unsigned (*num_tensors)(uint16_t *list_flags);
     int (*tensor_info)(unsigned index, hil_tensor_info *out);
+    /* Optional: the engine's own work around each invoke, which the agent calls outside the
+     * measured region (before its start and after its end reading of the counter), e.g.
+     * restoring inputs a planner may have overwritten, or a one-time log line. */
+    int (*before_invoke)(char *msg, size_t msg_cap);
+    void (*after_invoke)(void);
 } hil_engine;
 
 #endif

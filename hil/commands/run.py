@@ -21,6 +21,9 @@ def add_board_options(parser) -> None:
     parser.add_argument("--engine", default="builtin", help="builtin or tflm")
     parser.add_argument("--tflm-root", default=os.environ.get("TFLM_ROOT"), metavar="DIR",
                         help="--engine tflm: TFLM tree with a built libtensorflow-microlite.a (default $TFLM_ROOT)")
+    parser.add_argument("--tflm-lib", default=None, metavar="LIB",
+                        help="--engine tflm: the library to link (default $TFLM_LIB, else the tree's only one "
+                             "for the board)")
     parser.add_argument("--cpu-hz", type=int, default=None, help="override the profile's core clock")
     parser.add_argument("--port", default=None, help="serial port of a physical board")
     parser.add_argument("--baud", type=int, default=None, help="serial baud rate (default: the board profile's)")
@@ -34,7 +37,8 @@ def add_board_options(parser) -> None:
 def make_harness(args, progress=stderr_progress) -> Harness:
     options = {k: getattr(args, k) for k in BACKEND_OPTIONS}
     harness = Harness(find_profile(args.board), engine=args.engine, backend_options=options,
-                      progress=progress, tflm_root=getattr(args, "tflm_root", None))
+                      progress=progress, tflm_root=getattr(args, "tflm_root", None),
+                      tflm_lib=getattr(args, "tflm_lib", None))
     harness.check_tools()
     return harness
 

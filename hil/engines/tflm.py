@@ -1,5 +1,4 @@
-"""The TFLM engine's op resolver, generated from the model at firmware build time, and the
-CMake arguments of a `--engine tflm` firmware build.
+"""The TFLM engine's op resolver, generated from the model at firmware build time.
 
     python -m hil.engines.tflm model.tflite -o hil_tflm_ops.h
 
@@ -17,12 +16,10 @@ An operator without a known method is refused in one line before anything is com
 from __future__ import annotations
 
 import argparse
-import hashlib
-import os
 import sys
 from pathlib import Path
 
-from hil.errors import ConfigError, HilError, UnsupportedModelError
+from hil.errors import HilError, UnsupportedModelError
 from hil.model.tflite import OPCODE_NAMES, ModelInfo, load_model
 
 # BuiltinOperator name -> MicroMutableOpResolver method.
@@ -135,36 +132,6 @@ def write_header(model_path: Path, out: Path) -> None:
     text = render_header(load_model(model_path))
     if not out.exists() or out.read_text() != text:  # unchanged output keeps the adapter compiled
         out.write_text(text)
-
-
-def tflm_build_args(tflm_root: str | Path | None) -> tuple[str, ...]:
-    """CMake arguments of a tflm firmware build (firmware/engines/tflm/tflm.cmake checks the
-    tree in depth); refuses a missing tree in one line before anything is built. TFLM_LIB in
-    the environment picks the library. The fingerprint argument changes the build cache key
-    when the TFLM library or this generator changes."""
-    tflm_root = tflm_root or os.environ.get("TFLM_ROOT")
-    if not tflm_root:
-        raise ConfigError("--engine tflm needs a TensorFlow Lite Micro tree: pass --tflm-root DIR or set TFLM_ROOT "
-                          "(see docs/porting.md)")
-    root = Path(tflm_root).expanduser().resolve()
-    if not (root / "tensorflow" / "lite" / "micro" / "micro_interpreter.h").is_file():
-        raise ConfigError(f"--tflm-root {root}: tensorflow/lite/micro/micro_interpreter.h not found "
-                          f"(expected a tflite-micro checkout or a create_tflm_tree.py tree; see docs/porting.md)")
-    args = [f"-DTFLM_ROOT={root}", f"-DHIL_PYTHON={sys.executable}"]
-    lib = os.environ.get("TFLM_LIB")
-    libs = [Path(lib).expanduser().resolve()] if lib else sorted(
-        root.glob("tensorflow/lite/micro/tools/make/gen/*/lib/libtensorflow-microlite.a"))
-    if lib:
-        args.append(f"-DTFLM_LIB={libs[0]}")
-    return (*args, f"-DHIL_TFLM_FINGERPRINT={_fingerprint(libs)}")
-
-
-def _fingerprint(libs: list[Path]) -> str:
-    h = hashlib.sha256(Path(__file__).read_bytes())
-    for lib in libs:
-        stat = lib.stat() if lib.is_file() else None
-        h.update(f"{lib}:{stat.st_size if stat else -1}:{stat.st_mtime_ns if stat else -1}".encode())
-    return h.hexdigest()[:16]
 
 
 def main(argv: list[str] | None = None) -> int:

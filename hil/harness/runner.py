@@ -12,7 +12,7 @@ import numpy as np
 
 from hil.boards import BoardProfile, make_backend
 from hil.boards.base import Session
-from hil.engines.tflm import tflm_build_args
+from hil.engines.tflm_tree import TflmBuild
 from hil.errors import Category, HilError
 from hil.harness.build import Firmware, build_firmware
 from hil.link.client import TargetFault
@@ -98,7 +98,8 @@ class Harness:
 
     def __init__(self, profile: BoardProfile, *, engine: str = "builtin", defines: tuple[str, ...] = (),
                  backend_options: dict | None = None, progress: Callable[[str], None] | None = None,
-                 vector_limit: int | None = None, max_restarts: int = 2, tflm_root: str | None = None):
+                 vector_limit: int | None = None, max_restarts: int = 2, tflm_root: str | None = None,
+                 tflm_lib: str | None = None):
         self.profile = profile
         self.engine = engine
         self.defines = defines
@@ -107,6 +108,8 @@ class Harness:
         self.progress = progress
         self.vector_limit = vector_limit
         self.tflm_root = tflm_root  # --engine tflm: the user's TFLM tree (else $TFLM_ROOT)
+        self.tflm_lib = tflm_lib  # and its library for this board (else $TFLM_LIB, else the tree's only one)
+        self._tflm: TflmBuild | None = None
         self.max_sessions = int(getattr(self.backend, "max_sessions", 4))
         self.max_restarts = max_restarts
         self._targets: OrderedDict[str, Target] = OrderedDict()
@@ -118,13 +121,24 @@ class Harness:
         self.backend.check_tools()
         self._cmake_args()  # --engine tflm without a TFLM tree fails here, in one line
 
-    def _cmake_args(self) -> tuple[str, ...]:
-        return tflm_build_args(self.tflm_root) if self.engine == "tflm" else ()
+    @property
+    def tflm(self) -> TflmBuild | None:
+        """The TFLM tree and library of an --engine tflm harness (None for the built-in engine)."""
+        if self.engine == "tflm" and self._tflm is None:
+            self._tflm = TflmBuild.resolve(self.profile, self.tflm_root, self.tflm_lib)
+        return self._tflm
 
-    def build(self, config: ModelConfig) -> Firmware:
-        check_supported(config.info(), self.engine)  # refuse before building or flashing
+    def _cmake_args(self) -> tuple[str, ...]:
+        return self.tflm.cmake_args() if self.tflm else ()
+
+    def check_model(self, config: ModelConfig) -> None:
+        """Refuses, in one line, a model this engine and board cannot run (UnsupportedModelError)."""
+        check_supported(config.info(), self.engine)
         if self.engine == "builtin":
             check_fpu(config.info(), self.profile)  # float kernels need a core with an FPU
+
+    def build(self, config: ModelConfig) -> Firmware:
+        self.check_model(config)  # refuse before building or flashing
         return build_firmware(self.profile.firmware_board, config.tflite, engine=self.engine,
                               defines=self.defines, cmake_args=self._cmake_args(), progress=self.progress)
 
@@ -203,7 +217,8 @@ class Harness:
         """A harness for the same board and engine whose firmware adds test-only defines."""
         return Harness(self.profile, engine=self.engine, defines=self.defines + defines,
                        backend_options=self.backend_options, progress=self.progress,
-                       vector_limit=self.vector_limit, max_restarts=self.max_restarts, tflm_root=self.tflm_root)
+                       vector_limit=self.vector_limit, max_restarts=self.max_restarts, tflm_root=self.tflm_root,
+                       tflm_lib=self.tflm_lib)
 
     def timing(self, config: ModelConfig, repeat: int = 2) -> ModelTiming:
         """Worst-case timing over every vector, `repeat` inferences each, and the per-operator

@@ -269,16 +269,30 @@ _OP_CHECKS: dict[str, Callable[[OpInfo, ModelInfo], str | None]] = {
 }
 
 
+# TFLM's DEQUANTIZE (kernels/dequantize_common.cc, TFLM 90b983c2) takes int8, int16 or uint8 input:
+# a float16-weights model (DEQUANTIZE float16 -> float32) fails in AllocateTensors on the target.
+_TFLM_DEQUANTIZE_INPUTS = {INT8, INT16, 3}  # 3: uint8
+
+
+def _tflm_op_problem(op: OpInfo, model: ModelInfo) -> str | None:
+    """What TFLM's own kernels refuse at AllocateTensors and the host can see first, or None.
+    Everything else a TFLM build decides at link time (the resolver) and at load."""
+    if op.name == "DEQUANTIZE" and not op.custom:
+        (inp, *_), _ = tensors_of(op, model)
+        if inp.dtype not in _TFLM_DEQUANTIZE_INPUTS:
+            return f"TFLM's DEQUANTIZE takes int8, int16 or uint8 input, not {inp.dtype_name}"
+    return None
+
+
 def unsupported_ops(model: ModelInfo, engine: str = "builtin") -> list[str]:
     """One entry per problem, e.g. 'UNIDIRECTIONAL_SEQUENCE_LSTM at op #0 (operator not implemented ...)'."""
-    if engine != "builtin":
-        return []  # a TFLM build decides at link time what it supports
     problems = []
-    if model.subgraphs > 1:
+    if engine == "builtin" and model.subgraphs > 1:
         problems.append(f"{model.subgraphs} subgraphs (control flow)")
+    op_problem = _op_problem if engine == "builtin" else _tflm_op_problem
     by_reason: dict[tuple[str, str], list[int]] = {}
     for op in model.ops:
-        reason = _op_problem(op, model)
+        reason = op_problem(op, model)
         if reason:
             by_reason.setdefault((op.name, reason), []).append(op.index)
     for (name, reason), indices in by_reason.items():

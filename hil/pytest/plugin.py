@@ -36,6 +36,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--tflm-root", default=os.environ.get("TFLM_ROOT"), metavar="DIR",
                     help="--engine tflm: TFLM checkout (or create_tflm_tree.py tree) with a built "
                          "libtensorflow-microlite.a; default $TFLM_ROOT (docs/porting.md)")
+    group.addoption("--tflm-lib", default=None, metavar="LIB",
+                    help="--engine tflm: the libtensorflow-microlite.a to link; default $TFLM_LIB, else the "
+                         "tree's only library for the board")
     group.addoption("--model", action="append", default=[], metavar="PATH.tflite",
                     help="add a model to the suites (repeatable); vectors: PATH.npz beside it, else random")
     group.addoption("--vectors", type=int, default=None, metavar="N",
@@ -66,6 +69,7 @@ def pytest_configure(config: pytest.Config) -> None:
         profile = _profile(config)
         harness = Harness(profile, engine=config.getoption("engine"),
                           defines=tuple(config.getoption("hil_define")), tflm_root=config.getoption("tflm_root"),
+                          tflm_lib=config.getoption("tflm_lib"),
                           backend_options=_backend_options(config),
                           progress=lambda msg: _progress(config, msg),
                           vector_limit=config.getoption("vectors"))

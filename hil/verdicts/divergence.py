@@ -193,7 +193,7 @@ def debug_harness(harness: Harness) -> Harness:
     debug = Harness(harness.profile, engine=harness.engine, defines=(*harness.defines, DEBUG_DEFINE),
                     progress=(lambda msg: harness.progress(f"debug firmware (every tensor kept): {msg}"))
                     if harness.progress else None, vector_limit=harness.vector_limit, tflm_root=harness.tflm_root,
-                    max_restarts=0)
+                    tflm_lib=harness.tflm_lib, max_restarts=0)
     debug.backend = harness.backend  # the same board connection settings
     debug.max_sessions = 1
     debug.analyses = {}  # model name -> [Divergence] analysed so far

@@ -5,7 +5,7 @@
 # project never copies TFLM sources and never builds TFLM. TFLM_ROOT is either
 #   - a tflite-micro checkout in which the library was built, e.g.
 #       make -f tensorflow/lite/micro/tools/make/Makefile TARGET=cortex_m_generic \
-#            TARGET_ARCH=cortex-m4+fp OPTIMIZED_KERNEL_DIR=cmsis_nn microlite
+#            TARGET_ARCH=cortex-m4+fp OPTIMIZED_KERNEL_DIR=cmsis_nn TARGET_TOOLCHAIN_ROOT=/usr/bin/ microlite
 #     (headers of flatbuffers & co. under tensorflow/lite/micro/tools/make/downloads), or
 #   - a tree exported by tensorflow/lite/micro/tools/project_generation/create_tflm_tree.py
 #     (third-party headers under third_party/), with the library given as TFLM_LIB.
@@ -13,7 +13,7 @@
 
 set(TFLM_ROOT "$ENV{TFLM_ROOT}" CACHE PATH "TFLM checkout or create_tflm_tree.py output (default: $TFLM_ROOT)")
 set(TFLM_LIB "$ENV{TFLM_LIB}" CACHE FILEPATH
-    "libtensorflow-microlite.a (default: the one under TFLM_ROOT/tensorflow/lite/micro/tools/make/gen/*/lib for this board)")
+    "libtensorflow-microlite.a (default: the one for this board under TFLM_ROOT/gen/*/lib or TFLM_ROOT/tensorflow/lite/micro/tools/make/gen/*/lib)")
 set(HIL_PYTHON "" CACHE FILEPATH "Python that can import hil (generates the op resolver from the model)")
 
 function(hil_tflm_fail text)
@@ -31,7 +31,8 @@ if(HIL_TFLM_FLOAT_ABI STREQUAL "hard" AND HIL_TFLM_CPU MATCHES "^cortex-m(4|7)$"
 else()
   set(HIL_TFLM_TARGET_ARCH "${HIL_TFLM_CPU}")
 endif()
-set(HIL_TFLM_MAKE "make -f tensorflow/lite/micro/tools/make/Makefile TARGET=cortex_m_generic TARGET_ARCH=${HIL_TFLM_TARGET_ARCH} OPTIMIZED_KERNEL_DIR=cmsis_nn microlite")
+get_filename_component(_toolchain_root "${CMAKE_C_COMPILER}" DIRECTORY)  # TFLM's Makefile would download its own
+set(HIL_TFLM_MAKE "make -f tensorflow/lite/micro/tools/make/Makefile TARGET=cortex_m_generic TARGET_ARCH=${HIL_TFLM_TARGET_ARCH} OPTIMIZED_KERNEL_DIR=cmsis_nn TARGET_TOOLCHAIN_ROOT=${_toolchain_root}/ microlite")
 
 # ---- the tree: TFLM's headers and the third-party headers they include ----
 if(NOT TFLM_ROOT)
@@ -91,20 +92,27 @@ if(TFLM_LIB)
 elseif(HIL_TFLM_LAYOUT STREQUAL "exported")
   hil_tflm_fail("an exported tree has no library: build libtensorflow-microlite.a with ${HIL_TFLM_MAKE} and pass -DTFLM_LIB=<path>")
 else()
-  set(_gen "${TFLM_ROOT}/tensorflow/lite/micro/tools/make/gen")
-  file(GLOB _all_libs "${_gen}/*/lib/libtensorflow-microlite.a")
+  # TFLM's Makefile writes gen/<target>_<arch>_<build type>[_<kernels>]_<toolchain>/lib/ at the
+  # tree's top since 2022, under tensorflow/lite/micro/tools/make/ before: look in both.
+  set(_gens "${TFLM_ROOT}/gen" "${TFLM_ROOT}/tensorflow/lite/micro/tools/make/gen")
+  set(_all_libs "")
+  foreach(_gen ${_gens})
+    file(GLOB _found "${_gen}/*/lib/libtensorflow-microlite.a")
+    list(APPEND _all_libs ${_found})
+  endforeach()
   string(REPLACE "+" "\\+" _arch_re "${HIL_TFLM_TARGET_ARCH}")
   set(_libs ${_all_libs})
   list(FILTER _libs INCLUDE REGEX "/gen/cortex_m_generic_${_arch_re}_[^/]*/lib/")
   list(LENGTH _libs _count)
+  string(REPLACE ";" " or " _where "${_gens}")
   if(_count EQUAL 0 AND _all_libs)
     string(REPLACE ";" ", " _others "${_all_libs}")
-    hil_tflm_fail("no libtensorflow-microlite.a for TARGET_ARCH=${HIL_TFLM_TARGET_ARCH} under ${_gen} (found only ${_others}): build it with ${HIL_TFLM_MAKE}, or pass -DTFLM_LIB=<path>")
+    hil_tflm_fail("no libtensorflow-microlite.a for TARGET_ARCH=${HIL_TFLM_TARGET_ARCH} under ${_where} (found only ${_others}): build it with ${HIL_TFLM_MAKE}, or pass -DTFLM_LIB=<path>")
   elseif(_count EQUAL 0)
-    hil_tflm_fail("${_gen}/cortex_m_generic_${HIL_TFLM_TARGET_ARCH}_*/lib/libtensorflow-microlite.a not found: build it in the checkout with ${HIL_TFLM_MAKE}, or pass -DTFLM_LIB=<path>")
+    hil_tflm_fail("${TFLM_ROOT}/gen/cortex_m_generic_${HIL_TFLM_TARGET_ARCH}_*/lib/libtensorflow-microlite.a not found (nor under tensorflow/lite/micro/tools/make/gen, TFLM's layout before 2022): build it in the checkout with ${HIL_TFLM_MAKE}, or pass -DTFLM_LIB=<path>")
   elseif(_count GREATER 1)
     string(REPLACE ";" ", " _found "${_libs}")
-    hil_tflm_fail("several libraries for ${HIL_TFLM_TARGET_ARCH} (${_found}): choose one with -DTFLM_LIB=<path>")
+    hil_tflm_fail("${_count} libraries for TARGET_ARCH=${HIL_TFLM_TARGET_ARCH}: ${_found}; choose one with -DTFLM_LIB=<path> (hil and pytest: --tflm-lib <path> or TFLM_LIB=<path>)")
   endif()
   set(TFLM_LIB "${_libs}")
 endif()

@@ -455,7 +455,40 @@ int engine_output(unsigned index, hil_tensor_spec *spec)
     return HIL_OK;
 }
 
-void note_missing_profile(void)
+/* The agent calls this outside the measured region, before each invoke. TFLM's memory planner
+ * lets tensors computed later in the graph reuse the input tensor's memory, so after an Invoke
+ * the input tensor may hold intermediate data. The agent writes inputs once and relies on them
+ * staying intact for INVOKE/RUN with repeat > 1, so the adapter keeps its own copy of every
+ * input (what SET_INPUT and RUN write into) and copies it into TFLM's input tensor here. */
+int engine_before_invoke(char *msg, size_t msg_cap)
+{
+    if (!engine.loaded)
+        return HIL_OK; /* engine_invoke reports it */
+    for (unsigned i = 0; i < engine.n_inputs; i++)
+        memcpy(engine.tflm_input_data[i], engine.inputs[i].data, engine.inputs[i].bytes);
+    tflm_log[0] = '\0';
+    engine.profiler->StartInvoke();
+    (void)msg;
+    (void)msg_cap;
+    return HIL_OK;
+}
+
+/* The measured region: TFLM's Invoke and nothing of the adapter's own but the profiler's events. */
+int engine_invoke(char *msg, size_t msg_cap)
+{
+    if (!engine.loaded)
+        return HIL_ERR_NO_MODEL;
+    if (!HilTflmOk(engine.interpreter->Invoke())) {
+        int code = fail(msg, msg_cap, HIL_ERR_INVOKE_FAILED, "Invoke failed");
+        engine.interpreter->Reset(); /* back to the state after AllocateTensors for the next request */
+        return code;
+    }
+    return HIL_OK;
+}
+
+/* After each successful invoke, outside the measured region: a library built with
+ * TF_LITE_STRIP_ERROR_STRINGS (BUILD_TYPE=release) emits no profiler events; say so once. */
+void engine_after_invoke(void)
 {
     if (engine.profile_note_sent || engine.n_ops == 0 || engine.profiler->matched() == engine.n_ops)
         return;
@@ -466,29 +499,6 @@ void note_missing_profile(void)
              "reports none); per-op ticks of the rest are 0",
              engine.profiler->matched(), engine.n_ops);
     hil_agent_log(text);
-}
-
-int engine_invoke(char *msg, size_t msg_cap)
-{
-    if (!engine.loaded)
-        return HIL_ERR_NO_MODEL;
-    /* TFLM's memory planner lets tensors computed later in the graph reuse the input
-     * tensor's memory, so after an Invoke the input tensor may hold intermediate data. The
-     * agent writes inputs once and relies on them staying intact for INVOKE/RUN with
-     * repeat > 1, so the adapter keeps its own copy of every input (what SET_INPUT and RUN
-     * write into) and copies it into TFLM's input tensor before every Invoke. The copy is
-     * part of the measured invoke time (a few instructions per input byte). */
-    for (unsigned i = 0; i < engine.n_inputs; i++)
-        memcpy(engine.tflm_input_data[i], engine.inputs[i].data, engine.inputs[i].bytes);
-    tflm_log[0] = '\0';
-    engine.profiler->StartInvoke();
-    if (!HilTflmOk(engine.interpreter->Invoke())) {
-        int code = fail(msg, msg_cap, HIL_ERR_INVOKE_FAILED, "Invoke failed");
-        engine.interpreter->Reset(); /* back to the state after AllocateTensors for the next request */
-        return code;
-    }
-    note_missing_profile();
-    return HIL_OK;
 }
 
 unsigned engine_num_ops(void) { return engine.loaded ? engine.n_ops : 0; }
@@ -516,7 +526,9 @@ constexpr hil_engine make_engine()
     e.num_outputs = engine_num_outputs;
     e.input = engine_input;
     e.output = engine_output;
+    e.before_invoke = engine_before_invoke;
     e.invoke = engine_invoke;
+    e.after_invoke = engine_after_invoke;
     e.num_ops = engine_num_ops;
     e.op_profile = engine_op_profile;
     return e;
