@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from hil.errors import ConfigError
-from hil.results.store import ResultsStore, default_db_path
+from hil.results.store import ResultsStore, default_db_path, describe_state
 
 
 def load_report_package():
@@ -58,7 +58,8 @@ def print_outcome(written, stream=None) -> None:
     outcomes = ", ".join(f"{n} {o}" for o, n in sorted(s["outcomes"].items()))
     prev = report["previous_run"]
     against = f"vs run #{prev['id']}" if prev else "(no previous comparable run)"
-    print(f"run #{run['id']} on {run.get('board')}: {s['total']} tests ({outcomes}); "
+    state = "" if run["complete"] else f" [{describe_state(run)}]"
+    print(f"run #{run['id']} on {run.get('board')}{state}: {s['total']} tests ({outcomes}); "
           f"{len(written.regressions)} regressions {against}", file=stream)
     for reg in written.regressions:
         print(f"  REGRESSION [{reg['kind']}] {reg['message']}", file=stream)
@@ -75,7 +76,7 @@ def list_runs(db: Path) -> int:
         print(f"{db}: no runs with results yet")
         return 0
     for run in runs:
-        state = "" if run["complete"] else " (incomplete)"
+        state = "" if run["complete"] else f" ({describe_state(run)})"
         print(f"#{run['id']:<5} {run['started_at']}  {run.get('board')}/{run.get('engine')}  {run['tests']:>4} tests  "
               f"{(run.get('git_commit') or '')[:10]}{' dirty' if run.get('git_dirty') else ''}{state}  "
               f"{run.get('summary') and run['summary'].get('outcomes') or ''}")

@@ -122,6 +122,7 @@ class ResultsRecorder:
         self._store: ResultsStore | None = None
         self.error: str | None = None  # the first failure to write the store, said once at the end
         self.started_at = now_iso()  # the run row is written lazily; its start is the session's
+        self.planned: int | None = None  # HIL tests collected (unknown on an xdist controller)
 
     # The store opens lazily: a session without HIL tests creates no database.
     def store(self) -> ResultsStore:
@@ -133,9 +134,14 @@ class ResultsRecorder:
         if self.is_worker or self.path is None:
             return self.run_id
         if self.run_id is None:
-            self.run_id = self.store().start_run(**run_info(self.config), started_at=self.started_at)
+            self.run_id = self.store().start_run(**run_info(self.config), started_at=self.started_at,
+                                                 planned=self.planned)
             write_run_file(self.run_id, None)
         return self.run_id
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if not self.is_worker:
+            self.planned = sum(1 for item in session.items if is_hil_item(item))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:  # xdist: runs in the controller per worker
@@ -200,17 +206,19 @@ class ResultsRecorder:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if not self.is_worker and self.run_id is not None:
-            self._guard(lambda: self._finish(int(exitstatus)))
+            # -x / --maxfail end with exit status 1 like a full run with failures: not complete
+            completed = int(exitstatus) in (0, 1) and not session.shouldfail and not session.shouldstop
+            self._guard(lambda: self._finish(int(exitstatus), completed))
         self._close()
         if not self.is_worker and self.error:
             self._guard(lambda: write_run_file(self.run_id, self.error))
 
-    def _finish(self, exitstatus: int) -> None:
+    def _finish(self, exitstatus: int, completed: bool) -> None:
         store = self.store()
         if store.count_results(self.run_id) == 0:
             store.delete_run(self.run_id)  # no HIL test ran: keep no empty run
         else:
-            store.finish_run(self.run_id, exit_status=exitstatus)
+            store.finish_run(self.run_id, exit_status=exitstatus, completed=completed)
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.is_worker or self.path is None:

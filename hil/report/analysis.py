@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from hil import __version__
-from hil.results.store import FAILED_OUTCOMES, ResultsStore, now_iso
+from hil.results.store import FAILED_OUTCOMES, ResultsStore, describe_state, now_iso
 
 PASSED_OUTCOMES = ("passed", "xpassed")
 REPORT_SCHEMA = "tinyml-hil-report/1"
@@ -355,6 +355,22 @@ def trends(store: ResultsStore, run: dict, limit: int) -> list[dict]:
 
 # -- the whole report --------------------------------------------------------------------------
 
+def run_status(run: dict, summary: dict) -> dict:
+    """What the badge and the summary's title say: "bad" for failures or regressions, "warn"
+    for a run that did not finish (whatever it recorded), else "ok"; an unfinished run says
+    what happened to it first, so a partial run never reads as a green one."""
+    problems = bool(summary["failed"] or summary["regressions"])
+    counts = f"{summary['failed']} failing, {summary['regressions']} regressions"
+    if run["state"] == "complete":
+        return {"css": "bad" if problems else "ok", "text": counts if problems else "all passed, no regressions",
+                "headline": "FAILED" if problems else "OK", "note": None}
+    recorded = f"{summary['total']} of {run['planned']}" if run.get("planned") else f"{summary['total']}"
+    return {"css": "bad" if problems else "warn", "text": f"{describe_state(run)} · {counts}",
+            "headline": run["state"].upper(),
+            "note": f"This run is {describe_state(run)}. The {recorded} tests it recorded are shown; it is never "
+                    "the baseline of a later run."}
+
+
 def build_report(store: ResultsStore, run_id: int | None = None, options: ReportOptions | None = None) -> dict:
     options = options or ReportOptions()
     run = store.run(run_id if run_id is not None else store.latest_run_id())
@@ -379,6 +395,7 @@ def build_report(store: ResultsStore, run_id: int | None = None, options: Report
     passed = sum(n for o, n in summary["outcomes"].items() if o in PASSED_OUTCOMES)
     summary.update(passed=passed, failed=decided - passed, pass_rate=passed / decided if decided else None,
                    regressions=len(regressions), duration_s=sum(r.get("duration_s") or 0 for r in rows))
+    summary["status"] = run_status(run, summary)
     for row in rows:
         row["anchor"] = _test_link(row)
         row["model_anchor"] = slug(model_key(row.get("board") or run["board"], row.get("engine") or run["engine"],

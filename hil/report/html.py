@@ -83,17 +83,10 @@ def run_label(run: dict) -> str:
 
 
 def header(report: dict) -> str:
-    run, summary = report["run"], report["summary"]
-    bad = summary["failed"] or summary["regressions"]
-    state = "bad" if bad else "ok"
-    text = (f"{summary['failed']} failing, {summary['regressions']} regressions" if bad
-            else "all passed, no regressions")
-    banner = ""
-    if not run.get("complete"):
-        banner = ('<p class="banner">This run has no end time: it was killed or is still running. '
-                  f"The {summary['total']} tests recorded so far are shown.</p>")
+    run, status = report["run"], report["summary"]["status"]
+    banner = f'<p class="banner" id="unfinished">{e(status["note"])}</p>' if status["note"] else ""
     return (f'<header><h1>HIL report: run #{run["id"]} on {e(run.get("board"))} '
-            f'<span class="status {state}" id="status">{e(text)}</span></h1>'
+            f'<span class="status {status["css"]}" id="status">{e(status["text"])}</span></h1>'
             f'<p class="meta">{run_label(run)}</p><p class="meta">Command: <code>{e(run.get("command"))}</code></p>'
             f"{banner}</header>")
 

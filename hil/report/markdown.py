@@ -11,7 +11,7 @@ def _cell(text) -> str:
 
 def render_markdown(report: dict, html_name: str | None = None) -> str:
     run, s, regs = report["run"], report["summary"], report["regressions"]
-    state = "FAILED" if s["failed"] or regs else "OK"
+    state = s["status"]["headline"]
     commit = (run.get("git_commit") or "unknown")[:10] + (" (dirty)" if run.get("git_dirty") else "")
     outcomes = ", ".join(f"{n} {o}" for o, n in sorted(s["outcomes"].items()))
     lines = [f"## HIL report: run #{run['id']} on {run.get('board')} ({run.get('engine')}): {state}", "",
@@ -19,8 +19,8 @@ def render_markdown(report: dict, html_name: str | None = None) -> str:
     if s["failures_by_category"]:
         counts = sorted(s["failures_by_category"].items(), key=lambda kv: -kv[1])
         lines.append("failures by category: " + ", ".join(f"{c} {n}" for c, n in counts))
-    if not run.get("complete"):
-        lines.append("**This run has no end time (killed or still running).**")
+    if s["status"]["note"]:
+        lines.append(f"**{s['status']['note']}**")
     prev = report["previous_run"]
     lines.append("")
     if prev is None:

@@ -2,7 +2,8 @@
 
 Layout (schema version in PRAGMA user_version, upgraded by MIGRATIONS):
 - runs: one row per pytest session (start/end time, git commit + dirty flag, board, engine,
-  host, command line, test-only defines, exit status, summary).
+  host, command line, test-only defines, exit status, whether it went through every test it
+  planned and how many that was, summary). Only complete runs are baselines for a report.
 - results: one row per test (nodeid, suite, outcome, failure category, duration) with the
   measurements of its `hil_record` dict in typed columns; record keys without a column are
   kept in the JSON column `extra`, so new metrics need no schema change.
@@ -100,8 +101,18 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (result_id, idx)
     );
     """,
+    # 2: whether a run went through every test it set out to run (not stopped by Ctrl-C, an
+    # internal error, -x or a kill), and how many it planned. Runs of version 1 count as
+    # complete when they ended with pytest's exit status 0 or 1.
+    """
+    ALTER TABLE runs ADD COLUMN completed INTEGER;
+    ALTER TABLE runs ADD COLUMN planned INTEGER;
+    UPDATE runs SET completed = (ended_at IS NOT NULL AND exit_status IN (0, 1));
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+# Exit statuses of a run stopped on purpose: pytest's INTERRUPTED, and 128 + SIGINT / SIGTERM.
+INTERRUPTED_STATUSES = (2, 130, 143)
 
 # Columns of `results` that are not measurements from the test's record.
 _RESULT_META = ("id", "run_id", "nodeid", "suite", "outcome", "category", "message", "duration_s", "worker",
@@ -216,13 +227,14 @@ class ResultsStore:
     def start_run(self, *, board: str | None, engine: str | None, git_commit: str | None = None,
                   git_dirty: bool | None = None, host: str | None = None, command: str | None = None,
                   defines: list[str] | tuple[str, ...] = (), hil_version: str | None = None,
-                  started_at: str | None = None) -> int:
+                  started_at: str | None = None, planned: int | None = None) -> int:
+        """A new run; `planned` is the number of tests it sets out to run, when known."""
         with self.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO runs (started_at, git_commit, git_dirty, board, engine, host, command, defines, "
-                "hil_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "hil_version, planned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (started_at or now_iso(), git_commit, None if git_dirty is None else int(git_dirty), board, engine,
-                 host, command, _json(list(defines)), hil_version))
+                 host, command, _json(list(defines)), hil_version, planned))
             return int(cur.lastrowid)
 
     def record_test(self, run_id: int, nodeid: str, *, outcome: str, suite: str | None = None,
@@ -261,12 +273,15 @@ class ResultsStore:
                               _json(op)))
         return row_id
 
-    def finish_run(self, run_id: int, *, exit_status: int | None) -> dict:
-        """Stamps the end time, exit status and outcome/category counts on a run."""
+    def finish_run(self, run_id: int, *, exit_status: int | None, completed: bool | None = None) -> dict:
+        """Stamps the end time, exit status, outcome/category counts and whether the run went
+        through all its tests (default: it ended with exit status 0 or 1) on a run."""
         summary = self.summary(run_id)
+        if completed is None:
+            completed = exit_status in (0, 1)
         with self.transaction() as conn:
-            conn.execute("UPDATE runs SET ended_at = ?, exit_status = ?, summary = ? WHERE id = ?",
-                         (now_iso(), exit_status, _json(summary), run_id))
+            conn.execute("UPDATE runs SET ended_at = ?, exit_status = ?, completed = ?, summary = ? WHERE id = ?",
+                         (now_iso(), exit_status, int(completed), _json(summary), run_id))
         return summary
 
     def delete_run(self, run_id: int) -> None:
@@ -333,9 +348,11 @@ class ResultsStore:
         return out
 
     def previous_comparable(self, run: dict) -> dict | None:
-        """The latest earlier run on the same board and engine that shares at least one test."""
+        """The latest earlier complete run on the same board and engine that shares at least one
+        test (an interrupted, crashed or killed run is never a baseline)."""
         row = self.conn.execute(
-            "SELECT * FROM runs WHERE id < ? AND board IS ? AND engine IS ? AND EXISTS ("
+            "SELECT * FROM runs WHERE id < ? AND board IS ? AND engine IS ? AND completed = 1 "
+            "AND ended_at IS NOT NULL AND EXISTS ("
             " SELECT 1 FROM results prev JOIN results cur ON cur.nodeid = prev.nodeid"
             " WHERE prev.run_id = runs.id AND cur.run_id = ?) ORDER BY id DESC LIMIT 1",
             (run["id"], run["board"], run["engine"], run["id"])).fetchone()
@@ -361,5 +378,25 @@ def _run_dict(row: sqlite3.Row) -> dict:
             run[key] = json.loads(run[key])
     if run.get("git_dirty") is not None:
         run["git_dirty"] = bool(run["git_dirty"])
-    run["complete"] = run.get("ended_at") is not None
+    run["complete"] = bool(run.get("completed")) and run.get("ended_at") is not None
+    run["state"], run["state_detail"] = run_state(run)
     return run
+
+
+def run_state(run: dict) -> tuple[str, str]:
+    """("complete" | "interrupted" | "incomplete", why): only a complete run is a baseline."""
+    status = run.get("exit_status")
+    if run.get("ended_at") is None:
+        return "incomplete", "no end time: killed, or still running"
+    if run.get("completed"):
+        return "complete", f"exit status {status}"
+    if status in INTERRUPTED_STATUSES:
+        return "interrupted", f"exit status {status}"
+    if status in (0, 1):
+        return "incomplete", f"stopped early, exit status {status}"
+    return "incomplete", f"exit status {status}"
+
+
+def describe_state(run: dict) -> str:
+    """'interrupted: exit status 2', for badges, summaries and run lists."""
+    return f"{run['state']}: {run['state_detail']}"
