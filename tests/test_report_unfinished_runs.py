@@ -70,6 +70,7 @@ def test_unfinished_runs_are_never_a_baseline(history):
     assert data["run"]["id"] == history["after"]
     assert data["previous_run"]["id"] == history["complete"]
     assert data["run"]["state"] == "complete"
+    assert {b["run_id"] for b in data["compared_with"]} == {history["complete"]}
     assert sorted(r["model"] for r in data["regressions"] if r["kind"] == "cycles") == SLOW_FIVE.split(",")
     assert f"vs run #{history['complete']}" in output
 

@@ -57,7 +57,7 @@ def print_outcome(written, stream=None) -> None:
     s, run = report["summary"], report["run"]
     outcomes = ", ".join(f"{n} {o}" for o, n in sorted(s["outcomes"].items()))
     prev = report["previous_run"]
-    against = f"vs run #{prev['id']}" if prev else "(no previous comparable run)"
+    against = f"vs {report['against']}" if prev else "(no previous comparable run)"
     state = "" if run["complete"] else f" [{describe_state(run)}]"
     print(f"run #{run['id']} on {run.get('board')}{state}: {s['total']} tests ({outcomes}); "
           f"{len(written.regressions)} regressions {against}", file=stream)

@@ -1,9 +1,10 @@
 """What the report says, as plain JSON-able data: the run's summary, a row per board x model,
 regressions against the previous comparable run, and trends over the last N runs.
 
-"Comparable" means: an earlier run on the same board and engine sharing at least one test
-(nodeid). Tests are compared by nodeid, models by (board, engine, model); cycle figures are
-only compared when both carry the same provenance.
+Each test (nodeid) is compared with the latest earlier complete run on the same board and
+engine that has it, so a partial run in between stands in only for the tests it ran; the
+report lists those runs (`compared_with`). Models are compared by (board, engine, model) over
+those same rows; cycle figures only when both carry the same provenance.
 """
 
 from __future__ import annotations
@@ -355,6 +356,22 @@ def trends(store: ResultsStore, run: dict, limit: int) -> list[dict]:
 
 # -- the whole report --------------------------------------------------------------------------
 
+def baseline_runs(store: ResultsStore, prev_rows: list[dict]) -> list[dict]:
+    """The runs the tests were compared with, newest first, with how many tests each gave."""
+    counts: dict[int, int] = {}
+    for row in prev_rows:
+        counts[row["run_id"]] = counts.get(row["run_id"], 0) + 1
+    return [{"run_id": run_id, "tests": counts[run_id], "started_at": store.run(run_id)["started_at"]}
+            for run_id in sorted(counts, reverse=True)]
+
+
+def against_text(compared_with: list[dict]) -> str | None:
+    """'run #7', or 'run #9 (4 tests), run #7 (28 tests)' when tests came from several runs."""
+    if len(compared_with) == 1:
+        return f"run #{compared_with[0]['run_id']}"
+    return ", ".join(f"run #{b['run_id']} ({b['tests']} tests)" for b in compared_with) or None
+
+
 def run_status(run: dict, summary: dict) -> dict:
     """What the badge and the summary's title say: "bad" for failures or regressions, "warn"
     for a run that did not finish (whatever it recorded), else "ok"; an unfinished run says
@@ -375,8 +392,9 @@ def build_report(store: ResultsStore, run_id: int | None = None, options: Report
     options = options or ReportOptions()
     run = store.run(run_id if run_id is not None else store.latest_run_id())
     rows = with_run_defaults(store.results(run["id"]), run)
-    previous_run = store.previous_comparable(run)
-    prev_rows = with_run_defaults(store.results(previous_run["id"]), previous_run) if previous_run else []
+    prev_rows = with_run_defaults(store.previous_results(run), run)  # same board and engine
+    compared_with = baseline_runs(store, prev_rows)
+    previous_run = store.run(compared_with[0]["run_id"]) if compared_with else None
     cat_tolerances, cat_deadlines = _catalog_limits()
     tolerances = _Tolerances(options.tolerance, cat_tolerances if options.model_tolerances is None
                              else options.model_tolerances, options.footprint_tolerance_bytes)
@@ -403,7 +421,8 @@ def build_report(store: ResultsStore, run_id: int | None = None, options: Report
     return {
         "schema": REPORT_SCHEMA, "generated_at": now_iso(), "generator": f"tinyml-hil {__version__}",
         "database": options.database or str(store.path),
-        "run": run, "previous_run": previous_run,
+        "run": run, "previous_run": previous_run, "compared_with": compared_with,
+        "against": against_text(compared_with),
         "options": {"trend_runs": options.trend_runs, "cycles_tolerance": options.tolerance,
                     "model_cycles_tolerance": tolerances.per_model,
                     "footprint_tolerance_bytes": options.footprint_tolerance_bytes},

@@ -95,10 +95,11 @@ def regressions_section(report: dict) -> str:
     prev = report["previous_run"]
     regs = report["regressions"]
     if prev is None:
-        body = '<p class="muted">No previous comparable run (same board and engine, shared tests): nothing to ' \
-               "compare yet.</p>"
+        body = '<p class="muted">No previous comparable run (an earlier complete run on the same board and engine ' \
+               "with any of these tests): nothing to compare yet.</p>"
         return f'<section id="regressions"><h2>Regressions</h2>{body}</section>'
-    title = f"Regressions vs run #{prev['id']} ({e(prev['started_at'])})"
+    title = (f"Regressions vs run #{prev['id']} ({e(prev['started_at'])})" if len(report["compared_with"]) == 1
+             else f"Regressions vs {e(report['against'])}")
     if not regs:
         return f'<section id="regressions"><h2>{title}</h2><p class="ok" id="no-regressions">None.</p></section>'
     rows = []

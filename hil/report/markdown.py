@@ -23,17 +23,20 @@ def render_markdown(report: dict, html_name: str | None = None) -> str:
         lines.append(f"**{s['status']['note']}**")
     prev = report["previous_run"]
     lines.append("")
+    if len(report["compared_with"]) > 1:
+        lines += ["Each test is compared with the latest earlier complete run that has it: "
+                  f"{report['against']}.", ""]
     if prev is None:
         lines.append("No previous comparable run to compare with.")
     elif regs:
-        lines += [f"### Regressions vs run #{prev['id']}", "", "| kind | board | model | what changed |",
+        lines += [f"### Regressions vs {report['against']}", "", "| kind | board | model | what changed |",
                   "|---|---|---|---|"]
         lines += [f"| {r['kind']} | {_cell(r.get('board'))} | {_cell(r.get('model'))} | {_cell(r['message'])} |"
                   for r in regs[:MAX_ROWS]]
         if len(regs) > MAX_ROWS:
             lines.append(f"\n… and {len(regs) - MAX_ROWS} more in the HTML report.")
     else:
-        lines.append(f"No regressions vs run #{prev['id']}.")
+        lines.append(f"No regressions vs {report['against']}.")
     if report["models"]:
         lines += ["", "| board | model | passed | cycles (worst) | vs prev | WCET / deadline µs "
                       "| flash / RAM / arena B |", "|---|---|---|---|---|---|---|"]

@@ -327,11 +327,24 @@ class ResultsStore:
 
     def results(self, run_id: int) -> list[dict]:
         """Every test of a run with its measurements (extra keys merged in) and `per_op`."""
-        rows = [dict(r) for r in self.conn.execute("SELECT * FROM results WHERE run_id = ? ORDER BY nodeid",
-                                                   (run_id,))]
+        return self._results("results.run_id = ?", (run_id,))
+
+    def previous_results(self, run: dict) -> list[dict]:
+        """Each test of `run` as the latest earlier complete run on the same board and engine
+        recorded it (its `run_id` says which): a partial run in between stands in only for the
+        tests it ran, and an interrupted, crashed or killed run for none."""
+        return self._results(
+            "results.id IN (SELECT id FROM (SELECT prev.id, row_number() OVER (PARTITION BY prev.nodeid ORDER BY "
+            "prev.run_id DESC) AS newest FROM results prev JOIN runs ON runs.id = prev.run_id WHERE prev.run_id < ? "
+            "AND runs.board IS ? AND runs.engine IS ? AND runs.completed = 1 AND runs.ended_at IS NOT NULL AND "
+            "prev.nodeid IN (SELECT nodeid FROM results WHERE run_id = ?)) WHERE newest = 1)",
+            (run["id"], run["board"], run["engine"], run["id"]))
+
+    def _results(self, where: str, params: tuple) -> list[dict]:
+        rows = [dict(r) for r in self.conn.execute(f"SELECT * FROM results WHERE {where} ORDER BY nodeid", params)]
         ops: dict[int, list[dict]] = {}
         for op in self.conn.execute("SELECT op_cycles.* FROM op_cycles JOIN results ON results.id = result_id "
-                                    "WHERE run_id = ? ORDER BY result_id, idx", (run_id,)):
+                                    f"WHERE {where} ORDER BY result_id, idx", params):
             ops.setdefault(op["result_id"], []).append(
                 {"index": op["idx"], "op": op["op"], "cycles": op["cycles"], "macs": op["macs"],
                  **json.loads(op["extra"] or "{}")})
@@ -346,17 +359,6 @@ class ResultsStore:
                 merged["per_op"] = ops[row["id"]]
             out.append(merged)
         return out
-
-    def previous_comparable(self, run: dict) -> dict | None:
-        """The latest earlier complete run on the same board and engine that shares at least one
-        test (an interrupted, crashed or killed run is never a baseline)."""
-        row = self.conn.execute(
-            "SELECT * FROM runs WHERE id < ? AND board IS ? AND engine IS ? AND completed = 1 "
-            "AND ended_at IS NOT NULL AND EXISTS ("
-            " SELECT 1 FROM results prev JOIN results cur ON cur.nodeid = prev.nodeid"
-            " WHERE prev.run_id = runs.id AND cur.run_id = ?) ORDER BY id DESC LIMIT 1",
-            (run["id"], run["board"], run["engine"], run["id"])).fetchone()
-        return _run_dict(row) if row is not None else None
 
     def run_ids_before(self, run_id: int, *, board: str | None, engine: str | None, limit: int) -> list[int]:
         """Ids of the last `limit` runs up to and including `run_id` on this board and engine."""
