@@ -103,6 +103,7 @@ class Session:
     log_path: Path | None = None
     started_at: float = field(default_factory=time.monotonic)
     workdir: Path | None = None  # the session's own scratch folder (Renode: script and ELF copy)
+    warnings: list[str] = field(default_factory=list)  # things the user should know; the session works
 
     def stop(self) -> None:
         self.transport.close()
@@ -113,6 +114,10 @@ class Session:
     def alive(self) -> bool:
         return self.process is None or self.process.poll() is None
 
+    def output_tail(self) -> str:
+        """The emulator's last output lines, for failure messages."""
+        return log_tail(self.log_path)
+
     def explain(self, exc: HilError) -> HilError:
         if self.process is not None and exc.category in (Category.EMULATOR_EXITED, Category.TIMEOUT):
             try:  # a killed emulator's socket can close before the process is reaped
@@ -121,7 +126,7 @@ class Session:
                 pass
         if self.process is not None and self.process.poll() is not None:
             code = self.process.returncode
-            tail = log_tail(self.log_path)
+            tail = self.output_tail()
             return HilError(f"{self.profile.name}: the emulator exited with code {code}"
                             + (f" ({tail})" if tail else "") + f" while: {exc}",
                             Category.EMULATOR_EXITED, {"exit_code": code, "log": tail})

@@ -10,8 +10,12 @@ with the monitor on Renode's stdin (no monitor port: Renode's -P monitor port, l
 terminals, listens on every network interface). The UART goes to a pty
 (`emulation CreateUartPtyTerminal`) that pyserial opens; where the OS has no ptys (Windows) a
 socket terminal on a random port is used instead, reached on 127.0.0.1. Renode's output is
-watched for errors while the firmware comes up. Teardown sends `quit` to the monitor and kills
-Renode if it has not exited after a grace period.
+watched while the firmware comes up (hil/boards/renode_output.py: a failed monitor command
+stops the start, `[ERROR]` log lines Renode carries on after become warnings). Once READY has
+arrived, CALIBRATE measures instructions per counter tick on the target (hil/boards/calibration.py):
+Renode's stock STM32F4 runs 100 MIPS of virtual time with SysTick at 72 MHz. Teardown sends
+`quit` to the monitor, waits for Renode to exit (killing it after a grace period) and only then
+closes the UART: a pty closed under a running Renode makes mono print a fatal error on exit.
 
 Profile settings ([renode] table): platform (a .repl path, @-relative to Renode's directory or
 absolute), uart (the sysbus peripheral, e.g. sysbus.usart2), machine (name), extra_commands
@@ -22,15 +26,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from hil.boards.base import Session, connect_device, kill_process_group, log_tail, remove_scratch, spawn
+from hil.boards.base import Session, connect_device, kill_process_group, remove_scratch, spawn
+from hil.boards.calibration import calibrated_clock
 from hil.boards.profile import BoardProfile
+from hil.boards.renode_output import RenodeOutput, step_command
 from hil.errors import Category, ConfigError, HilError
 from hil.link.transport import SerialTransport, TcpTransport, Transport
 
@@ -39,9 +44,6 @@ INSTALL_HINT = ("install Renode: the portable Linux package from https://builds.
                 "git+https://github.com/antmicro/renode-run` then `renode-run download`")
 RENODE_RUN_DIR = Path.home() / ".config" / "renode"
 TERMINAL = "hilterm"
-# Monitor command failures, platform (.repl) errors and error-level log lines.
-ERROR_LINE = re.compile(r"(\[ERROR\]|There was an error|Could not find|No such (command|file)|"
-                        r"Unhandled exception|^\s*Error E\d+)", re.I)
 QUIT_GRACE_S = 5.0
 
 
@@ -98,17 +100,17 @@ def resc_text(profile: BoardProfile, elf: Path, *, pty: Path | None = None, sock
         raise ConfigError(f"board profile '{profile.name}' has no [renode] platform (.repl)")
     uart = profile.setting("uart", "sysbus.usart2")
     lines = [f"# written by tinyml-hil for board '{profile.name}'",
-             f'mach create "{profile.setting("machine", "hil")}"',
-             f"machine LoadPlatformDescription {_path_arg(platform)}",
-             f"sysbus LoadELF {_path_arg(str(elf))}"]
+             f'mach create "{profile.setting("machine", "hil")}"', step_command("machine created"),
+             f"machine LoadPlatformDescription {_path_arg(platform)}", step_command("platform loaded"),
+             f"sysbus LoadELF {_path_arg(str(elf))}", step_command("ELF loaded")]
     if pty is not None:
         lines.append(f'emulation CreateUartPtyTerminal "{TERMINAL}" "{pty}" true')
     else:
         # Renode's socket terminals listen on every interface; the port is random and short-lived.
         lines.append(f'emulation CreateServerSocketTerminal {socket_port} "{TERMINAL}" false')
-    lines.append(f"connector Connect {uart} {TERMINAL}")
+    lines += [f"connector Connect {uart} {TERMINAL}", step_command("UART connected")]
     lines += list(profile.setting("extra_commands", []))
-    lines.append("start")
+    lines += ["start", step_command("started")]
     return "\n".join(lines) + "\n"
 
 
@@ -157,27 +159,31 @@ class RenodeBackend:
         script.write_text(resc_text(self.profile, image, pty=pty, socket_port=port))
         proc, log = spawn(renode_command(renode, script), "renode", stdin_pipe=True, cwd=Path(renode).parent)
         deadline = time.monotonic() + self.ready_timeout
+        transport: Transport | None = None
         try:
             transport = self._connect(proc, log, pty, port, deadline)
             device, clock = connect_device(self.profile, transport, max(1.0, deadline - time.monotonic()),
                                            self.cpu_hz, hello_after=self.listen_s)
+            clock, calibration_note = calibrated_clock(self.profile.name, device, clock)
         except HilError as exc:
-            stop_renode(proc)
-            output = renode_errors(log) or log_tail(log)
+            output = RenodeOutput.read(log)  # read before `quit`: what follows is shutdown noise
+            stop_renode(proc, transport)
             remove_scratch(log, workdir)
-            raise HilError(f"{self.profile.name}: {exc} (Renode output: {output})", exc.category) from None
-        return RenodeSession(self.profile, device, clock, transport, proc, log, workdir=workdir)
+            raise HilError(f"{self.profile.name}: {exc} ({output.describe()})", exc.category) from None
+        warnings = [w for w in (RenodeOutput.read(log).warning(), calibration_note) if w]
+        return RenodeSession(self.profile, device, clock, transport, proc, log, workdir=workdir, warnings=warnings)
 
     def _connect(self, proc: subprocess.Popen, log: Path, pty: Path | None, port: int | None,
                  deadline: float) -> Transport:
-        """Waits for the UART terminal while watching Renode for errors and for its exit."""
+        """Waits for the UART terminal while watching Renode for a failed command and for its exit.
+        Renode's [ERROR] log lines do not stop it (they become warnings once READY is in)."""
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise HilError(f"Renode exited with code {proc.returncode} before the UART was up",
                                Category.EMULATOR_EXITED)
-            error = renode_errors(log)
-            if error:
-                raise HilError(f"Renode reported an error while starting: {error}", Category.EMULATOR_EXITED)
+            fatal = RenodeOutput.read(log).fatal()
+            if fatal:
+                raise HilError("Renode reported an error while starting", Category.EMULATOR_EXITED)
             if pty is not None and pty.exists():
                 return SerialTransport(str(pty))
             if port is not None:
@@ -190,20 +196,10 @@ class RenodeBackend:
                        Category.NO_READY)
 
 
-def renode_errors(log: Path) -> str:
-    """The first error line in Renode's output, if any."""
-    try:
-        text = log.read_text(errors="replace")
-    except OSError:
-        return ""
-    for line in text.splitlines():
-        if ERROR_LINE.search(line):
-            return line.strip()
-    return ""
-
-
-def stop_renode(proc: subprocess.Popen, grace: float = QUIT_GRACE_S) -> None:
-    """`quit` on the monitor, then the process group is killed if Renode is still there."""
+def stop_renode(proc: subprocess.Popen, transport: Transport | None = None, grace: float = QUIT_GRACE_S) -> None:
+    """`quit` on the monitor, the process group killed if Renode is still there after `grace`,
+    then the UART closed (closed first, Renode's pty reader fails while it quits: mono prints
+    a fatal error and exits with 1)."""
     if proc.poll() is None and proc.stdin is not None:
         try:
             proc.stdin.write(b"quit\n")
@@ -213,14 +209,20 @@ def stop_renode(proc: subprocess.Popen, grace: float = QUIT_GRACE_S) -> None:
         except (OSError, subprocess.TimeoutExpired):
             pass
     kill_process_group(proc)
+    if transport is not None:
+        transport.close()
 
 
 class RenodeSession(Session):
     def stop(self) -> None:
-        self.transport.close()
         if self.process is not None:
-            stop_renode(self.process)
+            stop_renode(self.process, self.transport)
+        else:
+            self.transport.close()
         remove_scratch(self.log_path, self.workdir)
+
+    def output_tail(self) -> str:
+        return RenodeOutput.read(self.log_path).tail()
 
 
 def _free_port() -> int:

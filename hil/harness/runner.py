@@ -115,6 +115,7 @@ class Harness:
         self._targets: OrderedDict[str, Target] = OrderedDict()
         self._failures: dict[str, list[HilError]] = {}
         self._timings: dict[tuple, ModelTiming] = {}
+        self._warned: set[str] = set()
         self.companions: list[Harness] = []  # e.g. the debug-firmware harness of hil/verdicts/divergence.py
 
     def check_tools(self) -> None:
@@ -169,6 +170,7 @@ class Harness:
             session = self.backend.start(firmware.elf)
         except TargetFault as exc:  # faulted while booting, before READY
             raise explain_fault(exc, firmware.elf) from None
+        self._warn(session.warnings)
         try:
             session.device.check_model_loaded()
         except HilError:
@@ -176,6 +178,13 @@ class Harness:
             raise
         return Target(config, info, firmware, session, TflmReference(host_reference_model(config.tflite)),
                       config.vectors(self.vector_limit))
+
+    def _warn(self, warnings: list[str]) -> None:
+        """Each distinct warning once per run, not once per emulator start."""
+        for text in warnings:
+            if text not in self._warned and self.progress:
+                self.progress(f"warning: {text}")
+            self._warned.add(text)
 
     def target_record(self, target: Target) -> dict:
         """What identifies a target in stored results: board, engine, hashes, footprint."""
