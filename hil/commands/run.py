@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
 from hil.boards import BACKEND_OPTIONS, find_profile
-from hil.errors import ConfigError
+from hil.errors import Category, ConfigError, HilError
 from hil.harness.build import stderr_progress
-from hil.harness.runner import Harness, summarize
+from hil.harness.interrupt import Interrupted, SignalGuard
+from hil.harness.progress import Progress
+from hil.harness.runner import Harness, RunSummary, Target, VectorResult, op_profile_rows, parity_failure_message
 from hil.link.protocol import MAX_REPEAT
 from hil.model import catalog
+from hil.results.recorder import RunRecorder, run_metadata
+from hil.results.store import default_db_path
 
 
 def add_board_options(parser) -> None:
@@ -52,24 +57,99 @@ def check_counts(args) -> None:
                           f"the ticks of at most {MAX_REPEAT} per request)")
 
 
+SUITE = "hil-run"  # the suite name of `hil run` rows in the results history
+
+
 def run(args) -> int:
     check_counts(args)
     config = catalog.adhoc(Path(args.model), vectors=args.vectors, seed=args.seed)
     if args.inputs:
         config.vectors_file = Path(args.inputs).resolve()
-    config.vectors(args.vectors)  # an unreadable or empty --inputs file is refused before building
+    total = len(config.vectors(args.vectors))  # an unreadable or empty --inputs file is refused before building
     harness = make_harness(args, progress=None if args.json else stderr_progress)
+    recorder = None if args.no_results else RunRecorder(
+        Path(args.results_db) if args.results_db else default_db_path(),
+        run_metadata(Path.cwd(), board=harness.profile.name, engine=harness.engine,
+                     command=shlex.join(["hil", *sys.argv[1:]]), defines=harness.defines), planned=total)
+    results: list[VectorResult] = []
+    target: Target | None = None
     try:
-        summary = summarize(harness, config, limit=args.vectors, repeat=args.repeat)
+        with SignalGuard() as guard:
+            try:
+                target = harness.target(config)
+                stream(harness, config, target, total, args.repeat, results, recorder, guard)
+                summary = RunSummary(target, harness.profile.name, results, op_profile_rows(target))
+            except Interrupted as stop:
+                return interrupted(stop, harness, target, results, total, recorder, args)
+            except HilError:
+                finish(recorder, 1, completed=False)
+                raise
     finally:
         harness.close()
-    if args.json:
-        print(json.dumps(summary.as_json(), indent=2))
-    else:
-        print(summary.table())
+    status = 0 if summary.exact else 1
+    finish(recorder, status, completed=True)
+    print(json.dumps(summary.as_json(), indent=2) if args.json else summary.table())
     if not summary.exact:
         print(f"hil: {summary.mismatching} of {summary.vectors} vectors differ from TFLM", file=sys.stderr)
-    return 0 if summary.exact else 1
+    return status
+
+
+def stream(harness: Harness, config, target: Target, total: int, repeat: int, results: list[VectorResult],
+           recorder: RunRecorder | None, guard: SignalGuard) -> None:
+    """Runs every vector, recording each as it is measured (a failing vector too, before its
+    error ends the run), with a progress line on long runs."""
+    progress = Progress(total, "vectors")
+    try:
+        for index in range(total):
+            try:
+                result = harness.run_vector(config, index, repeat=repeat)
+            except HilError as exc:
+                with guard.critical():
+                    record_vector(recorder, harness, target, config, index, None, exc)
+                raise
+            with guard.critical():
+                record_vector(recorder, harness, target, config, index, result, None)
+                results.append(result)
+            progress.update(len(results))
+    finally:
+        progress.close()
+
+
+def record_vector(recorder: RunRecorder | None, harness: Harness, target: Target, config, index: int,
+                  result: VectorResult | None, error: HilError | None) -> None:
+    """The vector's row, with the record keys of the parity suite (test_suites/test_parity.py)."""
+    if recorder is None:
+        return
+    record = {**harness.target_record(target), **(result.record() if result else {"vector": index})}
+    if error is not None:
+        outcome, category, message = "failed", error.category.value, error.one_line()
+    elif result.parity.within_tolerance:
+        outcome, category, message = "passed", None, None
+    else:
+        outcome, category, message = "failed", Category.PARITY.value, parity_failure_message(config, index, result)
+    recorder.record(f"hil run::{config.name}[v{index:03d}]", outcome=outcome, suite=SUITE, record=record,
+                    category=category, message=message)
+
+
+def interrupted(stop: Interrupted, harness: Harness, target: Target | None, results: list[VectorResult], total: int,
+                recorder: RunRecorder | None, args) -> int:
+    """Ctrl-C or SIGTERM: what was measured is printed and kept, and the run is marked interrupted."""
+    finish(recorder, stop.exit_status, completed=False)
+    if results and target is not None:
+        summary = RunSummary(target, harness.profile.name, results, [])
+        print(json.dumps(summary.as_json(), indent=2) if args.json else summary.table(), flush=True)
+    kept = f"; kept in {recorder.path}" if recorder is not None and recorder.run_id is not None else ""
+    print(f"hil: interrupted after {len(results)} of {total} vectors ({stop}){kept}", file=sys.stderr)
+    return stop.exit_status
+
+
+def finish(recorder: RunRecorder | None, status: int, completed: bool) -> None:
+    if recorder is None:
+        return
+    recorder.finish(status, completed)
+    line = recorder.closing_line()
+    if line and recorder.error:
+        print(f"hil: {line}", file=sys.stderr)
 
 
 def register(sub) -> None:
@@ -80,5 +160,9 @@ def register(sub) -> None:
     parser.add_argument("--inputs", default=None, help=".npz/.npy of inputs instead of random vectors")
     parser.add_argument("--repeat", type=int, default=1, help="inferences per vector (timing)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--results-db", default=None, metavar="PATH",
+                        help="record every vector in this results database (default: $HIL_RESULTS_DB, else "
+                             "reports/results.sqlite in the current directory)")
+    parser.add_argument("--no-results", action="store_true", help="do not record this run in the results database")
     add_board_options(parser)
     parser.set_defaults(func=run)

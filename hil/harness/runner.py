@@ -327,14 +327,6 @@ class RunSummary:
         return "\n".join(f"{k:<12} {v}" for k, v in rows)
 
 
-def summarize(harness: Harness, config: ModelConfig, limit: int | None = None, repeat: int = 1) -> RunSummary:
-    target = harness.target(config)
-    count = min(len(target.vectors), limit) if limit else len(target.vectors)
-    results = [harness.run_vector(config, i, repeat=repeat) for i in range(count)]
-    per_op = op_profile_rows(target) if results else []
-    return RunSummary(target, harness.profile.name, results, per_op)
-
-
 def op_profile_rows(target: Target) -> list[dict]:
     """Cycles per operator of the last inference, with each operator's MACs from the model."""
     rows = []

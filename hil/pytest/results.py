@@ -16,15 +16,13 @@ import json
 import os
 import re
 import shlex
-import socket
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from hil import __version__
 from hil.errors import Category, HilError
 from hil.pytest.keys import OPTION_GROUP, RECORD_KEY, RESULT_STATE_KEY
+from hil.results.recorder import run_metadata
 from hil.results.store import ResultsStore, default_db_path, now_iso
 
 RUN_FILE_ENV = "HIL_RESULTS_RUN_FILE"  # `hil nightly` learns the run id from this file
@@ -267,12 +265,9 @@ def read_run_file(path: Path) -> tuple[int | None, str | None]:
 # -- run metadata ----------------------------------------------------------------------------
 
 def run_info(config: pytest.Config) -> dict:
-    root = Path(config.rootpath)
-    commit, dirty = git_state(root)
-    return {"board": _board_name(config), "engine": config.getoption("engine", None), "git_commit": commit,
-            "git_dirty": dirty, "host": socket.gethostname(),
-            "command": shlex.join(["pytest", *config.invocation_params.args]),
-            "defines": list(config.getoption("hil_define", []) or []), "hil_version": __version__}
+    return run_metadata(Path(config.rootpath), board=_board_name(config), engine=config.getoption("engine", None),
+                        command=shlex.join(["pytest", *config.invocation_params.args]),
+                        defines=list(config.getoption("hil_define", []) or []))
 
 
 def _board_name(config: pytest.Config) -> str | None:
@@ -283,18 +278,3 @@ def _board_name(config: pytest.Config) -> str | None:
         return find_profile(board).name if board else None
     except HilError:
         return board
-
-
-def git_state(root: Path) -> tuple[str | None, bool | None]:
-    """(commit, dirty) of the checkout under test; (None, None) outside git."""
-    try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=20)
-        if head.returncode != 0:
-            return None, None
-        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                                capture_output=True, text=True, timeout=60)
-        dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
-        return head.stdout.strip(), dirty
-    except (OSError, subprocess.TimeoutExpired):
-        return None, None
