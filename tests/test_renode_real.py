@@ -120,4 +120,6 @@ def test_parity_suite_on_renode_end_to_end(renode):
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-3000:]
     assert re.search(r"\b3 passed\b", out), out[-3000:]
-    assert "warning:" not in out or "Renode logged errors and carried on" in out
+    assert "Fatal error" not in out and "Traceback" not in out  # no shutdown noise, no crash
+    if "hil: warnings" in out:  # offline: the SVD download, reported once in the summary
+        assert out.count("Renode logged errors and carried on") == 1, out[-3000:]

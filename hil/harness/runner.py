@@ -99,13 +99,14 @@ class Harness:
     def __init__(self, profile: BoardProfile, *, engine: str = "builtin", defines: tuple[str, ...] = (),
                  backend_options: dict | None = None, progress: Callable[[str], None] | None = None,
                  vector_limit: int | None = None, max_restarts: int = 2, tflm_root: str | None = None,
-                 tflm_lib: str | None = None):
+                 tflm_lib: str | None = None, warn: Callable[[str], None] | None = None):
         self.profile = profile
         self.engine = engine
         self.defines = defines
         self.backend_options = dict(backend_options or {})
         self.backend = make_backend(profile, **self.backend_options)
         self.progress = progress
+        self.warn = warn  # where warnings go (pytest: the end-of-run summary); else to `progress`
         self.vector_limit = vector_limit
         self.tflm_root = tflm_root  # --engine tflm: the user's TFLM tree (else $TFLM_ROOT)
         self.tflm_lib = tflm_lib  # and its library for this board (else $TFLM_LIB, else the tree's only one)
@@ -182,9 +183,13 @@ class Harness:
     def _warn(self, warnings: list[str]) -> None:
         """Each distinct warning once per run, not once per emulator start."""
         for text in warnings:
-            if text not in self._warned and self.progress:
-                self.progress(f"warning: {text}")
+            if text in self._warned:
+                continue
             self._warned.add(text)
+            if self.warn:
+                self.warn(text)
+            elif self.progress:
+                self.progress(f"warning: {text}")
 
     def target_record(self, target: Target) -> dict:
         """What identifies a target in stored results: board, engine, hashes, footprint."""
@@ -227,7 +232,7 @@ class Harness:
         return Harness(self.profile, engine=self.engine, defines=self.defines + defines,
                        backend_options=self.backend_options, progress=self.progress,
                        vector_limit=self.vector_limit, max_restarts=self.max_restarts, tflm_root=self.tflm_root,
-                       tflm_lib=self.tflm_lib)
+                       tflm_lib=self.tflm_lib, warn=self.warn)
 
     def timing(self, config: ModelConfig, repeat: int = 2) -> ModelTiming:
         """Worst-case timing over every vector, `repeat` inferences each, and the per-operator

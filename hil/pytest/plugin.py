@@ -71,7 +71,7 @@ def pytest_configure(config: pytest.Config) -> None:
                           defines=tuple(config.getoption("hil_define")), tflm_root=config.getoption("tflm_root"),
                           tflm_lib=config.getoption("tflm_lib"),
                           backend_options=_backend_options(config),
-                          progress=lambda msg: _progress(config, msg),
+                          progress=lambda msg: _progress(config, msg), warn=lambda msg: _warning(config, msg),
                           vector_limit=config.getoption("vectors"))
         harness.check_tools()
         config.stash[MODELS_KEY] = _models(config)
@@ -156,6 +156,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def summary_line(config: pytest.Config, section: str, text: str) -> None:
     """A line for the end-of-session HIL summary (timing tables, baseline improvements)."""
     config.stash[SUMMARY_KEY].append((section, text))
+
+
+def _warning(config: pytest.Config, text: str) -> None:
+    """A warning about the run (e.g. errors Renode carried on after), once, in the summary: a line
+    written while a test runs would be captured with its output."""
+    if ("warnings", text) not in config.stash[SUMMARY_KEY]:
+        summary_line(config, "warnings", text)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
