@@ -24,7 +24,7 @@ def test_shipped_profile_is_complete(path):
     assert profile.backend in BACKENDS
     assert (ROOT / "firmware" / "boards" / profile.firmware_board / "board.cmake").is_file()
     assert profile.uart and profile.flasher and profile.description
-    if profile.emulated and profile.backend != "renode":  # Renode's figure needs Renode (not here)
+    if profile.emulated:
         assert profile.setting("instructions_per_tick") > 0
     if profile.backend == "qemu":
         assert profile.setting("machine")
