@@ -286,8 +286,8 @@ def test_firmware_links_only_the_models_kernels():
     """cmake/model_ops.py: a firmware holds the kernels of its model's operators only."""
     from hil.harness.build import build_firmware
 
-    def kernels(name: str) -> set[str]:
-        elf = build_firmware("mps2_an386", _model(name).tflite).elf
+    def kernels(name: str | Path) -> set[str]:
+        elf = build_firmware("mps2_an386", name if isinstance(name, Path) else _model(name).tflite).elf
         out = subprocess.run(["arm-none-eabi-nm", str(elf)], capture_output=True, text=True, check=True).stdout
         return {line.split()[-1] for line in out.splitlines() if line.split()[-1].startswith("hil_kernel_")}
 
@@ -295,6 +295,9 @@ def test_firmware_links_only_the_models_kernels():
     assert kernels("kws_dscnn") >= {"hil_kernel_conv_2d", "hil_kernel_depthwise_conv_2d", "hil_kernel_fully_connected",
                                     "hil_kernel_average_pool_2d", "hil_kernel_softmax"}
     assert "hil_kernel_add" not in kernels("kws_dscnn")
+    # one row per (operator, type) cell: a float model links the float kernels, not the int8 ones
+    float_kernels = kernels(_model("digits_cnn").tflite.with_name("digits_cnn_float32.tflite"))
+    assert "hil_kernel_conv_2d_f32" in float_kernels and "hil_kernel_conv_2d" not in float_kernels
 
 
 @pytest.mark.parametrize("board", ["qemu-m7", "qemu-m55", "qemu-m3"])

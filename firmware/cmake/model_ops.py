@@ -1,12 +1,15 @@
-"""Writes the header that keeps only the kernels a model uses in the firmware (registry.c).
+"""The built-in engine's (operator, type) table, and the header that keeps only the cells a model
+uses in its firmware (registry.c).
 
     python3 model_ops.py MODEL.tflite engines/builtin/ops.def OUT.h
 
-For every operator in ops.def the header defines HIL_USE_<NAME>(...) as its argument when the
-model has that builtin operator, and as nothing otherwise, so the kernel table (and, through
---gc-sections, the kernel's code) holds only the model's operators. Standard library only: the
-firmware build runs it before any harness code. A model it cannot read keeps every kernel, so
-the firmware's own loader reports what is wrong with it.
+The table is engines/builtin/ops.def: one HIL_OP(code, NAME, TYPE, symbol, kind) row per cell.
+For every cell the header defines HIL_USE_<NAME>_<TYPE>(...) as its argument when the model has
+an operator of that builtin code whose selecting tensor has that type, and as nothing
+otherwise, so the kernel table (and, through --gc-sections, the kernel's code) holds only the
+model's cells. Standard library only: the firmware build runs it before any harness code, and
+the harness imports it (hil/engines/table.py) so both read the table one way. A model it
+cannot read keeps every kernel, so the firmware's own loader reports what is wrong with it.
 """
 
 from __future__ import annotations
@@ -14,10 +17,45 @@ from __future__ import annotations
 import re
 import struct
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-OP_LINE = re.compile(r"^\s*HIL_OP\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*\)", re.M)
+OP_LINE = re.compile(r"^\s*HIL_OP\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)\s*\)", re.M)
+TYPE_INPUT_LINE = re.compile(r"^\s*HIL_OP_TYPE_INPUT\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\d+)\s*\)", re.M)
+DTYPE_LINE = re.compile(r"^\s*HIL_(\w+)\s*=\s*(\d+)\s*,", re.M)  # the TensorType enum of graph.h
 
+
+@dataclass(frozen=True)
+class Cell:
+    code: int
+    name: str
+    dtype: str  # TensorType name as in graph.h without HIL_: INT8, FLOAT32, ...
+    symbol: str
+    kind: str  # REF, OPT or FPU (ops.def)
+
+
+@dataclass(frozen=True)
+class Table:
+    cells: list[Cell]
+    type_input: dict[int, int]  # builtin code -> index of the input whose type selects the kernel
+    dtypes: dict[int, str]  # TensorType value -> name
+
+    def find(self, code: int, dtype: int) -> Cell | None:
+        name = self.dtypes.get(dtype)
+        return next((c for c in self.cells if c.code == code and c.dtype == name), None)
+
+
+def read_table(ops_def: str, graph_h: str) -> Table:
+    cells = [Cell(int(code), name, dtype, symbol, kind) for code, name, dtype, symbol, kind in OP_LINE.findall(ops_def)]
+    type_input = {int(code): int(index) for code, _, index in TYPE_INPUT_LINE.findall(ops_def)}
+    return Table(cells, type_input, {int(v): k for k, v in DTYPE_LINE.findall(graph_h)})
+
+
+def load_table(builtin_dir: Path) -> Table:
+    return read_table((builtin_dir / "ops.def").read_text(), (builtin_dir / "graph.h").read_text())
+
+
+# ---- a minimal flatbuffer reader (the firmware's fb_reader.c checks bounds; this one need not) ----
 
 def _table(buf: bytes, pos: int) -> tuple[int, int, int]:
     """(table position, vtable position, vtable size) of the table at pos."""
@@ -35,51 +73,77 @@ def _field(buf: bytes, table: tuple[int, int, int], index: int) -> int | None:
     return pos + offset if offset else None
 
 
-def _vector(buf: bytes, table: tuple[int, int, int], index: int) -> list[int]:
-    """Positions of the tables in a vector-of-tables field."""
+def _scalar(buf: bytes, table: tuple[int, int, int], index: int, fmt: str, default: int = 0) -> int:
+    at = _field(buf, table, index)
+    return struct.unpack_from(fmt, buf, at)[0] if at is not None else default
+
+
+def _vector(buf: bytes, table: tuple[int, int, int], index: int) -> tuple[int, int]:
+    """(first element position, element count) of a vector field; (0, 0) when absent."""
     at = _field(buf, table, index)
     if at is None:
-        return []
+        return 0, 0
     start = at + struct.unpack_from("<I", buf, at)[0]
-    count = struct.unpack_from("<I", buf, start)[0]
-    return [start + 4 + 4 * i + struct.unpack_from("<I", buf, start + 4 + 4 * i)[0] for i in range(count)]
+    return start + 4, struct.unpack_from("<I", buf, start)[0]
 
 
-def builtin_codes(model: bytes) -> set[int]:
-    """Builtin operator codes of the model's operator_codes (the larger of the deprecated int8
-    field and the int32 field, as TFLM reads them); custom operators are left out."""
+def _tables(buf: bytes, table: tuple[int, int, int], index: int) -> list[tuple[int, int, int]]:
+    first, count = _vector(buf, table, index)
+    return [_table(buf, first + 4 * i + struct.unpack_from("<I", buf, first + 4 * i)[0]) for i in range(count)]
+
+
+def _ints(buf: bytes, table: tuple[int, int, int], index: int) -> list[int]:
+    first, count = _vector(buf, table, index)
+    return list(struct.unpack_from(f"<{count}i", buf, first)) if count else []
+
+
+def model_cells(model: bytes, table: Table) -> list[tuple[int, int, int | None]]:
+    """(builtin code, TensorType of the selecting tensor, operator index) for every builtin
+    operator of the first subgraph, as graph.c chooses kernels: the larger of the deprecated
+    int8 and the int32 code fields; the type of the input ops.def names (input 0 by default),
+    or of output 0 when the operator has no input. Custom operators are left out."""
     root = _table(model, struct.unpack_from("<I", model, 0)[0])
-    codes = set()
-    for pos in _vector(model, root, 1):  # Model.operator_codes
-        code = _table(model, pos)
-        deprecated = _field(model, code, 0)
-        builtin = _field(model, code, 3)
-        value = max(struct.unpack_from("<b", model, deprecated)[0] if deprecated is not None else 0,
-                    struct.unpack_from("<i", model, builtin)[0] if builtin is not None else 0)
-        if _field(model, code, 1) is None:  # no custom_code
-            codes.add(value)
-    return codes
+    codes = []
+    for code in _tables(model, root, 1):  # Model.operator_codes
+        value = max(_scalar(model, code, 0, "<b"), _scalar(model, code, 3, "<i"))
+        codes.append(None if _field(model, code, 1) is not None else value)  # custom_code
+    subgraphs = _tables(model, root, 2)
+    if not subgraphs:
+        return []
+    tensor_types = [_scalar(model, t, 1, "<b") for t in _tables(model, subgraphs[0], 0)]
+    cells = []
+    for index, op in enumerate(_tables(model, subgraphs[0], 3)):
+        code = codes[_scalar(model, op, 0, "<I")]
+        if code is None:
+            continue
+        inputs, outputs = _ints(model, op, 1), _ints(model, op, 2)
+        tensor = (inputs[table.type_input.get(code, 0)] if table.type_input.get(code, 0) < len(inputs) else -1) \
+            if inputs else (outputs[0] if outputs else -1)
+        cells.append((code, tensor_types[tensor] if 0 <= tensor < len(tensor_types) else 9, index))
+    return cells
 
 
-def header(ops_def: str, used: set[int] | None) -> str:
+def header(table: Table, used: set[tuple[int, int]] | None) -> str:
     lines = ["/* Generated by firmware/cmake/model_ops.py: the kernels this firmware's model uses. */"]
-    for code, name, _ in OP_LINE.findall(ops_def):
-        keep = used is None or int(code) in used
-        lines.append(f"#define HIL_USE_{name}(...) {'__VA_ARGS__' if keep else ''}".rstrip())
-    return "\n".join(lines) + "\n"
+    values = {name: value for value, name in table.dtypes.items()}
+    for cell in table.cells:
+        keep = used is None or (cell.code, values.get(cell.dtype)) in used
+        lines.append(f"#define HIL_USE_{cell.name}_{cell.dtype}(...) {'__VA_ARGS__' if keep else ''}".rstrip())
+    return "\n".join(dict.fromkeys(lines)) + "\n"
 
 
 def main(argv: list[str]) -> int:
     model, ops_def, out = Path(argv[1]), Path(argv[2]), Path(argv[3])
+    table = load_table(ops_def.parent)
     try:
         data = model.read_bytes()
         if data[4:8] != b"TFL3":
             raise ValueError("no TFL3 identifier")
-        used: set[int] | None = builtin_codes(data)
+        used: set[tuple[int, int]] | None = {(code, dtype) for code, dtype, _ in model_cells(data, table)}
     except (OSError, ValueError, struct.error, IndexError) as exc:
         print(f"model_ops.py: {model.name}: {exc}; keeping every kernel", file=sys.stderr)
         used = None
-    out.write_text(header(ops_def.read_text(), used))
+    out.write_text(header(table, used))
     return 0
 
 

@@ -1,13 +1,13 @@
 """Float models on the built-in engine, decided on the host before anything is built: which
-operators select a float kernel (firmware/engines/builtin/ops_f32.def, chosen by builtin code and the
-type of the operator's first input), the refusals mirroring those kernels' prepare, and the
-refusal of float models on cores without an FPU."""
+operators select a float kernel (cells of kind FPU in firmware/engines/builtin/ops.def), the
+refusals mirroring those kernels' prepare, and the refusal of float models on cores without an FPU."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from hil.boards.profile import BoardProfile
+from hil.engines.table import float_ops, op_cells
 from hil.errors import UnsupportedModelError
 from hil.model.refusals import (
     FLOAT16,
@@ -20,23 +20,9 @@ from hil.model.refusals import (
     pool_window_problem,
     tensors_of,
 )
-from hil.model.tflite import ModelInfo, OpInfo, TensorInfo, builtin_engine_typed_ops
+from hil.model.tflite import ModelInfo, OpInfo, TensorInfo
 
 _F32_ONLY = "float32 kernel: input and output must be float32"
-
-
-def selector_type(op: OpInfo, model: ModelInfo) -> int:
-    """The TensorType that picks the kernel: the first input's, else the first output's
-    (node_type in firmware/engines/builtin/graph.c)."""
-    if op.inputs and op.inputs[0] >= 0:
-        return model.tensors[op.inputs[0]].dtype
-    return model.tensors[op.outputs[0]].dtype if op.outputs else -1
-
-
-def float_ops(model: ModelInfo) -> list[OpInfo]:
-    """Operators that run on a float kernel (so the firmware needs HIL_FLOAT_KERNELS and an FPU)."""
-    typed = builtin_engine_typed_ops()
-    return [op for op in model.ops if not op.custom and (op.opcode, selector_type(op, model)) in typed]
 
 
 def needs_float_kernels(model: ModelInfo) -> bool:
@@ -175,7 +161,8 @@ FLOAT_CHECKS: dict[str, Callable[[OpInfo, ModelInfo], str | None]] = {
 def float_op_problem(op: OpInfo, model: ModelInfo) -> str | None | bool:
     """Why the float kernel cannot run this operator, None when it can, or False when the
     operator does not select a float kernel (the integer checks apply)."""
-    if op.custom or (op.opcode, selector_type(op, model)) not in builtin_engine_typed_ops():
+    cell = None if op.custom else op_cells(model).get(op.index)
+    if cell is None or cell.kind != "FPU":
         return False
     check = FLOAT_CHECKS.get(op.name)
     return check(op, model) if check else None

@@ -23,18 +23,20 @@ from hil.model.refusals import (
     pool_window_problem,
     tensors_of,
 )
-from hil.model.tflite import ModelInfo, OpInfo, TensorInfo, builtin_engine_ops
+from hil.model.tflite import ModelInfo, OpInfo, TensorInfo
 
 
 def _op_problem(op: OpInfo, model: ModelInfo) -> str | None:
     """Why the built-in engine cannot run this operator, or None."""
     if op.custom:
         return "custom operator"
-    typed = float_op_problem(op, model)  # float kernels (ops_f32.def) are chosen first
+    typed = float_op_problem(op, model)  # float kernels (ops.def kind FPU) are chosen first
     if typed is not False:
         return typed
-    if op.opcode not in builtin_engine_ops():
-        return "operator not implemented by the built-in engine"
+    from hil.engines.table import op_cells
+
+    if op_cells(model).get(op.index) is None:
+        return "operator not implemented by the built-in engine for this type"
     check = _OP_CHECKS.get(op.name)
     return check(op, model) if check else None
 

@@ -1,19 +1,16 @@
 """Host-side view of a .tflite model through the TFLite schema module shipped by the
-tflite-micro wheel: tensors, operators, MACs per operator, and what the built-in engine
-supports (read from firmware/engines/builtin/ops.def, the engine's own list)."""
+tflite-micro wheel: tensors, operators, MACs per operator."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
-from hil import paths
 from hil.errors import ConfigError
 from hil.link.protocol import TFLITE_DTYPE_NAMES, TFLITE_DTYPES
 
@@ -162,19 +159,3 @@ def load_model(path: Path | str) -> ModelInfo:
     if not path.is_file():
         raise ConfigError(f"model file {path} does not exist")
     return _load_cached(str(path), path.stat().st_mtime)
-
-
-@functools.cache
-def builtin_engine_ops() -> dict[int, str]:
-    """{builtin code: name} of the operators in firmware/engines/builtin/ops.def."""
-    text = (paths.firmware_dir() / "engines" / "builtin" / "ops.def").read_text()
-    return {int(code): name for code, name in re.findall(r"^HIL_OP\((\d+),\s*(\w+)", text, re.M)}
-
-
-@functools.cache
-def builtin_engine_typed_ops() -> dict[tuple[int, int], str]:
-    """{(builtin code, first input TensorType): name} of the float kernels in
-    firmware/engines/builtin/ops_f32.def (built into firmware for models that use them)."""
-    text = (paths.firmware_dir() / "engines" / "builtin" / "ops_f32.def").read_text()
-    return {(int(code), int(dtype)): name
-            for code, name, dtype in re.findall(r"^HIL_OP_TYPED\((\d+),\s*(\w+),\s*(\d+)", text, re.M)}

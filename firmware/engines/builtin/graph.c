@@ -17,6 +17,7 @@ enum { OP_OPCODE_INDEX = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, 
        OP_CUSTOM_OPTIONS = 5 };
 enum { OC_DEPRECATED_CODE = 0, OC_CUSTOM_CODE = 1, OC_BUILTIN_CODE = 3 };
 enum { BUF_DATA = 0, BUF_OFFSET = 1, BUF_SIZE = 2 };
+enum { HIL_CUSTOM = 32 }; /* BuiltinOperator CUSTOM */
 
 #define MAX_TENSOR_BYTES 0x40000000u
 
@@ -279,13 +280,12 @@ static int check_tensor_list(hil_graph *g, hil_fb_vec list, int allow_absent)
     return HIL_OK;
 }
 
-/* The TensorType that selects an operator's kernel (float or integer): its first input's, or
- * its first output's when it has no input. */
+/* The TensorType that selects an operator's kernel: its input 0's (or the input ops.def names
+ * for the operator), or its output 0's when it has no input. */
 static uint32_t node_type(hil_graph *g, const hil_node *node)
 {
-    hil_tensor *t = hil_node_input(g, node, 0);
-    if (!t)
-        t = hil_node_output(g, node, 0);
+    hil_tensor *t = node->inputs.len ? hil_node_input(g, node, (unsigned)hil_type_input(node->opcode))
+                                     : hil_node_output(g, node, 0);
     return t ? t->type : HIL_INT8;
 }
 
@@ -299,11 +299,10 @@ static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_f
     hil_fb_table oc = hil_fb_vec_table(fb, opcodes, oc_index);
     int32_t deprecated = hil_fb_i8(fb, &oc, OC_DEPRECATED_CODE, 0);
     int32_t builtin = hil_fb_i32(fb, &oc, OC_BUILTIN_CODE, 0);
-    node->opcode = (uint32_t)(builtin > deprecated ? builtin : deprecated);
+    int custom = hil_fb_string_at(fb, &oc, OC_CUSTOM_CODE).len != 0;
+    node->opcode = custom ? HIL_CUSTOM : (uint32_t)(builtin > deprecated ? builtin : deprecated);
     node->inputs = hil_fb_vector_at(fb, ot, OP_INPUTS, 4);
     node->outputs = hil_fb_vector_at(fb, ot, OP_OUTPUTS, 4);
-    node->kernel = hil_fb_string_at(fb, &oc, OC_CUSTOM_CODE).len ? 0
-                                                                : hil_find_kernel_for_type(node->opcode, node_type(g, node));
     node->options_type = hil_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0);
     node->options = hil_fb_table_at(fb, ot, OP_OPTIONS);
     node->scratch = -1;
@@ -311,10 +310,15 @@ static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_f
     if (fb->error)
         return fail(g, HIL_ERR_MODEL_INVALID, "operator table is malformed");
     int status = check_tensor_list(g, node->inputs, 1);
-    return status != HIL_OK ? status : check_tensor_list(g, node->outputs, 0);
+    if (status == HIL_OK)
+        status = check_tensor_list(g, node->outputs, 0);
+    if (status == HIL_OK && !custom)
+        node->kernel = hil_find_kernel(node->opcode, node_type(g, node));
+    return status;
 }
 
-/* Lists every operator without a kernel in one line. */
+/* Lists every operator without a kernel for its type in one line: "no kernel for builtin code
+ * 44 (type 9) at op #0, ..." (TFLite BuiltinOperator and TensorType numbers; the host names them). */
 static int report_unsupported(hil_graph *g)
 {
     int any = 0;
@@ -322,26 +326,35 @@ static int report_unsupported(hil_graph *g)
     for (uint32_t i = 0; i < g->n_nodes; i++) {
         if (g->nodes[i].kernel)
             continue;
-        msg_add(g, any ? ", " : "unsupported operators: ");
-        msg_add(g, "builtin code ");
+        msg_add(g, any ? ", builtin code " : "no kernel for builtin code ");
         msg_add_uint(g, g->nodes[i].opcode);
-        msg_add(g, " at op #");
+        msg_add(g, " (type ");
+        msg_add_uint(g, node_type(g, &g->nodes[i]));
+        msg_add(g, ") at op #");
         msg_add_uint(g, i);
         any = 1;
     }
     return any ? HIL_ERR_UNSUPPORTED : HIL_OK;
 }
 
-static int load_tensors(hil_graph *g, const hil_fb_table *sg, hil_fb_vec buffers, uint32_t n_ops)
+/* The tensor table, with only each tensor's type read: operators are matched with kernels
+ * before tensors are loaded in full, so a model is refused for its operators first. */
+static int alloc_tensors(hil_graph *g, hil_fb_vec list, uint32_t n_ops)
 {
-    hil_fb_vec list = hil_fb_vector_at(&g->fb, sg, SG_TENSORS, 4);
-    if (g->fb.error)
-        return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: the tensor list points outside the file");
     g->n_model_tensors = g->n_tensors = list.len;
     /* Room for one scratch pseudo-tensor per operator after the model's tensors. */
     g->tensors = hil_persistent_alloc(g, sizeof(hil_tensor) * ((size_t)list.len + n_ops));
     if (!g->tensors)
         return fail(g, HIL_ERR_ARENA_TOO_SMALL, "arena too small for the tensor table");
+    for (uint32_t i = 0; i < list.len; i++) {
+        hil_fb_table tt = hil_fb_vec_table(&g->fb, list, i);
+        g->tensors[i].type = (uint8_t)hil_fb_i8(&g->fb, &tt, T_TYPE, HIL_FLOAT32);
+    }
+    return g->fb.error ? fail(g, HIL_ERR_MODEL_INVALID, "tensor table is malformed") : HIL_OK;
+}
+
+static int load_tensors(hil_graph *g, hil_fb_vec list, hil_fb_vec buffers)
+{
     for (uint32_t i = 0; i < list.len; i++) {
         hil_fb_table tt = hil_fb_vec_table(&g->fb, list, i);
         int status = load_tensor(g, &g->tensors[i], &tt, buffers);
@@ -416,13 +429,18 @@ int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *a
     g->outputs = hil_fb_vector_at(fb, &sg, SG_OUTPUTS, 4);
     if (fb->error)
         return fail(g, HIL_ERR_MODEL_INVALID, "malformed subgraph");
-    int status = load_tensors(g, &sg, buffers, ops.len);
+    hil_fb_vec tensors = hil_fb_vector_at(fb, &sg, SG_TENSORS, 4);
+    if (fb->error)
+        return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: the tensor list points outside the file");
+    int status = alloc_tensors(g, tensors, ops.len);
     if (status == HIL_OK)
         status = check_tensor_list(g, g->inputs, 0);
     if (status == HIL_OK)
         status = check_tensor_list(g, g->outputs, 0);
     if (status == HIL_OK)
         status = load_nodes(g, ops, opcodes);
+    if (status == HIL_OK)
+        status = load_tensors(g, tensors, buffers);
     if (status == HIL_OK)
         status = prepare_nodes(g);
     if (status == HIL_OK)

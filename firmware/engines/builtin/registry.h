@@ -2,10 +2,10 @@
 #define HIL_REGISTRY_H
 #include "graph.h"
 
-/* The kernel for a TFLite builtin operator code, or NULL when the engine has none. */
-const hil_kernel *hil_find_kernel(uint32_t opcode);
-/* The kernel for an operator whose first input has TensorType `dtype`: a typed kernel from
- * ops_f32.def when one matches (float builds), else hil_find_kernel(opcode). */
-const hil_kernel *hil_find_kernel_for_type(uint32_t opcode, uint32_t dtype);
+/* The kernel of the cell (TFLite builtin operator code, TensorType of the selecting tensor),
+ * or NULL when the engine has none (or this firmware was built without it). */
+const hil_kernel *hil_find_kernel(uint32_t opcode, uint32_t dtype);
+/* Which input's type selects the kernel of this operator (ops.def HIL_OP_TYPE_INPUT; else 0). */
+int hil_type_input(uint32_t opcode);
 
 #endif
