@@ -9,6 +9,7 @@ APT_PACKAGES=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib binutils-arm-none-eabi
   qemu-system-arm gdb-multiarch cmake ninja-build
   clang llvm libclang-rt-14-dev      # host-native sanitizer builds and libFuzzer targets
+  gcc gcc-multilib                   # the host model check: the engine's load step built -m32 (hil/engines/oracle.py)
   chromium chromium-driver           # the report's browser test
   python3-venv
 )
@@ -80,6 +81,7 @@ check_everything() {
   check_tool cmake cmake --version
   check_tool ninja ninja --version
   check_tool clang clang --version
+  check_tool "gcc -m32" sh -c 'printf "int main(void){return 0;}" | gcc -m32 -x c - -o /dev/null && gcc --version'
   check_tool chromium chromium --version
   check_tool python .venv/bin/python --version
   check_tool "python packages" .venv/bin/python -c "$PY_CHECK"

@@ -21,10 +21,11 @@ import pytest
 from native import NativeRefusal, build_native, run_native
 
 from hil import paths
+from hil.boards import find_profile
+from hil.engines.oracle import ask, refusal
+from hil.engines.table import float_ops
 from hil.model import catalog
-from hil.model.float_support import float_ops
 from hil.model.reference import TflmReference
-from hil.model.support import unsupported_ops
 from hil.model.tflite import load_model
 from hil.model.vectors import random_vectors
 from hil.verdicts.float_parity import compare_float, host_reference_model
@@ -53,7 +54,7 @@ def float_inputs(info, count: int, seed: int) -> list[list[np.ndarray]]:
 @pytest.mark.parametrize("model", float_models(), ids=lambda p: p.stem)
 def test_catalog_float_model_natively(model, float_build):
     info = load_model(model)
-    assert float_ops(info) and unsupported_ops(info) == []
+    assert float_ops(info) and refusal(info, find_profile("qemu")) is None
     vectors = float_inputs(info, 10, seed=1)
     got = run_native(model, vectors, [(t.shape, t.np_dtype) for t in info.output_tensors], float_build)
     reference = TflmReference(host_reference_model(model))
@@ -105,16 +106,16 @@ def pytest_generate_tests(metafunc):
 
 def test_single_op_float_natively(float_case, float_build):
     info = load_model(float_case)
-    problems = unsupported_ops(info)
+    problem = refusal(info, find_profile("qemu"))
     vectors = random_vectors(info.input_tensors, 6, seed=3).inputs
     specs = [(t.shape, t.np_dtype) for t in info.output_tensors]
     try:
         got = run_native(float_case, vectors, specs, float_build)
     except NativeRefusal as exc:
-        assert problems, f"the engine refused {float_case.name} ({exc}) but the host accepts it"
-        assert any(str(exc).split(": ", 1)[-1] in p for p in problems), (str(exc), problems)
+        assert problem, f"the engine refused {float_case.name} ({exc}) but the host accepts it"
+        assert ask(info, find_profile("qemu")).message[:159] == str(exc), (str(exc), problem)  # host runner: 160 B
         pytest.skip(f"refused by host and engine alike: {exc}")
-    assert problems == [], f"the host refuses {float_case.name} ({problems}) but the engine ran it"
+    assert problem is None, f"the host refuses {float_case.name} ({problem}) but the engine ran it"
     reference = TflmReference(float_case)
     for i, vector in enumerate(vectors):
         parity = compare_float(got[i], reference.run(vector))

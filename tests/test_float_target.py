@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 
 from hil.boards import find_profile
+from hil.engines.oracle import check_fpu
+from hil.engines.table import float_ops
 from hil.errors import BuildError, UnsupportedModelError
 from hil.harness.build import build_firmware
-from hil.model.float_support import check_fpu, float_ops
 from hil.model.tflite import load_model
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import struct
 import sys
 from types import ModuleType
 
@@ -33,8 +34,11 @@ def op_cells(model: ModelInfo) -> dict[int, object | None]:
     """{operator index: its ops.def cell, or None when the engine has no kernel for it} for
     every builtin operator of the model (custom operators are left out)."""
     t = table()
-    data = model.path.read_bytes()
-    return {index: t.find(code, dtype) for code, dtype, index in _model_ops().model_cells(data, t)}
+    try:
+        cells = _model_ops().model_cells(model.path.read_bytes(), t)
+    except (struct.error, IndexError, ValueError):
+        return {}  # a malformed file: the engine's loader (hil/engines/oracle.py) says what is wrong
+    return {index: t.find(code, dtype) for code, dtype, index in cells}
 
 
 def float_ops(model: ModelInfo) -> list[OpInfo]:

@@ -133,11 +133,11 @@ def _cache_writes(cache: Path) -> Iterator[None]:
 def _needs_float_kernels(model: Path) -> bool:
     """Whether the model runs float kernels; a file the host cannot parse is left to the
     firmware's loader to refuse."""
-    from hil.model.float_support import needs_float_kernels
+    from hil.engines.table import float_ops
     from hil.model.tflite import load_model
 
     try:
-        return needs_float_kernels(load_model(model))
+        return bool(float_ops(load_model(model)))
     except ConfigError:
         return False
 

@@ -12,14 +12,14 @@ import numpy as np
 
 from hil.boards import BoardProfile, make_backend
 from hil.boards.base import Session
+from hil.engines.oracle import check_supported
+from hil.engines.table import float_ops
 from hil.engines.tflm_tree import TflmBuild
 from hil.errors import Category, HilError
 from hil.harness.build import Firmware, build_firmware
 from hil.link.client import TargetFault
 from hil.model.catalog import ModelConfig
-from hil.model.float_support import check_fpu, float_ops
 from hil.model.reference import TflmReference
-from hil.model.support import check_supported
 from hil.model.tflite import ModelInfo
 from hil.model.vectors import VectorSet
 from hil.verdicts.float_parity import compare_float, host_reference_model
@@ -135,9 +135,7 @@ class Harness:
 
     def check_model(self, config: ModelConfig) -> None:
         """Refuses, in one line, a model this engine and board cannot run (UnsupportedModelError)."""
-        check_supported(config.info(), self.engine)
-        if self.engine == "builtin":
-            check_fpu(config.info(), self.profile)  # float kernels need a core with an FPU
+        check_supported(config.info(), self.profile, self.engine)  # the engine's own load step (hil/engines/oracle.py)
 
     def build(self, config: ModelConfig) -> Firmware:
         self.check_model(config)  # refuse before building or flashing

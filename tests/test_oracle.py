@@ -1,0 +1,108 @@
+"""The host oracle (hil/engines/oracle.py): the built-in engine's own load step compiled for this
+machine answers what the firmware answers. Its refusals are compared with the engine run natively
+(the host runner, ASan + UBSan) on malformed and unsupported models, its arena figures with the
+READY frame of the real firmware on QEMU, and a model too large for a board is refused before
+anything is built."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from cli_helpers import hil
+from malformed_models import all_cases
+from native import NativeRefusal, build_native, run_native
+
+from hil import paths
+from hil.boards import find_profile
+from hil.engines.oracle import ARENA_TOO_SMALL, OK, ask, board_arena_bytes, refusal
+from hil.harness.runner import Harness
+from hil.model import catalog
+from hil.model.tflite import load_model
+
+QEMU = find_profile("qemu")
+CASES = all_cases((paths.models_dir() / "hello_world" / "hello_world.tflite").read_bytes())
+HOST_RUNNER_MSG = 159  # tests/../firmware/tests/host_runner.c: char msg[160]; the agent's cap is the same
+
+
+@pytest.fixture(scope="module")
+def native_build():
+    return build_native()
+
+
+def _native_refusal(model, native_build) -> NativeRefusal | None:
+    try:
+        run_native(model, [[]], [], native_build)
+    except NativeRefusal as exc:
+        return exc
+    return None
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.may_load], ids=lambda c: c.name)
+def test_oracle_refuses_malformed_models_as_the_engine_does(case, native_build, tmp_path):
+    model = tmp_path / f"{case.name}.tflite"
+    model.write_bytes(case.data)
+    answer, native = ask(model, QEMU), _native_refusal(model, native_build)
+    assert native is not None and answer.status == native.code, (answer, native)
+    assert answer.message[:HOST_RUNNER_MSG] == str(native)
+
+
+@pytest.mark.parametrize("name", ["trained_lstm_int8", "keyword_scrambled_8bit"])
+def test_oracle_refuses_unsupported_models_as_the_engine_does(name, native_build):
+    model = paths.shared_models_dir() / f"{name}.tflite"
+    if not model.is_file():
+        pytest.skip(f"{model} is absent (third-party models live in ../shared/models)")
+    answer, native = ask(model, QEMU), _native_refusal(model, native_build)
+    assert answer.status == native.code == 6 and answer.message[:HOST_RUNNER_MSG] == str(native)
+    assert answer.message.startswith("no kernel for builtin code ")
+    first = refusal(load_model(model), QEMU)  # named by the host: operator, type and index
+    assert first.startswith({"trained_lstm_int8": "no kernel for UNIDIRECTIONAL_SEQUENCE_LSTM (int8) at op #0",
+                             "keyword_scrambled_8bit": "no kernel for SVDF (int8) at op #1"}[name]), first
+
+
+def test_arena_needed_is_the_smallest_arena_the_model_loads_in():
+    info = load_model(paths.models_dir() / "hello_world" / "hello_world.tflite")
+    needed = ask(info, QEMU).arena_needed
+    assert needed >= ask(info, QEMU).arena_used > 0
+    assert ask(info, QEMU, arena_bytes=needed).status == OK
+    small = ask(info, QEMU, arena_bytes=needed - 16)
+    assert small.status == ARENA_TOO_SMALL and "arena too small" in small.message
+
+
+@pytest.mark.parametrize("board, model", [("qemu", "hello_world"), ("qemu", "person_detect"),
+                                          ("qemu-m3", "person_detect")])
+def test_oracle_arena_equals_the_firmware_ready(board, model):
+    """The arena the firmware reports in READY, byte for byte: ILP32 layouts as on Cortex-M, and
+    the DSP paths' scratch only on cores with DSP (qemu-m3 plans without it)."""
+    path = paths.shared_models_dir() / "person_detect.tflite" if model == "person_detect" else \
+        next(m for m in catalog.discover() if m.name == model).tflite
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (third-party models live in ../shared/models)")
+    harness = Harness(find_profile(board), vector_limit=1)
+    try:
+        ready = harness.target(catalog.adhoc(path, vectors=1)).device.ready
+    finally:
+        harness.close()
+    assert ask(load_model(path), find_profile(board)).arena_used == ready.arena_used
+
+
+def test_model_too_large_for_the_board_is_refused_before_building(tmp_path):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+    from opgen import convert_int8
+
+    shape = (96, 96, 16)  # 147,456 B in and out: more than qemu-stm32's 110,592 B arena
+    model = tf.keras.Sequential([tf.keras.Input(shape=shape), tf.keras.layers.ReLU()])
+    rng = np.random.default_rng(0)
+    big = tmp_path / "big.tflite"
+    big.write_bytes(convert_int8(model, [rng.normal(0, 1, shape).astype(np.float32) for _ in range(4)]))
+    stm32 = find_profile("qemu-stm32")
+    answer = ask(load_model(big), stm32)
+    assert answer.status == ARENA_TOO_SMALL and answer.arena_needed > board_arena_bytes(stm32)
+    assert ask(load_model(big), QEMU).status == OK  # 2 MB arena
+    result = hil("run", "--board", "qemu-stm32", big, HIL_CACHE_DIR=str(tmp_path / "cache"))
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert result.returncode != 0 and len(lines) == 1, lines
+    assert f"needs {answer.arena_needed:,} bytes of tensor arena and board qemu-stm32 has 110,592" in lines[0]
+    assert not (tmp_path / "cache" / "firmware").exists()  # nothing was built
