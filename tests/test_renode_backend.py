@@ -13,12 +13,14 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from hil.boards import find_profile
+from hil.boards import renode as renode_module
 from hil.boards.renode import RenodeBackend, find_renode, renode_command, renode_run_installs, resc_text
 from hil.boards.renode_output import RenodeOutput
 from hil.errors import ConfigError, HilError
@@ -236,3 +238,29 @@ def test_a_failed_monitor_command_stops_the_start_standin_renode(standin_renode,
         "Renode output: There was an error executing command 'machine LoadPlatformDescription @nope.repl': "
         "Could not find file 'nope.repl'.)")
     assert time.monotonic() - started < 15
+
+
+def test_an_interrupted_start_leaves_no_renode_folder_or_process_standin_renode(standin_renode, tmp_path,
+                                                                               monkeypatch):
+    """Ctrl-C (or SIGTERM, which the harness turns into one) while Renode comes up."""
+    exe, _ = standin_renode
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
+    elf = build_firmware("stm32f4", HELLO).elf
+    real_spawn, procs = renode_module.spawn, []
+
+    def recording_spawn(*args, **kwargs):
+        proc, log = real_spawn(*args, **kwargs)
+        procs.append(proc)
+        return proc, log
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # arrives once the UART is up, while the harness waits for READY
+
+    monkeypatch.setattr(renode_module, "spawn", recording_spawn)
+    monkeypatch.setattr(renode_module, "connect_device", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        RenodeBackend(_quick_profile(), renode_path=str(exe)).start(elf)
+    assert procs[0].poll() is not None  # Renode was stopped
+    assert list(own_tmp.iterdir()) == []  # no session folder, no log

@@ -170,6 +170,12 @@ class RenodeBackend:
             stop_renode(proc, transport)
             remove_scratch(log, workdir)
             raise HilError(f"{self.profile.name}: {exc} ({output.describe()})", exc.category) from None
+        except BaseException:  # Ctrl-C or SIGTERM while Renode comes up: leave nothing behind
+            kill_process_group(proc)
+            if transport is not None:
+                transport.close()
+            remove_scratch(log, workdir)
+            raise
         warnings = [w for w in (RenodeOutput.read(log).warning(), calibration_note) if w]
         return RenodeSession(self.profile, device, clock, transport, proc, log, workdir=workdir, warnings=warnings)
 
