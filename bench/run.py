@@ -3,6 +3,7 @@ per operator type, suite wall time serial and parallel, and footprint. Every rat
 within one run.
 
     .venv/bin/python -m bench.run [--board qemu] [--vectors 20] [--workers 2] [--skip-suites]
+    .venv/bin/python -m bench.run --tflm-root DIR [--tflm-lib LIB ...]   # engines side by side (bench/engines.py)
 
 Prints tables and writes reports/bench.json (or --json PATH).
 """
@@ -17,8 +18,10 @@ import sys
 import time
 from pathlib import Path
 
+from bench.engines import print_side_by_side, side_by_side
 from hil import paths
 from hil.boards import find_profile
+from hil.errors import HilError
 from hil.harness.build import code_size_by_library
 from hil.harness.runner import Harness
 from hil.model import catalog
@@ -143,8 +146,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-suites", action="store_true", help="skip the suite wall-time runs")
     parser.add_argument("--define", action="append", default=[], metavar="NAME[=VALUE]",
                         help="firmware define, e.g. HIL_REFERENCE_KERNELS (the engine without its optimized kernels)")
+    parser.add_argument("--tflm-root", metavar="DIR", help="measure the built-in engine and TFLM side by side instead")
+    parser.add_argument("--tflm-lib", nargs="*", default=[], metavar="LIB",
+                        help="with --tflm-root: the TFLM libraries to compare (default: the tree's one for the board)")
     parser.add_argument("--json", default=str(paths.REPO_ROOT / "reports" / "bench.json"))
     args = parser.parse_args(argv)
+    if args.tflm_lib and not args.tflm_root:
+        parser.error("--tflm-lib needs --tflm-root (the tree whose headers the libraries were built from)")
+    try:
+        return side_by_side_main(args) if args.tflm_root else harness_main(args)
+    except HilError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return 2
+
+
+def side_by_side_main(args) -> int:
+    profile = find_profile(args.board)
+    models = [m for m in catalog.discover() if not m.missing_reason and (not args.models or m.name in args.models)]
+    result = {"board": profile.name, "provenance": profile.provenance,
+              **side_by_side(profile, models, args.tflm_root, args.tflm_lib, args.vectors,
+                             lambda m: print(f"[bench] {m}", file=sys.stderr))}
+    write_json(args.json, result)
+    unit = "instructions" if profile.provenance == "virtual" else "cycles"
+    print(f"\nboard {profile.name} ({profile.core}), {unit} [{profile.provenance}], up to {args.vectors} vectors")
+    print_side_by_side(result, unit)
+    print(f"\nwrote {args.json}")
+    return 0
+
+
+def write_json(path: str, result: dict) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(result, indent=2))
+
+
+def harness_main(args) -> int:
     profile = find_profile(args.board)
     harness = Harness(profile, defines=tuple(args.define), progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
     result: dict = {"board": profile.name, "provenance": profile.provenance, "defines": args.define, "models": {}}
@@ -158,8 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         harness.close()
     if not args.skip_suites:
         result["suites"] = suite_wall_time(args.board, args.workers)
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(result, indent=2))
+    write_json(args.json, result)
     print_tables(result)
     print(f"\nwrote {args.json}")
     return 0
