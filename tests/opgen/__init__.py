@@ -26,10 +26,13 @@ Generator = Callable[[np.random.Generator], tuple[object, list[np.ndarray]]]
 REGISTRY: dict[str, list[Generator]] = {}
 
 
-def generator(op_name: str, int8_io: bool = True):
-    """int8_io=False keeps float32 model inputs and outputs (QUANTIZE / DEQUANTIZE at the edges)."""
+def generator(op_name: str, int8_io: bool = True, edit: Callable[[bytes], bytes] | None = None):
+    """int8_io=False keeps float32 model inputs and outputs (QUANTIZE / DEQUANTIZE at the edges);
+    `edit` rewrites the converted model (an operator the converter never emits from Keras, e.g.
+    SQUEEZE, made from the one it emits, with the schema's object API)."""
     def register(fn: Generator) -> Generator:
         fn.int8_io = int8_io
+        fn.edit = edit
         REGISTRY.setdefault(op_name, []).append(fn)
         return fn
     return register
@@ -78,7 +81,8 @@ def _build(fn: Generator, seed: int) -> bytes:
 
     tf.keras.utils.set_random_seed(seed)
     model, representative = fn(np.random.default_rng(seed))
-    return convert_int8(model, representative, int8_io=getattr(fn, "int8_io", True))
+    converted = convert_int8(model, representative, int8_io=getattr(fn, "int8_io", True))
+    return fn.edit(converted) if getattr(fn, "edit", None) else converted
 
 
 def cases(ops: list[str] | None = None, seeds: range = range(3)) -> list[OpCase]:

@@ -1,0 +1,75 @@
+"""ops-core data movement and shape operators: EXPAND_DIMS (Keras Conv1D's first step) on a
+random axis, written positive or negative; SQUEEZE of every size-1 axis or of a chosen one."""
+
+import numpy as np
+
+from . import generator
+
+
+def _samples(rng: np.random.Generator, shape: tuple[int, ...]) -> list[np.ndarray]:
+    return [rng.normal(0, rng.uniform(0.5, 3.0), shape).astype(np.float32) for _ in range(32)]
+
+
+def _model(shape: tuple[int, ...], fn):
+    import tensorflow as tf
+
+    class Op(tf.keras.layers.Layer):
+        def call(self, x):
+            return fn(x)
+
+    return tf.keras.Sequential([tf.keras.Input(shape=shape), Op()])
+
+
+@generator("EXPAND_DIMS")
+def expand_dims(rng: np.random.Generator):
+    """tf.expand_dims at any position of a 1- to 3-D (plus batch) tensor, the axis negative at times."""
+    import tensorflow as tf
+
+    shape = tuple(int(d) for d in rng.integers(1, 7, size=int(rng.integers(1, 4))))
+    axis = int(rng.integers(1, len(shape) + 2))
+    axis = axis - (len(shape) + 2) if rng.random() < 0.5 else axis
+    return _model(shape, lambda x: tf.expand_dims(x, axis)), _samples(rng, shape)
+
+
+def _reshape_to_squeeze(model: bytes) -> bytes:
+    """The converter writes tf.squeeze as RESHAPE: the same operator as SQUEEZE, with the size-1
+    axes the two shapes differ by as squeeze_dims (TFLM's SQUEEZE takes its shape from the output)."""
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    m = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model, 0))
+    sg = m.subgraphs[0]
+    op = next(o for o in sg.operators if m.operatorCodes[o.opcodeIndex].builtinCode == schema.BuiltinOperator.RESHAPE)
+    code = schema.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = schema.BuiltinOperator.SQUEEZE
+    code.version = 1
+    m.operatorCodes.append(code)
+    op.opcodeIndex = len(m.operatorCodes) - 1
+    in_shape, out_shape = list(sg.tensors[op.inputs[0]].shape), list(sg.tensors[op.outputs[0]].shape)
+    dims, j = [], 0
+    for i, d in enumerate(in_shape):
+        if j < len(out_shape) and out_shape[j] == d:
+            j += 1
+        else:
+            dims.append(i)
+    op.inputs = op.inputs[:1]
+    op.builtinOptionsType = schema.BuiltinOptions.SqueezeOptions
+    op.builtinOptions = schema.SqueezeOptionsT()
+    op.builtinOptions.squeezeDims = dims
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+@generator("SQUEEZE", edit=_reshape_to_squeeze)
+def squeeze(rng: np.random.Generator):
+    """tf.squeeze of size-1 axes (all of them, or one chosen; negative at times) between others."""
+    import tensorflow as tf
+
+    shape = [int(d) for d in rng.integers(2, 6, size=int(rng.integers(1, 3)))]
+    ones = sorted(int(a) for a in rng.choice(len(shape) + 1, size=int(rng.integers(1, 3)), replace=False))
+    for a in reversed(ones):
+        shape.insert(a, 1)
+    chosen = ones if rng.random() < 0.5 else [ones[int(rng.integers(0, len(ones)))]]
+    axes = [a + 1 - (len(shape) + 1) if rng.random() < 0.5 else a + 1 for a in chosen]  # the batch stays
+    return _model(tuple(shape), lambda x: tf.squeeze(x, axes)), _samples(rng, tuple(shape))
