@@ -1,5 +1,6 @@
 """ops-core data movement and shape operators: EXPAND_DIMS (Keras Conv1D's first step) on a
-random axis, written positive or negative; SQUEEZE of every size-1 axis or of a chosen one."""
+random axis, written positive or negative; SQUEEZE of every size-1 axis or of a chosen one;
+TRANSPOSE of 2- to 5-D tensors (batch 1, so the batch axis moves too) by a random permutation."""
 
 import numpy as np
 
@@ -73,3 +74,18 @@ def squeeze(rng: np.random.Generator):
     chosen = ones if rng.random() < 0.5 else [ones[int(rng.integers(0, len(ones)))]]
     axes = [a + 1 - (len(shape) + 1) if rng.random() < 0.5 else a + 1 for a in chosen]  # the batch stays
     return _model(tuple(shape), lambda x: tf.squeeze(x, axes)), _samples(rng, tuple(shape))
+
+
+@generator("TRANSPOSE")
+def transpose(rng: np.random.Generator):
+    """tf.transpose by a random non-identity permutation of every axis, the batch axis included."""
+    import tensorflow as tf
+
+    rank = int(rng.integers(2, 6))
+    shape = tuple(int(d) for d in rng.integers(2, 6, size=rank - 1))
+    perm = [int(a) for a in rng.permutation(rank)]
+    while perm == sorted(perm):
+        perm = [int(a) for a in rng.permutation(rank)]
+    x = tf.keras.Input(shape=shape, batch_size=1)
+    y = tf.keras.layers.Lambda(lambda t: tf.transpose(t, perm))(x)
+    return tf.keras.Model(x, y), _samples(rng, shape)
