@@ -3,8 +3,9 @@ engine's table and the TFLM list."""
 
 from cli_helpers import ROOT, hil
 
-from hil.commands.ops import rows, tflm_ops
+from hil.commands.ops import rows
 from hil.engines.table import table
+from hil.engines.tflm_support import tflm_ops
 
 
 def test_docs_ops_md_is_the_output_of_hil_ops():

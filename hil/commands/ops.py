@@ -5,13 +5,10 @@ docs/ops.md is this command's output (tests/test_ops_command.py holds them equal
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 from hil.engines.table import table
-
-TFLM_OPS = Path(__file__).resolve().parents[1] / "engines" / "tflm_ops.toml"
+from hil.engines.tflm_support import tflm_ops
 
 PREFACE = """\
 # Operators and types of the built-in engine
@@ -47,11 +44,6 @@ class Row:
     tflm: str  # "yes", "no" or "out: <reason>"
     builtin: str  # "yes", "FPU" or "no"
     optimized: str
-
-
-def tflm_ops() -> dict[str, dict]:
-    with open(TFLM_OPS, "rb") as f:
-        return tomllib.load(f)
 
 
 def rows() -> list[Row]:

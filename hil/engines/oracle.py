@@ -23,6 +23,7 @@ from pathlib import Path
 
 from hil import paths
 from hil.boards.profile import BoardProfile
+from hil.engines import tflm_support
 from hil.engines.table import float_ops
 from hil.errors import ConfigError, UnsupportedModelError
 from hil.link.protocol import TFLITE_DTYPE_NAMES
@@ -163,8 +164,13 @@ def check_fpu(model: ModelInfo, profile: BoardProfile) -> None:
 def check_supported(model: ModelInfo, profile: BoardProfile, engine: str = "builtin") -> None:
     """Refuses, in one line and before anything is built, a model the engine cannot run on
     this board: an operator, type or option it has no kernel for, a model too large for the
-    board's arena, a float model on a core without an FPU. A TFLM build decides at link time."""
+    board's arena, a float model on a core without an FPU. For TFLM, what its kernels refuse
+    and the host can see (hil/engines/tflm_support.py); the rest its build decides at link time."""
     if engine != "builtin":
+        reason = tflm_support.refusal(model) if engine == "tflm" else None
+        if reason:
+            raise UnsupportedModelError(f"{model.path.name}: the tflm engine cannot run this model: {reason}. "
+                                        f"Nothing was built or flashed.")
         return
     reason = refusal(model, profile)
     if reason:
