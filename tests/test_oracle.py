@@ -106,3 +106,22 @@ def test_model_too_large_for_the_board_is_refused_before_building(tmp_path):
     assert result.returncode != 0 and len(lines) == 1, lines
     assert f"needs {answer.arena_needed:,} bytes of tensor arena and board qemu-stm32 has 110,592" in lines[0]
     assert not (tmp_path / "cache" / "firmware").exists()  # nothing was built
+
+
+def test_reduce_max_with_requantization_is_refused_alike(native_build, tmp_path):
+    """TFLM's int8 REDUCE_MAX fails in Invoke when input and output quantization differ; the
+    engine refuses such a model at load, the oracle in the same words."""
+    import flatbuffers
+    import opgen
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    case = opgen.cases(ops=["REDUCE_MAX"], seeds=range(1))[0]
+    m = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(case.tflite.read_bytes(), 0))
+    out = m.subgraphs[0].tensors[m.subgraphs[0].operators[0].outputs[0]]
+    out.quantization.scale = np.asarray(out.quantization.scale, np.float32) * 2
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+    edited = tmp_path / "requantized.tflite"
+    edited.write_bytes(bytes(builder.Output()))
+    want = "REDUCE_MAX (op #0): input and output quantization must be equal (as in TFLM)"
+    assert refusal(load_model(edited), QEMU) == want == str(_native_refusal(edited, native_build))
