@@ -1,5 +1,7 @@
 """ops-core reductions: REDUCE_MAX as Keras GlobalMaxPooling1D/2D (keepdims both ways) and
-tf.reduce_max / tf.reduce_min over random axis lists (negative, several, keep_dims both ways)."""
+tf.reduce_max / tf.reduce_min over random axis lists (negative, several, keep_dims both ways);
+ARG_MAX / ARG_MIN (int32 output, as TFLM) on any axis: int8 inputs tie often, which checks that
+the first index wins."""
 
 import numpy as np
 
@@ -55,3 +57,31 @@ def reduce_min_axes(rng: np.random.Generator):
     shape = tuple(int(d) for d in rng.integers(1, 7, size=int(rng.integers(2, 4))))
     return _reduce_model(shape, tf.reduce_min, _axes(rng, len(shape) + 1), bool(rng.integers(0, 2))), \
         _samples(rng, shape)
+
+
+def _arg_model(rng: np.random.Generator, fn):
+    import tensorflow as tf
+
+    shape = tuple(int(d) for d in rng.integers(1, 7, size=int(rng.integers(1, 4))))
+    axis = int(rng.integers(1, len(shape) + 1))
+    axis = axis - (len(shape) + 1) if rng.random() < 0.5 else axis
+
+    class Arg(tf.keras.layers.Layer):
+        def call(self, x):
+            return fn(x, axis=axis, output_type=tf.int32)
+
+    return tf.keras.Sequential([tf.keras.Input(shape=shape), Arg()]), _samples(rng, shape)
+
+
+@generator("ARG_MAX")
+def arg_max(rng: np.random.Generator):
+    import tensorflow as tf
+
+    return _arg_model(rng, tf.math.argmax)
+
+
+@generator("ARG_MIN")
+def arg_min(rng: np.random.Generator):
+    import tensorflow as tf
+
+    return _arg_model(rng, tf.math.argmin)
