@@ -84,14 +84,14 @@ def float_op_cases() -> list[tuple[str, Path]]:
     cases = []
     for op in sorted(opgen.REGISTRY):
         for fn in opgen.REGISTRY[op]:
-            if not getattr(fn, "int8_io", True):
-                continue  # QUANTIZE / DEQUANTIZE: float only at their edges, covered by the int8 suite
+            if not getattr(fn, "int8_io", True) or fn.quant != "int8":
+                continue  # float only at the edges (QUANTIZE / DEQUANTIZE), int16 or unquantized: run as they are
             source = inspect.getsource(inspect.getmodule(fn))
             for seed in range(FLOAT_SEEDS):
                 key = hashlib.sha256(f"f32\0{op}\0{seed}\0{source}".encode()).hexdigest()[:16]
                 path = out_dir / f"{op.lower()}-{fn.__name__}-s{seed}-{key}.tflite"
                 if not path.exists():
-                    tmp = path.with_suffix(".tmp")
+                    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # xdist workers may convert the same case
                     tmp.write_bytes(_convert_float(fn, seed))
                     tmp.replace(path)
                 cases.append((f"{op}-{fn.__name__}-s{seed}", path))

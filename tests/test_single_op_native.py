@@ -1,4 +1,6 @@
-"""Generated single-operator models through the built-in engine on the host vs TFLM.
+"""Generated single-operator models through the built-in engine on the host vs TFLM: integer
+models bit-exact, float32 models (generators with quant "none" and float tensors) within the
+float tolerance of hil/verdicts/float_parity.py on the build with float kernels.
 
 `--opgen-seeds N` runs N seeds per generator (default 3 in CI; more finds more)."""
 
@@ -7,9 +9,10 @@ import opgen
 import pytest
 from native import NativeRefusal, build_native, run_native
 
+from hil.engines.table import float_ops
 from hil.model.reference import TflmReference
 from hil.model.tflite import load_model
-from hil.model.vectors import random_vectors
+from hil.verdicts.float_parity import compare_float
 from hil.verdicts.parity import compare_outputs
 
 
@@ -22,14 +25,17 @@ def pytest_generate_tests(metafunc):
 
 def test_single_op_bit_exact_natively(op_case):
     info = load_model(op_case.tflite)
-    vectors = random_vectors(info.input_tensors, 8, seed=op_case.seed).inputs
+    vectors = op_case.vectors(8, seed=op_case.seed)
     specs = [(t.shape, t.np_dtype) for t in info.output_tensors]
+    is_float = bool(float_ops(info))
     try:
-        got = run_native(op_case.tflite, vectors, specs, build_native())
+        got = run_native(op_case.tflite, vectors, specs, build_native(("HIL_FLOAT_KERNELS",) if is_float else ()))
     except NativeRefusal as exc:
         pytest.fail(f"engine refused {op_case.id}: {exc}")
     ref = TflmReference(op_case.tflite)
     for i, vector in enumerate(vectors):
-        parity = compare_outputs(got[i], ref.run(vector))
-        assert parity.exact, f"{op_case.id} vector {i} ({info.op_histogram()}): {parity.message()}"
+        expected = ref.run(vector)
+        parity = compare_float(got[i], expected) if is_float else compare_outputs(got[i], expected)
+        ok = parity.within_tolerance if is_float else parity.exact
+        assert ok, f"{op_case.id} vector {i} ({info.op_histogram()}): {parity.message()}"
     assert np.asarray(got).size > 0

@@ -1,6 +1,7 @@
 """Generated single-operator models on the target (QEMU Cortex-M4, the real firmware) against
 TFLM: one seed per generator in CI (`--opgen-target-seeds N` for more). The same models run
-natively with more seeds in test_single_op_native.py."""
+natively with more seeds in test_single_op_native.py. Integer models must match bit for bit
+(the ad-hoc models' tolerance is 0 LSB), float models within the float tolerance."""
 
 import opgen
 import pytest
@@ -30,5 +31,5 @@ def test_single_op_bit_exact_on_target(op_case, harness):
     model = catalog.adhoc(op_case.tflite, vectors=VECTORS, seed=op_case.seed)
     results = [harness.run_vector(model, i) for i in range(VECTORS)]
     harness.discard(model)  # one emulator at a time: each case has its own firmware
-    for i, result in enumerate(results):
-        assert result.parity.exact, f"{op_case.id} vector {i}: {result.parity.message()}"
+    for i, result in enumerate(results):  # float models: the runner's float tolerance (verdicts/float_parity.py)
+        assert result.parity.within_tolerance, f"{op_case.id} vector {i}: {result.parity.message()}"

@@ -1,10 +1,17 @@
 """Generated single-operator models: small Keras models with seeded random shapes and
-parameters, converted to full int8, one per (operator, seed). Used to check each kernel of the
-built-in engine against TFLM, natively and on the target.
+parameters, converted with TFLite's converter, one per (operator, seed). Used to check each
+kernel of the built-in engine against TFLM, natively and on the target.
 
 A generator module registers functions with @generator("OP_NAME"); each takes a seeded
-numpy Generator and returns (keras_model, representative_inputs). Converted models are cached
-under .hil-cache/opgen by (op, seed, generator source), so reruns do not reconvert.
+numpy Generator and returns (keras_model, representative_inputs), or the bytes of a model it
+wrote itself (opgen/flatbuffer.py: cells the converter does not emit). How the model is converted
+is the generator's `quant`:
+- "int8": full int8 post-training quantization (the default);
+- "int16": 16x8 (int16 activations, int8 weights, 64-bit bias: the converter's
+  EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8 ops set), int16 inputs and outputs;
+- "none": no quantization (float32 models, and integer models whose tensors are int32).
+Converted models are cached under .hil-cache/opgen by (op, seed, generator source), so reruns
+do not reconvert.
 """
 
 from __future__ import annotations
@@ -26,13 +33,20 @@ Generator = Callable[[np.random.Generator], tuple[object, list[np.ndarray]]]
 REGISTRY: dict[str, list[Generator]] = {}
 
 
-def generator(op_name: str, int8_io: bool = True, edit: Callable[[bytes], bytes] | None = None):
+QUANTS = ("int8", "int16", "none")
+
+
+def generator(op_name: str, int8_io: bool = True, quant: str = "int8",
+              input_range: tuple[float, float] | None = None, edit: Callable[[bytes], bytes] | None = None):
     """int8_io=False keeps float32 model inputs and outputs (QUANTIZE / DEQUANTIZE at the edges);
-    `edit` rewrites the converted model (an operator the converter never emits from Keras, e.g.
-    SQUEEZE, made from the one it emits, with the schema's object API)."""
+    input_range bounds the float test inputs (default [-1, 1): hil.model.vectors), for operators
+    defined on part of the line only (LOG, SQRT, RSQRT); `edit` rewrites the converted model (an
+    operator the converter never emits from Keras, e.g. SQUEEZE, made from the one it emits, with
+    the schema's object API)."""
+    assert quant in QUANTS, quant
+
     def register(fn: Generator) -> Generator:
-        fn.int8_io = int8_io
-        fn.edit = edit
+        fn.int8_io, fn.quant, fn.input_range, fn.edit = int8_io, quant, input_range, edit
         REGISTRY.setdefault(op_name, []).append(fn)
         return fn
     return register
@@ -44,14 +58,28 @@ class OpCase:
     variant: str
     seed: int
     tflite: Path
+    quant: str = "int8"
+    input_range: tuple[float, float] | None = None
 
     @property
     def id(self) -> str:
         return f"{self.op}-{self.variant}-s{self.seed}"
 
+    def vectors(self, count: int, seed: int) -> list[list[np.ndarray]]:
+        """Random test inputs: hil.model.vectors' ranges, float inputs within input_range."""
+        from hil.model.tflite import load_model
+        from hil.model.vectors import random_vectors
 
-def convert_int8(model, representative: list[np.ndarray], int8_io: bool = True) -> bytes:
-    """Full-integer conversion with a representative dataset (TFLite's int8 PTQ)."""
+        vectors = random_vectors(load_model(self.tflite).input_tensors, count, seed=seed).inputs
+        if self.input_range is None:
+            return vectors
+        low, high = self.input_range
+        return [[(low + (v + 1) / 2 * (high - low)).astype(np.float32) if v.dtype == np.float32 else v for v in vector]
+                for vector in vectors]
+
+
+def _quantizing_converter(model, representative: list[np.ndarray]):
+    """A converter with post-training quantization calibrated on the representative samples."""
     import tensorflow as tf
 
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
@@ -63,10 +91,29 @@ def convert_int8(model, representative: list[np.ndarray], int8_io: bool = True) 
             yield [np.asarray(p, np.float32)[None] for p in parts]
 
     converter.representative_dataset = rep
+    return converter
+
+
+def convert_int8(model, representative: list[np.ndarray], int8_io: bool = True) -> bytes:
+    """Full-integer conversion with a representative dataset (TFLite's int8 PTQ)."""
+    import tensorflow as tf
+
+    converter = _quantizing_converter(model, representative)
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     if int8_io:
         converter.inference_input_type = tf.int8
         converter.inference_output_type = tf.int8
+    return converter.convert()
+
+
+def convert_int16x8(model, representative: list[np.ndarray]) -> bytes:
+    """16x8 post-training quantization: int16 activations (inputs and outputs too), int8 weights."""
+    import tensorflow as tf
+
+    converter = _quantizing_converter(model, representative)
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+    converter.inference_input_type = tf.int16
+    converter.inference_output_type = tf.int16
     return converter.convert()
 
 
@@ -80,8 +127,17 @@ def _build(fn: Generator, seed: int) -> bytes:
     import tensorflow as tf
 
     tf.keras.utils.set_random_seed(seed)
-    model, representative = fn(np.random.default_rng(seed))
-    converted = convert_int8(model, representative, int8_io=getattr(fn, "int8_io", True))
+    built = fn(np.random.default_rng(seed))
+    if isinstance(built, bytes):  # written with the flatbuffer object API (opgen/flatbuffer.py)
+        return built
+    model, representative = built
+    quant = getattr(fn, "quant", "int8")
+    if quant == "int16":
+        converted = convert_int16x8(model, representative)
+    elif quant == "none":
+        converted = tf.lite.TFLiteConverter.from_keras_model(model).convert()
+    else:
+        converted = convert_int8(model, representative, int8_io=getattr(fn, "int8_io", True))
     return fn.edit(converted) if getattr(fn, "edit", None) else converted
 
 
@@ -100,8 +156,8 @@ def cases(ops: list[str] | None = None, seeds: range = range(3)) -> list[OpCase]
                 key = hashlib.sha256(f"{op}\0{seed}\0{source}".encode()).hexdigest()[:16]
                 path = out_dir / f"{op.lower()}-{fn.__name__}-s{seed}-{key}.tflite"
                 if not path.exists():
-                    tmp = path.with_suffix(".tmp")
+                    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # xdist workers may convert the same case
                     tmp.write_bytes(_build(fn, seed))
                     tmp.replace(path)
-                result.append(OpCase(op, fn.__name__, seed, path))
+                result.append(OpCase(op, fn.__name__, seed, path, fn.quant, fn.input_range))
     return result

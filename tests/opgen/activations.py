@@ -1,4 +1,4 @@
-"""SOFTMAX, LOGISTIC, TANH, RELU, RELU6 as standalone layers on random shapes, with input
+"""SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH as standalone layers on random shapes, with input
 ranges from narrow to wide (the input scale drives the kernels' fixed-point rescaling and, for
 softmax, how many inputs fall below diff_min)."""
 
@@ -60,6 +60,106 @@ def relu(rng: np.random.Generator):
 
 @generator("RELU6")
 def relu6(rng: np.random.Generator):
+    import tensorflow as tf
+
+    return _single_layer(rng, tf.keras.layers.ReLU(6.0))
+
+
+def _leaky_relu(rng: np.random.Generator):
+    import tensorflow as tf
+
+    # alpha mostly in (0, 1) as in real models, sometimes negative or above 1 (other multipliers)
+    choices = [rng.uniform(0.01, 0.5), rng.uniform(-1.0, 0.0), rng.uniform(1.0, 3.0)]
+    alpha = float(rng.choice(choices, p=[0.6, 0.2, 0.2]))
+    return _single_layer(rng, tf.keras.layers.LeakyReLU(negative_slope=alpha), max_rank=4)
+
+
+@generator("LEAKY_RELU")
+def leaky_relu(rng: np.random.Generator):
+    return _leaky_relu(rng)
+
+
+@generator("LEAKY_RELU", quant="int16")
+def leaky_relu_i16(rng: np.random.Generator):
+    return _leaky_relu(rng)
+
+
+@generator("HARD_SWISH")
+def hard_swish(rng: np.random.Generator):
+    import tensorflow as tf
+
+    return _single_layer(rng, tf.keras.layers.Activation("hard_swish"), max_rank=4)
+
+
+# ---- int16 (16x8): converted layers, and the power-of-two input scales TFLM rescales without a
+# multiplier (the converter picks range / 32768, never those) ----
+
+@generator("LOGISTIC", quant="int16")
+def sigmoid_i16(rng: np.random.Generator):
+    import tensorflow as tf
+
+    return _single_layer(rng, tf.keras.layers.Activation("sigmoid"))
+
+
+@generator("TANH", quant="int16")
+def tanh_i16(rng: np.random.Generator):
+    import tensorflow as tf
+
+    return _single_layer(rng, tf.keras.layers.Activation("tanh"))
+
+
+def _sigmoid_i16_model(rng: np.random.Generator, opcode: int, pot_exponents: list[int]) -> bytes:
+    from .flatbuffer import Tensor, single_op_model
+
+    shape = _shape(rng, 3)
+    exponent = int(rng.choice(pot_exponents))
+    scale = float(rng.choice([2.0 ** exponent, np.exp(rng.uniform(np.log(2e-5), np.log(2e-3)))]))
+    return single_op_model(opcode, [Tensor(shape, np.int16, scale)], [Tensor(shape, np.int16, 2.0 ** -15)])
+
+
+@generator("LOGISTIC", quant="int16")
+def logistic_i16_scales(rng: np.random.Generator):
+    return _sigmoid_i16_model(rng, 14, [-12, -13, -11])
+
+
+@generator("TANH", quant="int16")
+def tanh_i16_scales(rng: np.random.Generator):
+    return _sigmoid_i16_model(rng, 28, [-12, -11, -13])
+
+
+@generator("SOFTMAX", quant="int16")
+def softmax_i16(rng: np.random.Generator):
+    import tensorflow as tf
+
+    shape = _shape(rng, 2)[:-1] + (int(rng.integers(2, 130)),)
+    model = tf.keras.Sequential([tf.keras.Input(shape=shape), tf.keras.layers.Softmax()])
+    return model, _samples(rng, shape)
+
+
+@generator("SOFTMAX", quant="int16")
+def softmax_i16_beta(rng: np.random.Generator):
+    """beta other than 1 and input scales the converter would not pick (flatbuffer model)."""
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    from .flatbuffer import Tensor, single_op_model
+
+    shape = _shape(rng, 2)[:-1] + (int(rng.integers(1, 200)),)
+    options = schema.SoftmaxOptionsT()
+    options.beta = float(np.exp(rng.uniform(np.log(0.1), np.log(10.0))))
+    scale = float(np.exp(rng.uniform(np.log(1e-5), np.log(1e-2))))
+    return single_op_model(25, [Tensor(shape, np.int16, scale)], [Tensor(shape, np.int16, 1.0 / 32768)],
+                           schema.BuiltinOptions.SoftmaxOptions, options)
+
+
+@generator("RELU", quant="int16")
+def relu_i16(rng: np.random.Generator):
+    import tensorflow as tf
+
+    return _single_layer(rng, tf.keras.layers.ReLU())
+
+
+@generator("RELU6", quant="int16")
+def relu6_i16(rng: np.random.Generator):
     import tensorflow as tf
 
     return _single_layer(rng, tf.keras.layers.ReLU(6.0))

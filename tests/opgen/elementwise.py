@@ -1,5 +1,6 @@
-"""ADD and MUL: two broadcasting inputs, or one input and a constant of lower rank, with and
-without a fused activation (a ReLU / ReLU6 after the op is fused into it by the converter)."""
+"""ADD, SUB and MUL: two broadcasting inputs, or one input and a constant of lower rank, with and
+without a fused activation (a ReLU / ReLU6 after the op is fused into it by the converter); in
+int8, int16 (16x8) and int32 (unquantized integer graphs)."""
 
 import numpy as np
 
@@ -24,7 +25,7 @@ def _activation(rng: np.random.Generator, x):
     return [x, tf.keras.layers.ReLU()(x), tf.keras.layers.ReLU(6.0)(x)][kind]
 
 
-def _two_inputs(rng: np.random.Generator, layer):
+def _two_inputs(rng: np.random.Generator, layer_name: str):
     """Two model inputs of one shape (the converter may reorder inputs, and calibration feeds
     samples in its order, so they must be interchangeable); the second is sliced down to the
     broadcast shape (an int8 STRIDED_SLICE) before the op."""
@@ -37,48 +38,81 @@ def _two_inputs(rng: np.random.Generator, layer):
     b_small = tf.keras.layers.Lambda(lambda t: t[slices])(b) if shape2 != full else b
     a_in = tf.keras.layers.Lambda(lambda t: t[(slice(None),) + tuple(
         slice(0, 1) if d == 1 else slice(None) for d in shape1)])(a) if shape1 != full else a
-    model = tf.keras.Model([a, b], _activation(rng, layer()([a_in, b_small])))
+    model = tf.keras.Model([a, b], _activation(rng, getattr(tf.keras.layers, layer_name)()([a_in, b_small])))
     scale = float(rng.uniform(0.2, 4.0))
     rep = [[rng.normal(0, scale, full).astype(np.float32), rng.normal(0, scale, full).astype(np.float32)]
            for _ in range(32)]
     return model, rep
 
 
-def _with_constant(rng: np.random.Generator, op):
+def _with_constant(rng: np.random.Generator, op_name: str):
     import tensorflow as tf
 
     shape, other = _shapes(rng)
     drop = int(rng.integers(0, len(other)))  # the constant may have fewer (leading) dimensions
     const = rng.normal(0, rng.uniform(0.2, 3.0), other[drop:]).astype(np.float32)
     x = tf.keras.Input(shape=shape)
+    op = getattr(tf, op_name)
     y = tf.keras.layers.Lambda(lambda t: op(t, tf.constant(const)))(x)
     model = tf.keras.Model(x, _activation(rng, y))
     return model, [rng.normal(0, rng.uniform(0.5, 2.0), shape).astype(np.float32) for _ in range(32)]
 
 
-@generator("ADD")
-def add_two_inputs(rng: np.random.Generator):
+def _register(op: str, name: str, build, quant: str) -> None:
+    """One generator named `name` (the case id's variant) that calls build(rng)."""
+    def fn(rng: np.random.Generator):
+        return build(rng)
+
+    fn.__name__ = fn.__qualname__ = name
+    generator(op, quant=quant)(fn)
+
+
+# (operator, name prefix, Keras layer, tf function); int8 and int16 (16x8 conversions) alike
+for _op, _prefix, _layer, _fn in (("ADD", "add", "Add", "add"), ("SUB", "sub", "Subtract", "subtract"),
+                                  ("MUL", "mul", "Multiply", "multiply")):
+    for _quant, _suffix in (("int8", ""), ("int16", "_i16")):
+        _register(_op, f"{_prefix}_two_inputs{_suffix}",
+                  lambda rng, layer=_layer: _two_inputs(rng, layer), _quant)
+        _register(_op, f"{_prefix}_constant{_suffix}", lambda rng, fn=_fn: _with_constant(rng, fn), _quant)
+
+
+# ---- int32 (unquantized integer graphs, e.g. index arithmetic) ----
+
+def _int32_graph(rng: np.random.Generator, op):
+    """int32 input op int32 input of a broadcast shape, or op an int32 constant (the converter
+    fuses no activation into int32 operators)."""
     import tensorflow as tf
 
-    return _two_inputs(rng, tf.keras.layers.Add)
+    shape, other = _shapes(rng)
+    out = tuple(max(a, b) for a, b in zip(shape, other, strict=True))
+    x = tf.keras.Input(shape=shape, dtype=tf.int32)
+    if rng.random() < 0.5:
+        const = rng.integers(-1000, 1000, size=other[int(rng.integers(0, len(other))):]).astype(np.int32)
+        y = tf.keras.layers.Lambda(lambda t: op(t, tf.constant(const)), output_shape=out)(x)
+        inputs = x
+    else:
+        z = tf.keras.Input(shape=other, dtype=tf.int32)
+        y = tf.keras.layers.Lambda(lambda ts: op(ts[0], ts[1]), output_shape=out)([x, z])
+        inputs = [x, z]
+    return tf.keras.Model(inputs, y), []
 
 
-@generator("ADD")
-def add_constant(rng: np.random.Generator):
+@generator("ADD", quant="none")
+def add_int32(rng: np.random.Generator):
     import tensorflow as tf
 
-    return _with_constant(rng, tf.add)
+    return _int32_graph(rng, tf.add)
 
 
-@generator("MUL")
-def mul_two_inputs(rng: np.random.Generator):
+@generator("SUB", quant="none")
+def sub_int32(rng: np.random.Generator):
     import tensorflow as tf
 
-    return _two_inputs(rng, tf.keras.layers.Multiply)
+    return _int32_graph(rng, tf.subtract)
 
 
-@generator("MUL")
-def mul_constant(rng: np.random.Generator):
+@generator("MUL", quant="none")
+def mul_int32(rng: np.random.Generator):
     import tensorflow as tf
 
-    return _with_constant(rng, tf.multiply)
+    return _int32_graph(rng, tf.multiply)

@@ -64,3 +64,20 @@ void hil_broadcast_run_int8(const hil_broadcast *bc, const int8_t *in1, const in
         hil_broadcast_next_row(bc, index, &off1, &off2);
     }
 }
+
+void hil_broadcast_run(const hil_broadcast *bc, const void *in1, const void *in2, uint32_t in_size, void *out,
+                       uint32_t out_size, hil_broadcast_row_any row, const void *params)
+{
+    const int last = bc->ndim - 1;
+    const int32_t n = bc->dims[last];
+    const uint32_t rows = hil_broadcast_rows(bc);
+    const uint8_t *a = in1, *b = in2;
+    uint8_t *o = out;
+    int32_t index[HIL_MAX_DIMS] = {0};
+    int32_t off1 = 0, off2 = 0;
+    for (uint32_t r = 0; r < rows; r++, o += (uint32_t)n * out_size) {
+        row(params, a + (uint32_t)off1 * in_size, bc->stride1[last], b + (uint32_t)off2 * in_size, bc->stride2[last],
+            o, n);
+        hil_broadcast_next_row(bc, index, &off1, &off2);
+    }
+}

@@ -1,4 +1,4 @@
-/* NumPy-style broadcasting for binary elementwise kernels (ADD, MUL). Prepare collapses the
+/* NumPy-style broadcasting for binary elementwise kernels (ADD, MUL, SUB, MAXIMUM, ...). Prepare collapses the
  * shapes once: dimensions of size 1 in the output are dropped and neighbouring dimensions that
  * broadcast the same way are merged, so eval walks long contiguous rows. The visiting order is
  * row-major over the output, as TFLM's broadcast loops; every output element is computed by the
@@ -50,5 +50,12 @@ static inline void hil_broadcast_next_row(const hil_broadcast *bc, int32_t index
 
 void hil_broadcast_run_int8(const hil_broadcast *bc, const int8_t *in1, const int8_t *in2, int8_t *out,
                             hil_broadcast_row_fn row, const void *params);
+
+/* The same walk for any element type: a row function that casts its pointers itself, and the
+ * element sizes in bytes of the inputs and of the output. */
+typedef void (*hil_broadcast_row_any)(const void *params, const void *in1, int32_t step1, const void *in2,
+                                      int32_t step2, void *out, int32_t n);
+void hil_broadcast_run(const hil_broadcast *bc, const void *in1, const void *in2, uint32_t in_size, void *out,
+                       uint32_t out_size, hil_broadcast_row_any row, const void *params);
 
 #endif

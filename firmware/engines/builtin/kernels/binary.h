@@ -1,0 +1,53 @@
+/* Prepare shared by the binary element-wise kernels of every type (ADD, SUB, MUL, MAXIMUM, ...):
+ * two inputs of element type `type`, one output of type `out_type`, input shapes that broadcast
+ * to the output's. The kernel's params struct starts with its hil_broadcast, which this fills.
+ * Header-only (static inline). */
+#ifndef HIL_BINARY_H
+#define HIL_BINARY_H
+#include <stddef.h>
+
+#include "broadcast.h"
+#include "graph.h"
+#include "hil_protocol.h"
+
+/* Checks the node, allocates `size` bytes of parameters (first member: a hil_broadcast) and
+ * fills the broadcast. Returns the parameters, or NULL with *status set to the refusal. */
+static inline void *hil_binary_prepare(hil_graph *g, hil_node *node, int type, int out_type, size_t size,
+                                       const char *type_message, int *status)
+{
+    hil_tensor *in1 = hil_node_input(g, node, 0);
+    hil_tensor *in2 = hil_node_input(g, node, 1);
+    hil_tensor *out = hil_node_output(g, node, 0);
+    *status = HIL_OK;
+    if (hil_node_num_inputs(node) != 2 || hil_node_num_outputs(node) != 1 || !in1 || !in2 || !out)
+        *status = hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs two inputs and one output");
+    else if (in1->type != type || in2->type != type || out->type != out_type)
+        *status = hil_reject(g, node, HIL_ERR_UNSUPPORTED, type_message);
+    if (*status != HIL_OK)
+        return NULL;
+    hil_broadcast *bc = hil_persistent_alloc(g, size);
+    if (!bc) {
+        *status = hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
+        return NULL;
+    }
+    if (hil_broadcast_prepare(in1, in2, out, bc) != 0) {
+        *status = hil_reject(g, node, HIL_ERR_MODEL_INVALID, "input shapes do not broadcast to the output shape");
+        return NULL;
+    }
+    return bc;
+}
+
+/* Eval of a binary kernel whose params start with the hil_broadcast. */
+static inline int hil_binary_eval(hil_graph *g, hil_node *node, uint32_t in_size, uint32_t out_size,
+                                  hil_broadcast_row_any row)
+{
+    const hil_broadcast *bc = node->params;
+    hil_broadcast_run(bc, hil_node_input(g, node, 0)->data, hil_node_input(g, node, 1)->data, in_size,
+                      hil_node_output(g, node, 0)->data, out_size, row, node->params);
+    return HIL_OK;
+}
+
+/* A quantized tensor in TFLM's sense (kTfLiteAffineQuantization): scales and zero points. */
+static inline int hil_is_quantized(const hil_tensor *t) { return t->scales.len > 0 && t->zero_points.len > 0; }
+
+#endif
