@@ -13,6 +13,7 @@ from hil.harness.runner import Harness
 from hil.model import catalog
 from hil.model.catalog import ModelConfig
 from hil.pytest.keys import HARNESS_KEY, MODELS_KEY, OPTION_GROUP, RECORD_KEY, SUMMARY_KEY
+from hil.pytest.rootdir import reanchor
 
 # Registered with this plugin; each adds its own options to the "hil" group after these.
 pytest_plugins = ["hil.pytest.results", "hil.verdicts.quality"]
@@ -54,6 +55,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="vectors the soak test streams through one board session (default 300)")
     group.addoption("--hil-define", action="append", default=[], metavar="NAME[=VALUE]",
                     help="test-only firmware defect, e.g. HIL_TEST_BREAK_ROUNDING (used by tests/ only)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str]) -> None:
+    reanchor(early_config, args)  # `--port /dev/ttyS0` must not make /dev the rootdir
 
 
 def _profile(config: pytest.Config) -> BoardProfile:
