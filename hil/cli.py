@@ -9,6 +9,7 @@ import pkgutil
 import sys
 
 from hil import __version__, commands
+from hil.boards.process import stop_on_sigterm
 from hil.errors import HilError
 
 
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    stop_on_sigterm()  # `kill` ends a command like Ctrl-C: "interrupted", emulators stopped
     try:
         return int(args.func(args) or 0)
     except HilError as exc:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import os
-import shutil
-import signal
 import subprocess
-import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hil.boards.process import kill_process_group, log_tail, remove_scratch
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, HilError, ProtocolError, TransportTimeout
 from hil.link.client import Client, DeviceReset
@@ -21,73 +16,6 @@ from hil.link.device import Device
 from hil.link.protocol import PROTOCOL_VERSION, MalformedFrame, Ready
 from hil.link.transport import Transport
 from hil.verdicts.timing import Clock, TimeoutPolicy
-
-_LIVE_PROCESSES: set[subprocess.Popen] = set()
-
-
-def _kill_all() -> None:
-    for proc in list(_LIVE_PROCESSES):
-        kill_process_group(proc)
-
-
-atexit.register(_kill_all)
-
-
-def _terminate(signum, frame) -> None:
-    """SIGTERM (a CI timeout, `kill`) must not orphan emulators: stop them, then exit."""
-    _kill_all()
-    raise SystemExit(128 + signum)
-
-
-if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) in (
-        signal.SIG_DFL, None):
-    signal.signal(signal.SIGTERM, _terminate)
-
-
-def spawn(cmd: list[str], log_name: str, *, stdin_pipe: bool = False,
-          cwd: Path | None = None) -> tuple[subprocess.Popen, Path]:
-    """Starts a helper process in its own process group, stderr+stdout kept in a log file.
-    `stdin_pipe` keeps a pipe to its stdin (Renode's console monitor reads commands there)."""
-    log = Path(tempfile.mkstemp(prefix=f"hil-{log_name}-", suffix=".log")[1])
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd)
-    _LIVE_PROCESSES.add(proc)
-    return proc, log
-
-
-def kill_process_group(proc: subprocess.Popen, grace: float = 1.0) -> None:
-    """Terminates the process and its children; SIGKILL after `grace` seconds."""
-    _LIVE_PROCESSES.discard(proc)
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=grace)
-        except (ProcessLookupError, PermissionError):
-            pass
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait(timeout=5)
-
-
-def remove_scratch(*paths: Path | None) -> None:
-    """A stopped session's log and scratch folder go with it: a failure has quoted the log's
-    tail already, and a nightly would otherwise leave one of each per session in /tmp."""
-    for path in paths:
-        if path is not None and path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        elif path is not None:
-            path.unlink(missing_ok=True)
-
-
-def log_tail(path: Path | None, lines: int = 5) -> str:
-    if not path or not path.exists():
-        return ""
-    text = path.read_text(errors="replace").strip().splitlines()
-    return " | ".join(text[-lines:])
 
 
 @dataclass

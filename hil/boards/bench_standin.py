@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hil.boards.base import kill_process_group, log_tail, spawn
+from hil.boards.process import kill_process_group, log_tail, spawn
 from hil.boards.qemu import QEMU_BINARY, free_port
 from hil.errors import Category, ConfigError, HilError
 

@@ -13,7 +13,8 @@ import socket
 import time
 from pathlib import Path
 
-from hil.boards.base import Session, connect_device, kill_process_group, log_tail, remove_scratch, spawn
+from hil.boards.base import Session, connect_device
+from hil.boards.process import kill_process_group, log_tail, remove_scratch, spawn
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, ConfigError, HilError
 from hil.link.transport import TcpTransport

@@ -32,8 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from hil.boards.base import Session, connect_device, kill_process_group, remove_scratch, spawn
+from hil.boards.base import Session, connect_device
 from hil.boards.calibration import calibrated_clock
+from hil.boards.process import kill_process_group, remove_scratch, spawn
 from hil.boards.profile import BoardProfile
 from hil.boards.renode_output import RenodeOutput, step_command
 from hil.errors import Category, ConfigError, HilError

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from hil.boards import BACKEND_OPTIONS, BoardProfile, find_profile
+from hil.boards.process import stop_on_sigterm
 from hil.errors import HilError
 from hil.harness.runner import Harness
 from hil.model import catalog
@@ -71,6 +72,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "deadline(us=None, max_cycles=None): hard real-time limits for the "
                             "test's model, overriding [timing] in its model.toml")
     config.stash[SUMMARY_KEY] = []
+    stop_on_sigterm()  # SIGTERM ends the session as Ctrl-C does, keeping every result so far
     try:
         profile = _profile(config)
         harness = Harness(profile, engine=config.getoption("engine"),
