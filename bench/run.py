@@ -138,18 +138,21 @@ def print_tables(result: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--board", default="qemu")
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=" ".join(__doc__.split("\n\n")[0].split()),
+                                     epilog="Prints tables and writes the figures as JSON (--json).")
+    parser.add_argument("--board", default="qemu", help="board profile name or alias (`hil boards`); default qemu")
     parser.add_argument("--models", nargs="*", help="catalog names (default: all, plus transfer16k)")
-    parser.add_argument("--vectors", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--vectors", type=int, default=20, help="vectors per model in the throughput runs (default 20)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="xdist workers of the parallel suite run, beside the serial one (default 2)")
     parser.add_argument("--skip-suites", action="store_true", help="skip the suite wall-time runs")
     parser.add_argument("--define", action="append", default=[], metavar="NAME[=VALUE]",
                         help="firmware define, e.g. HIL_REFERENCE_KERNELS (the engine without its optimized kernels)")
     parser.add_argument("--tflm-root", metavar="DIR", help="measure the built-in engine and TFLM side by side instead")
     parser.add_argument("--tflm-lib", nargs="*", default=[], metavar="LIB",
                         help="with --tflm-root: the TFLM libraries to compare (default: the tree's one for the board)")
-    parser.add_argument("--json", default=str(paths.REPO_ROOT / "reports" / "bench.json"))
+    parser.add_argument("--json", default=str(paths.REPO_ROOT / "reports" / "bench.json"), metavar="PATH",
+                        help="where the figures are written (default reports/bench.json)")
     args = parser.parse_args(argv)
     if args.tflm_lib and not args.tflm_root:
         parser.error("--tflm-lib needs --tflm-root (the tree whose headers the libraries were built from)")
