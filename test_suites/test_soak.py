@@ -10,6 +10,7 @@ from hil.errors import HilError
 from hil.model import catalog
 from hil.model.vectors import random_vectors
 from hil.pytest.plugin import fail, summary_line
+from hil.units import duration_text
 from hil.verdicts.parity import compare_outputs
 
 SOAK_MODEL = "hello_world"
@@ -34,7 +35,7 @@ def test_soak(hil, hil_record, request):
     requests, retransmits, stale = (a - b for a, b in zip((stats.requests, stats.retransmits,
                                                            stats.stale_frames), before, strict=True))
     hil_record.update(model=SOAK_MODEL, vectors=n, seconds=elapsed, retransmits=retransmits, stale_frames=stale)
-    summary_line(request.config, "soak", f"{n} vectors in {elapsed:.1f} s ({n / elapsed:.0f}/s), "
+    summary_line(request.config, "soak", f"{n} vectors in {duration_text(elapsed * 1e6)} ({n / elapsed:.0f}/s), "
                  f"{requests} requests, {retransmits} retransmissions, {stale} stale frames, {len(wrong)} wrong")
     assert requests == n, f"{requests} requests for {n} vectors"
     assert not wrong, f"{len(wrong)} of {n} vectors came back wrong, first {wrong[:5]}"

@@ -165,6 +165,18 @@ static void send_ready(uint16_t seq)
 
 /* ---- request handlers: each validates its payload, then replies exactly once ---- */
 
+/* Ports that do not measure their stack answer 0 (not measured). */
+__attribute__((weak)) uint32_t hil_port_stack_reserve(void) { return 0; }
+__attribute__((weak)) uint32_t hil_port_stack_peak(void) { return 0; }
+
+static void handle_memory(uint16_t seq)
+{
+    uint8_t out[8];
+    put_u32(out, hil_port_stack_reserve());
+    put_u32(out + 4, hil_port_stack_peak());
+    send_simple(HIL_MSG_MEMORY_INFO, seq, out, sizeof out);
+}
+
 static int require_model(uint16_t seq)
 {
     if (agent.load_status == HIL_OK)
@@ -542,6 +554,7 @@ static void dispatch(const uint8_t *frame, size_t len)
     case HIL_MSG_TRANSFER: handle_transfer(seq, p, n); break;
     case HIL_MSG_LIST_TENSORS: handle_list_tensors(seq, p, n); break;
     case HIL_MSG_GET_TENSOR: handle_get_tensor(seq, p, n); break;
+    case HIL_MSG_MEMORY: handle_memory(seq); break;
     default: send_error(seq, HIL_ERR_UNKNOWN_MESSAGE, type, "unknown message type"); break;
     }
     agent.reply_flags = 0;

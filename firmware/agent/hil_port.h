@@ -21,4 +21,10 @@ uint64_t hil_counter_read(void);
 const char *hil_board_name(void);
 uint32_t hil_cpu_hz(void);
 
+/* Optional: the stack reserve in bytes and the deepest stack use since boot (a port paints the
+ * reserve at reset and scans it, see boards/common/stack.c). A port without them links the
+ * agent's defaults, which answer 0: not measured. */
+uint32_t hil_port_stack_reserve(void);
+uint32_t hil_port_stack_peak(void);
+
 #endif

@@ -34,6 +34,7 @@ enum hil_request {
     HIL_MSG_TRANSFER = 0x09,   /* u32 reply_len, any bytes: answered with reply_len bytes (raw link benchmark) */
     HIL_MSG_LIST_TENSORS = 0x0A, /* u16 first: the model's tensors (debugging) */
     HIL_MSG_GET_TENSOR = 0x0B,   /* u16 index, u16 0, u32 offset, u32 max_len */
+    HIL_MSG_MEMORY = 0x0C,       /* (none): stack use */
 };
 
 /* Target -> host replies and unsolicited frames. */
@@ -52,6 +53,7 @@ enum hil_reply {
     HIL_MSG_TRANSFER_REPLY = 0x89,
     HIL_MSG_TENSOR_LIST = 0x8A, /* u16 total, u16 first, u16 count, u16 flags, count x entry */
     HIL_MSG_TENSOR_DATA = 0x8B, /* u16 index, u16 0, u32 offset, u32 total, data */
+    HIL_MSG_MEMORY_INFO = 0x8C, /* u32 stack reserve, u32 stack peak (bytes; 0 = not measured) */
     HIL_MSG_LOG = 0x8E,   /* UTF-8 text */
     HIL_MSG_FAULT = 0x8F, /* u32 exception, u32 cfsr, u32 hfsr, u32 mmfar, u32 bfar, u32 pc, u32 lr,
                            * u32 xpsr, u32 exc_return: see docs/protocol.md */

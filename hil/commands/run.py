@@ -78,7 +78,8 @@ def run(args) -> int:
             try:
                 target = harness.target(config)
                 stream(harness, config, target, total, args.repeat, results, recorder, guard)
-                summary = RunSummary(target, harness.profile.name, results, op_profile_rows(target))
+                summary = RunSummary(target, harness.profile.name, results, op_profile_rows(target),
+                                     harness.ram_record(target))
             except Interrupted as stop:
                 return interrupted(stop, harness, target, results, total, recorder, args)
             except HilError:

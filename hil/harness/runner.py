@@ -16,12 +16,14 @@ from hil.engines.oracle import check_supported
 from hil.engines.table import float_ops
 from hil.engines.tflm_tree import TflmBuild
 from hil.errors import Category, HilError
-from hil.harness.build import Firmware, build_firmware
+from hil.harness.build import Firmware, Footprint, build_firmware
 from hil.link.client import TargetFault
+from hil.link.protocol import MemoryInfo, Ready
 from hil.model.catalog import ModelConfig
 from hil.model.reference import TflmReference
 from hil.model.tflite import ModelInfo
 from hil.model.vectors import VectorSet
+from hil.units import bytes_text, duration_text
 from hil.verdicts.float_parity import compare_float, host_reference_model
 from hil.verdicts.parity import Parity, compare_outputs
 from hil.verdicts.timing import Clock, TimingStats
@@ -190,13 +192,20 @@ class Harness:
                 self.progress(f"warning: {text}")
 
     def target_record(self, target: Target) -> dict:
-        """What identifies a target in stored results: board, engine, hashes, footprint."""
+        """What identifies a target in stored results: board, engine, hashes, footprint (no
+        exchange with the target; ram_record() asks it for the RAM really used)."""
         fp = target.firmware.footprint
         ready = target.device.ready
         return {"board": self.profile.name, "engine": self.engine, "model": target.config.name,
                 "model_sha256": target.info.sha256, "firmware_key": target.firmware.key,
-                "flash_bytes": fp.flash_bytes, "ram_bytes": fp.ram_bytes, "arena_bytes": ready.arena_used,
+                "flash_bytes": fp.flash_bytes, "ram_reserved_bytes": fp.ram_bytes, "arena_bytes": ready.arena_used,
                 "provenance": target.clock.provenance, "cpu_hz": target.clock.cpu_hz}
+
+    @staticmethod
+    def ram_record(target: Target) -> dict:
+        """ram_figures() of the target as it is now: the stack's high-water mark counts the
+        inferences run so far."""
+        return ram_figures(target.firmware.footprint, target.device.ready, target.device.memory())
 
     def _infer(self, target: Target, index: int, repeat: int):
         try:
@@ -244,7 +253,9 @@ class Harness:
             self._infer(target, worst, 1)  # the profile describes the last inference
             stats = TimingStats([c for run in cycles for c in run], [run[0] for run in cycles], target.clock,
                                 len(cycles), repeat)
-            self._timings[key] = ModelTiming(stats, op_profile_rows(target), worst, self.target_record(target))
+            per_op = op_profile_rows(target)
+            record = {**self.target_record(target), **self.ram_record(target)}
+            self._timings[key] = ModelTiming(stats, per_op, worst, record)
         return self._timings[key]
 
     def discard(self, config: ModelConfig) -> None:
@@ -260,6 +271,29 @@ class Harness:
             companion.close()
 
 
+def ram_figures(fp: Footprint, ready: Ready, memory: MemoryInfo) -> dict:
+    """The RAM the firmware really uses: its static data (data + bss without the tensor arena's
+    buffer), the arena this model uses and the stack's high-water mark measured on the target;
+    beside it the linker's reservation (data + bss, the whole arena buffer included), which is
+    the same for every model."""
+    static = max(0, fp.ram_bytes - ready.arena_size)
+    stack = memory.stack_peak_bytes if memory.measured else None
+    return {"ram_bytes": static + ready.arena_used + (stack or 0), "ram_reserved_bytes": fp.ram_bytes,
+            "ram_static_bytes": static, "stack_peak_bytes": stack,
+            "stack_reserve_bytes": memory.stack_reserve_bytes if memory.measured else None}
+
+
+def ram_text(record: dict) -> str:
+    """ram_figures() as one line: "4,000 B used = 1,592 B static + 1,704 B arena + 704 B stack peak ..."."""
+    reserved = f"{bytes_text(record['ram_reserved_bytes'])} reserved by the linker (data + bss)"
+    if record.get("ram_static_bytes") is None:
+        return f"{reserved}; the RAM used was not read from the target"
+    stack = (f"{bytes_text(record['stack_peak_bytes'])} stack peak ({bytes_text(record['stack_reserve_bytes'])} "
+             f"stack reserve)" if record.get("stack_peak_bytes") is not None else "stack not measured by this port")
+    return (f"{bytes_text(record['ram_bytes'])} used = {bytes_text(record['ram_static_bytes'])} static + "
+            f"{bytes_text(record['arena_bytes'])} arena + {stack}; {reserved}")
+
+
 def parity_failure_message(config: ModelConfig, index: int, result: VectorResult) -> str:
     return f"[{Category.PARITY.value}] {config.name} vector {index}: {result.parity.message()}"
 
@@ -272,6 +306,7 @@ class RunSummary:
     board: str
     results: list[VectorResult]
     per_op: list[dict]
+    ram: dict = field(default_factory=dict)  # ram_figures() after the last vector, when read
 
     @property
     def vectors(self) -> int:
@@ -306,7 +341,7 @@ class RunSummary:
             "engine": t.device.ready.engine, "vectors": self.vectors, "vector_source": t.vectors.source,
             "exact": self.exact, "mismatching": self.mismatching, "max_abs_diff_lsb": self.max_abs_diff,
             "arena_bytes": t.device.ready.arena_used, "flash_bytes": t.firmware.footprint.flash_bytes,
-            "ram_bytes": t.firmware.footprint.ram_bytes, "cycles": worst,
+            "ram_reserved_bytes": t.firmware.footprint.ram_bytes, **self.ram, "cycles": worst,
             "cycles_min": min(self.cycles) if self.cycles else 0,
             "latency_us": clock.latency_us(worst), "cpu_hz": clock.cpu_hz, "provenance": clock.provenance,
             "macs": t.info.total_macs, "per_op": self.per_op,
@@ -323,9 +358,10 @@ class RunSummary:
                        f"{j['vectors'] - j['mismatching']} within the float tolerance, {j['mismatching']} outside; "
                        f"worst: {max(self.results, key=lambda r: r.parity.max_abs_diff).parity.message()}"),
             ("cycles", f"worst {j['cycles']:,}, min {j['cycles_min']:,} [{clock.provenance}]"),
-            ("latency", f"{j['latency_us']:.1f} us worst at {clock.cpu_hz / 1e6:g} MHz [{clock.provenance}]"),
-            ("arena", f"{j['arena_bytes']:,} B"),
-            ("flash / RAM", f"{j['flash_bytes']:,} B / {j['ram_bytes']:,} B (firmware ELF)"),
+            ("latency", f"{duration_text(j['latency_us'])} worst at {clock.cpu_hz / 1e6:g} MHz [{clock.provenance}]"),
+            ("arena", bytes_text(j["arena_bytes"])),
+            ("flash", f"{bytes_text(j['flash_bytes'])} (firmware ELF)"),
+            ("RAM", ram_text(j)),
         ]
         return "\n".join(f"{k:<12} {v}" for k, v in rows)
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hil.errors import ProtocolError, UnsupportedModelError
+from hil.errors import ProtocolError, TargetError, UnsupportedModelError
 from hil.link.client import Client
 from hil.link.protocol import (
     RUN_FLAG_OUTPUTS,
+    MemoryInfo,
     Msg,
     OpProfile,
     Ready,
@@ -23,6 +24,7 @@ from hil.link.protocol import (
     list_tensors_payload,
     parse_calibrate,
     parse_chunk,
+    parse_memory_info,
     parse_profile,
     parse_tensor_list,
     parse_ticks,
@@ -32,6 +34,8 @@ from hil.link.protocol import (
     transfer_payload,
 )
 from hil.verdicts.timing import TimeoutPolicy
+
+UNKNOWN_MESSAGE = 1  # ERROR code of a request the agent does not know
 
 
 @dataclass
@@ -165,6 +169,17 @@ class Device:
         data = self._read_chunks(f"tensor {entry.index}", Msg.GET_TENSOR, Msg.TENSOR_DATA, spec.nbytes,
                                  lambda offset: get_tensor_payload(entry.index, offset, spec.nbytes))
         return self._from_bytes(spec, data)
+
+    def memory(self) -> MemoryInfo:
+        """The stack reserve and its high-water mark since boot. An agent from before the MEMORY
+        request answers ERROR 1 (unknown message): reported as not measured."""
+        try:
+            reply = self.client.request(Msg.MEMORY, b"", Msg.MEMORY_INFO, self.timeouts.transfer(16))
+        except TargetError as exc:
+            if exc.code == UNKNOWN_MESSAGE:
+                return MemoryInfo(0, 0)
+            raise
+        return parse_memory_info(reply.payload)
 
     def calibrate(self, iterations: int) -> tuple[int, int]:
         """(instructions executed, counter ticks) of a fixed two-instruction loop."""

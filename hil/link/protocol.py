@@ -42,6 +42,7 @@ class Msg(enum.IntEnum):
     TRANSFER = 0x09
     LIST_TENSORS = 0x0A
     GET_TENSOR = 0x0B
+    MEMORY = 0x0C
     ACK = 0x80
     READY = 0x81
     INVOKE_RESULT = 0x83
@@ -53,6 +54,7 @@ class Msg(enum.IntEnum):
     TRANSFER_REPLY = 0x89
     TENSOR_LIST = 0x8A
     TENSOR_DATA = 0x8B
+    MEMORY_INFO = 0x8C
     LOG = 0x8E
     FAULT = 0x8F
     NAK = 0xFE
@@ -86,6 +88,7 @@ HEADS: dict[Msg, struct.Struct] = {
     Msg.CALIBRATE_RESULT: struct.Struct("<IIQ"),  # iterations, instructions per iteration, ticks
     Msg.TENSOR_LIST: struct.Struct("<HHHH"),    # total, first, count, flags; count x tensor entry
     Msg.TENSOR_DATA: struct.Struct("<HHII"),    # index, 0, offset, total; data
+    Msg.MEMORY_INFO: struct.Struct("<II"),      # stack reserve, stack peak
     Msg.FAULT: struct.Struct("<9I"),            # see Fault
     Msg.NAK: struct.Struct("<BBHI"),            # reason, 0, seq, bytes received
     Msg.ERROR: struct.Struct("<HHI"),           # code, 0, detail; text
@@ -269,6 +272,23 @@ def parse_ready(payload: bytes) -> Ready:
     specs = [fields.spec(f"input {i} spec" if i < n_in else f"output {i - n_in} spec") for i in range(n_in + n_out)]
     return Ready(version, CounterKind(kind), max_payload, counter_hz, cpu_hz, arena_size, arena_used,
                  model_size, status, sha.hex(), board, engine, message, specs[:n_in], specs[n_in:])
+
+
+@dataclass(frozen=True)
+class MemoryInfo:
+    """MEMORY_INFO: the stack reserve and the deepest stack use since boot, in bytes; both 0
+    when the port does not measure its stack."""
+
+    stack_reserve_bytes: int
+    stack_peak_bytes: int
+
+    @property
+    def measured(self) -> bool:
+        return self.stack_reserve_bytes > 0
+
+
+def parse_memory_info(payload: bytes) -> MemoryInfo:
+    return MemoryInfo(*_Fields("MEMORY_INFO", payload).take(HEADS[Msg.MEMORY_INFO], "its stack reserve and peak"))
 
 
 @dataclass

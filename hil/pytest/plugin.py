@@ -173,13 +173,27 @@ def _warning(config: pytest.Config, text: str) -> None:
         summary_line(config, "warnings", text)
 
 
+_WORKER_SUMMARY = "hil_summary"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: its summary lines travel to the controller
+        workeroutput[_WORKER_SUMMARY] = [list(line) for line in session.config.stash.get(SUMMARY_KEY, [])]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # xdist, on the controller: a worker finished
+    lines = getattr(node, "workeroutput", {}).get(_WORKER_SUMMARY, [])
+    node.config.stash[SUMMARY_KEY].extend(tuple(line) for line in lines)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     lines = config.stash.get(SUMMARY_KEY, [])
-    for section in dict.fromkeys(s for s, _ in lines):
+    for section in sorted({s for s, _ in lines}):
         terminalreporter.write_sep("-", f"hil: {section}")
-        for s, text in lines:
-            if s == section:
-                terminalreporter.write_line(text)
+        for text in sorted({text for s, text in lines if s == section}):  # one order, once, whichever worker
+            terminalreporter.write_line(text)
 
 
 def fail(exc: HilError, record: dict | None = None) -> None:

@@ -135,7 +135,8 @@ def model_summary(key: str, rows: list[dict], run: dict, deadlines: dict[str, fl
         outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
     decided = [r for r in rows if r["outcome"] in PASSED_OUTCOMES + FAILED_OUTCOMES]
     passed = sum(1 for r in decided if r["outcome"] in PASSED_OUTCOMES)
-    measured = [r for r in rows if r.get("exact") is not None]
+    measured = [r for r in rows if r.get("exact") is not None and r.get("float_within_tolerance") is None]
+    floats = [r for r in rows if r.get("float_within_tolerance") is not None]  # judged by tolerance, not bits
     provenances = sorted({r["provenance"] for r in rows if r.get("provenance")})
     cpu_hz = _max(r.get("cpu_hz") for r in rows)
     deadline = _max(r.get("deadline_us") for r in rows) or deadlines.get(first["model"])
@@ -153,6 +154,10 @@ def model_summary(key: str, rows: list[dict], run: dict, deadlines: dict[str, fl
             "max_rmse": _max(r.get("rmse") for r in rows), "min_cosine": _min(r.get("cosine") for r in rows),
             "top1_agree": sum(1 for r in rows if r.get("top1_agree")),
             "top1_measured": sum(1 for r in rows if r.get("top1_agree") is not None),
+            "float_measured": len(floats), "float_within": sum(1 for r in floats if r["float_within_tolerance"]),
+            "max_abs_error": _max(r.get("max_abs_error") for r in floats),
+            "max_ulp": _max(r.get("max_ulp") for r in floats),
+            "abs_tol": _max(r.get("abs_tol") for r in floats), "rel_tol": _max(r.get("rel_tol") for r in floats),
         },
         "provenance": provenances[0] if len(provenances) == 1 else ("mixed" if provenances else None),
         "cpu_hz": cpu_hz,
@@ -266,7 +271,8 @@ def parity_worse(row: dict, before: dict) -> bool:
     if row.get("max_abs_diff_lsb") is not None and before.get("max_abs_diff_lsb") is not None \
             and row["max_abs_diff_lsb"] > before["max_abs_diff_lsb"]:
         return True
-    if before.get("exact") is True and row.get("exact") is False:
+    verdict = "float_within_tolerance" if row.get("float_within_tolerance") is not None else "exact"
+    if before.get(verdict) is True and row.get(verdict) is False:
         return True
     return before.get("top1_agree") is True and row.get("top1_agree") is False
 

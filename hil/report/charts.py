@@ -9,6 +9,8 @@ import re
 import matplotlib
 from matplotlib.figure import Figure
 
+from hil.units import duration_scale
+
 PROVENANCE_LABEL = {"virtual": "virtual: emulator instruction counts", "dwt": "dwt: real cycles",
                     "systick": "systick: real cycles"}
 COLORS = {"current": "#2563eb", "previous": "#9ca3af", "flash": "#7c3aed", "ram": "#059669", "arena": "#d97706",
@@ -47,7 +49,7 @@ def per_op_chart(model: dict, salt: str) -> str:
     current = [op.get("cycles") or 0 for op in ops]
     previous = [op.get("previous_cycles") for op in ops]
     has_prev = any(p is not None for p in previous)
-    fig = Figure(figsize=(7.5, 1.2 + 0.32 * len(ops)))
+    fig = Figure(figsize=(7.5, 1.2 + 0.32 * len(ops)), layout="constrained")
     ax = fig.add_subplot()
     ys = list(range(len(ops)))[::-1]
     height = 0.38 if has_prev else 0.7
@@ -56,7 +58,7 @@ def per_op_chart(model: dict, salt: str) -> str:
     if has_prev:
         ax.barh([y - height / 2 for y in ys], [p or 0 for p in previous], height=height, color=COLORS["previous"],
                 label="previous run")
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        fig.legend(fontsize=8, frameon=False, loc="outside right upper")  # beside the bars, never on them
     ax.set_yticks(ys, labels)
     ax.set_xlabel(f"cycles ({provenance_label(per_op.get('provenance'))})", fontsize=9)
     vector = per_op.get("vector")
@@ -74,7 +76,7 @@ def trend_chart(series: dict, salt: str) -> str:
     labels = [f"#{p['run_id']}" for p in points]
     provenances = sorted({p["provenance"] for p in points if p.get("provenance")})
     prov = provenances[0] if len(provenances) == 1 else ("mixed" if provenances else None)
-    fig = Figure(figsize=(9, 5.2))
+    fig = Figure(figsize=(9, 5.6), layout="constrained")
     axes = fig.subplots(2, 2, sharex=True)
 
     def line(ax, key, color, label=None, scale=1.0):
@@ -85,9 +87,11 @@ def trend_chart(series: dict, salt: str) -> str:
 
     line(axes[0][0], "cycles", COLORS["current"])
     axes[0][0].set_title(f"worst cycles ({provenance_label(prov)})", fontsize=9)
-    line(axes[0][1], "latency_us", COLORS["latency"])
-    axes[0][1].set_title(f"worst latency, µs ({prov or 'unknown'})", fontsize=9)
-    for key, color, label in (("flash_bytes", COLORS["flash"], "flash"), ("ram_bytes", COLORS["ram"], "RAM"),
+    latencies = [p["latency_us"] for p in points if p.get("latency_us") is not None]
+    scale, unit = duration_scale(max(latencies, default=0.0), "µs")
+    line(axes[0][1], "latency_us", COLORS["latency"], scale=scale)
+    axes[0][1].set_title(f"worst latency, {unit} ({prov or 'unknown'})", fontsize=9)
+    for key, color, label in (("flash_bytes", COLORS["flash"], "flash"), ("ram_bytes", COLORS["ram"], "RAM used"),
                               ("arena_bytes", COLORS["arena"], "arena")):
         line(axes[1][0], key, color, label, scale=1024.0)
     sizes = [p[k] for p in points for k in ("flash_bytes", "ram_bytes", "arena_bytes") if p.get(k)]
@@ -95,7 +99,8 @@ def trend_chart(series: dict, salt: str) -> str:
         axes[1][0].set_yscale("log")
     axes[1][0].set_title("footprint, KiB" + (" (log scale)" if axes[1][0].get_yscale() == "log" else ""),
                          fontsize=9)
-    axes[1][0].legend(fontsize=7, frameon=False)
+    fig.legend(*axes[1][0].get_legend_handles_labels(), fontsize=8, frameon=False, ncol=3,
+               loc="outside lower center", title="footprint", title_fontsize=8)  # below the panels
     line(axes[1][1], "pass_rate", COLORS["pass"], scale=0.01)
     axes[1][1].set_ylim(-5, 105)
     axes[1][1].set_title("pass rate, %", fontsize=9)

@@ -7,6 +7,7 @@ from html import escape
 
 from hil.report import charts
 from hil.report.analysis import PROVENANCE_TEXT
+from hil.units import duration_text, limit_text
 
 CSS = """
 :root { --ok: #15803d; --bad: #b91c1c; --warn: #b45309; --muted: #6b7280; --line: #e5e7eb; }
@@ -65,6 +66,13 @@ def num(value, unit: str = "", digits: int = 0) -> str:
     else:
         text = f"{round(value):,}" if isinstance(value, (int, float)) else str(value)
     return f"{text}{(' ' + unit) if unit else ''}"
+
+
+def dur(us: float | None, limit: bool = False) -> str:
+    """A duration in the unit that fits (hil/units.py); `limit` for a figure someone wrote down."""
+    if us is None:
+        return '<span class="muted">—</span>'
+    return e(limit_text(us, "µs") if limit else duration_text(us, "µs"))
 
 
 def change(value: float | None, tolerance: float | None = None) -> str:
@@ -157,6 +165,8 @@ def failure_groups(failures: list[dict]) -> str:
 
 def _parity_cell(m: dict) -> str:
     p = m["parity"]
+    if p.get("float_measured"):
+        return _float_parity_cell(p)
     if not p["measured"]:
         return '<span class="muted">—</span>'
     cos = f"{p['min_cosine']:.6f}" if p.get("min_cosine") is not None else "—"
@@ -164,19 +174,29 @@ def _parity_cell(m: dict) -> str:
             f" · top-1 {p['top1_agree']}/{p['top1_measured']}")
 
 
+def _float_parity_cell(p: dict) -> str:
+    """Float outputs are held to a tolerance, not to bit-exactness (hil/float_compare.py)."""
+    tolerance = f"|err| ≤ {p['abs_tol']:g} + {p['rel_tol']:g}·|ref|" if p.get("abs_tol") is not None else ""
+    error = f"{p['max_abs_error']:.3g}" if p.get("max_abs_error") is not None else "—"
+    return (f"{p['float_within']}/{p['float_measured']} within float tolerance"
+            + (f" ({e(tolerance)})" if tolerance else "")
+            + f" · max abs error {error} · max {num(p.get('max_ulp'))} ULP"
+            + f" · top-1 {p['top1_agree']}/{p['top1_measured']}")
+
+
 def _deadline_cell(m: dict) -> str:
-    wcet = num(m.get("wcet_us"), "µs", 1)
+    wcet = dur(m.get("wcet_us"))
     stats = ""
     if m.get("p99_us") is not None:
-        stats += f" · p99 {num(m['p99_us'], 'µs', 1)}"
+        stats += f" · p99 {dur(m['p99_us'])}"
     if m.get("jitter_cycles") is not None:
         stats += f" · jitter {num(m['jitter_cycles'], 'cycles')}"
     if m.get("deadline_us") is None:
         return f"WCET {wcet}{prov(m.get('provenance'))}{stats} · no deadline"
     margin = m["deadline_margin_us"]
     css = "down" if margin is not None and margin >= 0 else "up"
-    return (f"WCET {wcet}{prov(m.get('provenance'))} / {num(m['deadline_us'], 'µs', 1)} · "
-            f'<span class="{css}">margin {num(margin, "µs", 1)}</span>{stats}')
+    return (f"WCET {wcet}{prov(m.get('provenance'))} / {dur(m['deadline_us'], limit=True)} · "
+            f'<span class="{css}">margin {dur(margin)}</span>{stats}')
 
 
 def _cycles_cell(m: dict) -> str:
@@ -191,7 +211,7 @@ def _cycles_cell(m: dict) -> str:
 def _footprint_cell(m: dict) -> str:
     prev = m.get("previous") or {}
     parts = []
-    for key, label in (("flash_bytes", "flash"), ("ram_bytes", "RAM"), ("arena_bytes", "arena")):
+    for key, label in (("flash_bytes", "flash"), ("ram_bytes", "RAM used"), ("arena_bytes", "arena")):
         delta = ""
         if m.get(key) is not None and prev.get(key) is not None and m[key] != prev[key]:
             css = "up" if m[key] > prev[key] else "down"
@@ -224,9 +244,9 @@ def tests_table(tests: list[dict]) -> str:
         rows.append(f'<tr id="{e(t["anchor"])}" class="{e(t["outcome"])}"><td title="{e(t["nodeid"])}">{e(name)}</td>'
                     f"<td>{e(t['outcome'])}</td><td>{e(t.get('category') or '')}</td>"
                     f"<td class='num'>{num(t.get('cycles'))}{badge}</td>"
-                    f"<td class='num'>{num(t.get('latency_us'), 'µs', 1)}</td>"
+                    f"<td class='num'>{dur(t.get('latency_us'))}</td>"
                     f"<td class='num'>{num(t.get('max_abs_diff_lsb'))}</td>"
-                    f"<td class='num'>{num(t.get('duration_s'), 's', 3)}</td>"
+                    f"<td class='num'>{dur(t['duration_s'] * 1e6 if t.get('duration_s') is not None else None)}</td>"
                     f"<td>{e(t.get('message') or '')}</td></tr>")
     return ("<table class='tests'><thead><tr><th>test</th><th>outcome</th><th>category</th><th>cycles</th>"
             "<th>latency</th><th>max |diff| LSB</th><th>time</th><th>message</th></tr></thead>"

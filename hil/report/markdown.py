@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hil.units import duration_text, limit_text
+
 MAX_ROWS = 20
 
 
@@ -38,13 +40,14 @@ def render_markdown(report: dict, html_name: str | None = None) -> str:
     else:
         lines.append(f"No regressions vs {report['against']}.")
     if report["models"]:
-        lines += ["", "| board | model | passed | cycles (worst) | vs prev | WCET / deadline µs "
+        lines += ["", "| board | model | passed | cycles (worst) | vs prev | WCET / deadline "
                       "| flash / RAM / arena B |", "|---|---|---|---|---|---|---|"]
         for m in report["models"]:
             cyc = f"{m['cycles']:,} {m.get('provenance') or ''}" if m.get("cycles") is not None else "—"
             delta = f"{m['cycles_change']:+.1%}" if m.get("cycles_change") is not None else "—"
-            wcet = f"{m['wcet_us']:.1f} {m.get('provenance') or ''}".rstrip() if m.get("wcet_us") is not None else "—"
-            deadline = f"{m['deadline_us']:g}" if m.get("deadline_us") is not None else "none"
+            wcet = (f"{duration_text(m['wcet_us'], 'µs')} {m.get('provenance') or ''}".rstrip()
+                    if m.get("wcet_us") is not None else "—")
+            deadline = limit_text(m["deadline_us"], "µs") if m.get("deadline_us") is not None else "none"
             fp = " / ".join(f"{m[k]:,}" if m.get(k) is not None else "—"
                             for k in ("flash_bytes", "ram_bytes", "arena_bytes"))
             skipped = m["outcomes"].get("skipped", 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hil.link.protocol import CounterKind, Ready
+from hil.units import duration_text, limit_text
 
 # Where a cycle figure comes from. Every number the harness prints or stores carries one.
 VIRTUAL = "virtual"  # instruction-derived counts from an emulator (1 instruction = 1 cycle)
@@ -100,10 +101,11 @@ class TimingStats:
 
     def summary(self) -> str:
         p = self.clock.provenance
-        return (f"WCET {self.wcet:,} cycles = {self.us(self.wcet):.1f} us, p50 {self.us(self.percentile(50)):.1f} us, "
-                f"p99 {self.us(self.percentile(99)):.1f} us, jitter {self.jitter:,} cycles "
-                f"({self.us(self.jitter):.2f} us) over {len(self.samples)} inferences "
-                f"({self.vectors} vectors x {self.repeat}) [{p}]")
+        us = self.us
+        return (f"WCET {self.wcet:,} cycles = {duration_text(us(self.wcet))}, "
+                f"p50 {duration_text(us(self.percentile(50)))}, p99 {duration_text(us(self.percentile(99)))}, "
+                f"jitter {self.jitter:,} cycles ({duration_text(us(self.jitter))}) over "
+                f"{len(self.samples)} inferences ({self.vectors} vectors x {self.repeat}) [{p}]")
 
     def record(self) -> dict:
         return {"cycles": self.wcet, "cycles_min": self.bcet, "wcet": self.wcet, "p50": self.percentile(50),
@@ -120,8 +122,8 @@ def deadline_failure(stats: TimingStats, deadline_us: float | None = None,
     problems = []
     if deadline_us is not None and stats.us(stats.wcet) > deadline_us:
         margin = deadline_us - stats.us(stats.wcet)
-        problems.append(f"deadline {deadline_us:g} us missed by {-margin:.1f} us (margin {margin:.1f} us, "
-                        f"{margin / deadline_us:+.1%})")
+        problems.append(f"deadline {limit_text(deadline_us)} missed by {duration_text(-margin)} "
+                        f"(margin {duration_text(margin)}, {margin / deadline_us:+.1%})")
     if max_cycles is not None and stats.wcet > max_cycles:
         problems.append(f"max_cycles {max_cycles:,} exceeded by {stats.wcet - max_cycles:,} cycles")
     if not problems:
@@ -131,4 +133,4 @@ def deadline_failure(stats: TimingStats, deadline_us: float | None = None,
 
 def deadline_margin(stats: TimingStats, deadline_us: float) -> str:
     margin = deadline_us - stats.us(stats.wcet)
-    return f"deadline {deadline_us:g} us, margin {margin:.1f} us ({margin / deadline_us:+.1%})"
+    return f"deadline {limit_text(deadline_us)}, margin {duration_text(margin)} ({margin / deadline_us:+.1%})"

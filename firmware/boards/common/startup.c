@@ -6,6 +6,7 @@
 
 extern uint32_t __stack_top, __data_start__, __data_end__, __data_load__, __bss_start__, __bss_end__;
 extern int main(void);
+extern void hil_stack_paint(void);
 
 void Reset_Handler(void);
 void HardFault_Handler(void);
@@ -67,6 +68,7 @@ void Reset_Handler(void)
     size_t bss_bytes = (size_t)((uint8_t *)&__bss_end__ - (uint8_t *)&__bss_start__);
     memcpy(&__data_start__, &__data_load__, data_bytes);
     memset(&__bss_start__, 0, bss_bytes);
+    hil_stack_paint(); /* before anything else uses the stack: MEMORY reports its high-water mark */
     SCB_VTOR = (uint32_t)(uintptr_t)vector_table;
     /* Route MemManage, BusFault and UsageFault to their own handlers instead of HardFault. */
     SCB_SHCSR |= (1u << 16) | (1u << 17) | (1u << 18);
