@@ -87,9 +87,10 @@ def target_cost(harness: Harness, model: catalog.ModelConfig) -> dict:
 
 def footprint(harness: Harness, model: catalog.ModelConfig) -> dict:
     target = harness.target(model)
-    fp = target.firmware.footprint
+    record = {**harness.target_record(target), **harness.ram_record(target)}  # RAM used and reserved
     libs = code_size_by_library(target.firmware.elf.with_suffix(".map"))
-    return {"flash_bytes": fp.flash_bytes, "ram_bytes": fp.ram_bytes, "arena_bytes": target.device.ready.arena_used,
+    return {"flash_bytes": record["flash_bytes"], "ram_bytes": record["ram_bytes"],
+            "ram_reserved_bytes": record["ram_reserved_bytes"], "arena_bytes": record["arena_bytes"],
             "model_bytes": target.info.size, "engine_code_bytes": libs.get("libhil_engine_builtin.a", 0),
             "agent_code_bytes": libs.get("libhil_agent.a", 0)}
 
@@ -125,7 +126,7 @@ def print_tables(result: dict) -> None:
         per_mac = f"{c['cycles_per_mac']:.2f}" if c["cycles_per_mac"] else "-"
         types = ", ".join(f"{k} {v['cycles_per_mac']:.2f}" for k, v in c["by_op_type"].items() if v["macs"])
         print(f"{name:<18}{c['macs']:>11,}{c['cycles']:>13,}{per_mac:>9}  {types}")
-    print(f"\n{'model':<18}{'flash B':>10}{'RAM B':>11}{'arena B':>10}{'model B':>10}{'engine code B':>15}")
+    print(f"\n{'model':<18}{'flash B':>10}{'RAM used B':>11}{'arena B':>10}{'model B':>10}{'engine code B':>15}")
     for name, m in result["models"].items():
         f = m["footprint"]
         print(f"{name:<18}{f['flash_bytes']:>10,}{f['ram_bytes']:>11,}{f['arena_bytes']:>10,}"
