@@ -1,5 +1,6 @@
 """Project hygiene a newcomer meets first: complete `python -m bench.run --help`, every
-environment variable the harness reads documented, no setuptools deprecation warning."""
+environment variable the harness reads documented, no setuptools deprecation warning, no
+PytestAssertRewriteWarning on every run."""
 
 import os
 import re
@@ -49,3 +50,37 @@ def test_license_is_an_spdx_expression():
     requires = " ".join(project["build-system"]["requires"])
     match = re.search(r"setuptools>=(\d+)", requires)
     assert match and int(match.group(1)) >= 77, requires
+
+
+EDITABLE_RUN = """\
+import importlib.util, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+
+class Finder:  # as setuptools' editable install maps the package: outside sys.path
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name != "hil":
+            return None
+        return importlib.util.spec_from_file_location("hil", root / "hil" / "__init__.py",
+                                                      submodule_search_locations=[str(root / "hil")])
+
+sys.meta_path.insert(0, Finder)
+import pytest
+code = pytest.main(sys.argv[2:])
+print("hil from", sys.modules["hil"].__file__)
+sys.exit(code)
+"""
+
+
+def test_no_assert_rewrite_warnings_with_an_editable_install():
+    """setup.sh installs the harness editable: `hil` can then be imported by an import hook
+    outside sys.path, before pytest's assertion rewriter sees it (emulated here with a finder
+    like setuptools' one). The run must not warn that plugin modules cannot be rewritten."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
+    proc = subprocess.run([sys.executable, "-P", "-c", EDITABLE_RUN, str(ROOT), "test_suites/test_parity.py",
+                           "--only-model=hello_world", "--vectors=1", "--no-results", "-q"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert f"hil from {ROOT / 'hil' / '__init__.py'}" in proc.stdout, proc.stdout[-3000:]
+    assert "PytestAssertRewriteWarning" not in proc.stdout, proc.stdout[-3000:]
