@@ -2,6 +2,7 @@
 three a hang or a hard fault needs are selected (`--vectors 1` crashed with IndexError)."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,5 +20,6 @@ def test_robustness_suite_with_fewer_than_three_vectors(vectors):
         [sys.executable, "-m", "pytest", "test_suites/test_robustness.py", "--board=qemu", "--only-model=hello_world",
          f"--vectors={vectors}", "-k", MULTI_VECTOR_CASES, "--no-results", "-q", "-p", "no:randomly"],
         cwd=ROOT, capture_output=True, text=True, timeout=900, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-    assert proc.returncode == 0 and "5 passed" in proc.stdout, proc.stdout[-3000:]
-    assert "IndexError" not in proc.stdout
+    passed = re.search(r"(\d+) passed", proc.stdout)
+    assert proc.returncode == 0 and passed and int(passed.group(1)) >= 5, proc.stdout[-3000:]  # none skipped
+    assert "skipped" not in proc.stdout and "IndexError" not in proc.stdout, proc.stdout[-3000:]
