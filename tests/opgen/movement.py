@@ -1,6 +1,8 @@
 """ops-core data movement and shape operators: EXPAND_DIMS (Keras Conv1D's first step) on a
 random axis, written positive or negative; SQUEEZE of every size-1 axis or of a chosen one;
-TRANSPOSE of 2- to 5-D tensors (batch 1, so the batch axis moves too) by a random permutation."""
+TRANSPOSE of 2- to 5-D tensors (batch 1, so the batch axis moves too) by a random permutation;
+SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND on 3-D and 4-D tensors with random blocks, paddings and
+crops (the pair a dilated convolution converts to)."""
 
 import numpy as np
 
@@ -88,4 +90,53 @@ def transpose(rng: np.random.Generator):
         perm = [int(a) for a in rng.permutation(rank)]
     x = tf.keras.Input(shape=shape, batch_size=1)
     y = tf.keras.layers.Lambda(lambda t: tf.transpose(t, perm))(x)
+    return tf.keras.Model(x, y), _samples(rng, shape)
+
+
+def _space_batch_geometry(rng: np.random.Generator, rank: int, padded: bool = True):
+    """(spatial shape, block, paddings): per spatial axis size + paddings divisible by the block."""
+    spatial = 2 if rank == 4 else 1
+    block = [int(b) for b in rng.integers(1, 4, size=spatial)]
+    sizes, pads = [], []
+    for b in block:
+        if not padded:
+            sizes.append(b * int(rng.integers(1, 4)))
+            pads.append([0, 0])
+            continue
+        top, size = int(rng.integers(0, 3)), int(rng.integers(1, 8))
+        bottom = (-(size + top)) % b + b * int(rng.integers(0, 2))
+        sizes.append(size)
+        pads.append([top, bottom])
+    return sizes, block, pads
+
+
+@generator("SPACE_TO_BATCH_ND")
+def space_to_batch(rng: np.random.Generator):
+    """tf.space_to_batch_nd of a 3-D (NHC) or 4-D (NHWC) tensor, batch 1, without padding: TFLM
+    pads with SpaceToBatchParams.output_offset, which its kernel never initializes (whatever the
+    persistent buffer held: zero in a fresh arena, other bytes after earlier interpreters in the
+    same process), so padded outputs have no reference to be held to."""
+    import tensorflow as tf
+
+    rank = int(rng.choice([3, 4]))
+    sizes, block, pads = _space_batch_geometry(rng, rank, padded=False)
+    shape = (*sizes, int(rng.integers(1, 5)))
+    x = tf.keras.Input(shape=shape, batch_size=1)
+    y = tf.keras.layers.Lambda(lambda t: tf.space_to_batch_nd(t, block, pads))(x)
+    return tf.keras.Model(x, y), _samples(rng, shape)
+
+
+@generator("BATCH_TO_SPACE_ND")
+def batch_to_space(rng: np.random.Generator):
+    """tf.batch_to_space of a 3-D or 4-D tensor whose batch is the block's product, with crops;
+    the model's batch-1 input is reshaped to that batch first (a RESHAPE before the operator)."""
+    import tensorflow as tf
+
+    rank = int(rng.choice([3, 4]))
+    sizes, block, crops = _space_batch_geometry(rng, rank)
+    batch_sizes = [(s + a + b) // k for s, (a, b), k in zip(sizes, crops, block, strict=True)]
+    inner = (*batch_sizes, int(rng.integers(1, 5)))
+    shape = (int(np.prod(block)) * inner[0], *inner[1:])
+    x = tf.keras.Input(shape=shape, batch_size=1)
+    y = tf.keras.layers.Lambda(lambda t: tf.batch_to_space(tf.reshape(t, (-1, *inner)), block, crops))(x)
     return tf.keras.Model(x, y), _samples(rng, shape)
