@@ -137,17 +137,23 @@ def test_sigterm_ends_a_pytest_run_like_ctrl_c(tmp_path):
 
 LAUNCHER_HARNESS = """\
 import sys, time
+from pathlib import Path
 from hil.boards.process import spawn
-spawn(["sh", "-c", "sleep 600 & echo $! > " + sys.argv[1] + "; wait"], "launcher")
+spawn(["sh", "-c", "sleep 600 & echo $! > " + sys.argv[1] + "; wait"], "launcher", scratch=(Path(sys.argv[2]),))
 time.sleep(600)
 """
 
 
 def test_children_of_a_launcher_script_die_with_the_harness(tmp_path):
     """Renode's launcher is a shell script that runs mono as its child, out of reach of the
-    parent-death signal: the watchdog kills the spawned process's whole group."""
+    parent-death signal: the watchdog kills the spawned process's whole group, then removes the
+    process's log and scratch folder (a Renode session's script, ELF copy and pty link)."""
     pid_file = tmp_path / "grandchild.pid"
-    harness = subprocess.Popen([sys.executable, "-c", LAUNCHER_HARNESS, str(pid_file)], cwd=ROOT, env=ENV)
+    own_tmp, scratch = tmp_path / "tmp", tmp_path / "tmp" / "hil-renode-session"
+    scratch.mkdir(parents=True)
+    (scratch / "board.resc").write_text("start\n")
+    harness = subprocess.Popen([sys.executable, "-c", LAUNCHER_HARNESS, str(pid_file), str(scratch)], cwd=ROOT,
+                               env={**ENV, "TMPDIR": str(own_tmp)})
     try:
         deadline = time.monotonic() + 30
         while not (pid_file.exists() and pid_file.read_text().strip()) and time.monotonic() < deadline:
@@ -160,3 +166,7 @@ def test_children_of_a_launcher_script_die_with_the_harness(tmp_path):
         if harness.poll() is None:
             harness.kill()
     assert_emulators_gone([grandchild])
+    deadline = time.monotonic() + 10
+    while list(own_tmp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(own_tmp.iterdir()) == []  # neither the log (hil-launcher-*.log) nor the scratch folder

@@ -1,16 +1,21 @@
 """Real Renode, where it is installed (--renode-path, PATH or renode-run; CI has none): the stock
 platform starts offline, the counter calibration, cycles that agree with QEMU for the same ELF,
-the fault kinds Renode raises and does not raise, a clean exit, and the parity suite end to end.
+the fault kinds Renode raises and does not raise, a clean exit, Renode dying with a killed harness,
+and the parity suite end to end.
 Verified with Renode 1.14.0 (docs/boards.md)."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
 
 from hil.boards import find_profile, make_backend
@@ -123,3 +128,53 @@ def test_parity_suite_on_renode_end_to_end(renode):
     assert "Fatal error" not in out and "Traceback" not in out  # no shutdown noise, no crash
     if "hil: warnings" in out:  # offline: the SVD download, reported once in the summary
         assert out.count("Renode logged errors and carried on") == 1, out[-3000:]
+
+
+def _renode_processes(pid: int) -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            if "Renode.exe" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # a build step that just ended
+            pass
+    return found
+
+
+def _emulating(folder: Path) -> bool:
+    return any("hil-step: started" in log.read_text(errors="replace") for log in folder.glob("hil-renode-*.log"))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGHUP], ids=lambda s: s.name)
+def test_renode_dies_with_a_killed_pytest_and_leaves_no_files(renode, tmp_path, signum):
+    """Renode's launcher script runs mono as its child: the watchdog of hil/boards/process.py
+    kills the whole group and removes the session folder and log."""
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    cmd = [sys.executable, "-m", "pytest", "test_suites/test_soak.py", "--board=renode", f"--renode-path={renode}",
+           "--no-results", "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "TMPDIR": str(own_tmp)}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    victims: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 120
+        while not victims and time.monotonic() < deadline and proc.poll() is None:
+            victims = _renode_processes(proc.pid)
+            time.sleep(0.2)
+        assert victims, "Renode never started"
+        while not _emulating(own_tmp) and time.monotonic() < deadline:  # kill it mid-session, not mid-start
+            time.sleep(0.2)
+        assert _emulating(own_tmp), "the Renode session never came up"
+        proc.send_signal(signum)
+        proc.wait(timeout=30)
+        _, alive = psutil.wait_procs(victims, timeout=10)
+        assert not alive, f"Renode left running after pytest died: {alive}"
+        while any(own_tmp.glob("hil-renode-*")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sorted(p.name for p in own_tmp.glob("hil-renode-*")) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for survivor in psutil.wait_procs(victims, timeout=0)[1]:
+            survivor.kill()

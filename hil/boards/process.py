@@ -6,8 +6,9 @@ stops its children in order. Their lives are tied to the harness's twice:
   (prctl PR_SET_PDEATHSIG): a SIGKILL, an OOM kill or a closed terminal takes it along at once;
 - everywhere, a watchdog process reads a pipe whose write end only the harness holds; when the
   harness dies the kernel closes that end and the watchdog kills the child's whole process
-  group. This also reaches grandchildren (Renode's launcher script runs mono as its child,
-  which the parent-death signal does not reach) and systems without prctl.
+  group, then removes its log and scratch files. This also reaches grandchildren (Renode's
+  launcher script runs mono as its child, which the parent-death signal does not reach) and
+  systems without prctl.
 SIGTERM ends a run like Ctrl-C (`stop_on_sigterm`), so the harness stops its children itself.
 """
 
@@ -26,9 +27,12 @@ import threading
 from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
-_WATCHDOG = ("import os, signal, sys\n"
+_WATCHDOG = ("import os, shutil, signal, sys\n"
              "while os.read(0, 512):\n    pass\n"  # only EOF comes: the harness has gone
-             "try:\n    os.killpg(int(sys.argv[1]), signal.SIGKILL)\nexcept OSError:\n    pass\n")
+             "try:\n    os.killpg(int(sys.argv[1]), signal.SIGKILL)\nexcept OSError:\n    pass\n"
+             "for path in sys.argv[2:]:\n"  # the child's log and scratch files: nobody else will remove them
+             "    if os.path.isdir(path):\n        shutil.rmtree(path, ignore_errors=True)\n"
+             "    elif os.path.lexists(path):\n        os.unlink(path)\n")
 _LIVE: dict[subprocess.Popen, tuple[subprocess.Popen, int]] = {}  # child -> (its watchdog, pipe end)
 
 
@@ -60,10 +64,11 @@ def _die_with_parent_hook():
     return hook
 
 
-def _start_watchdog(child: subprocess.Popen) -> tuple[subprocess.Popen, int]:
+def _start_watchdog(child: subprocess.Popen, scratch: list[Path]) -> tuple[subprocess.Popen, int]:
     read_end, write_end = os.pipe()  # not inheritable: no other child holds the write end
+    argv = [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(child.pid), *map(str, scratch)]
     try:
-        watchdog = subprocess.Popen([sys.executable, "-I", "-S", "-c", _WATCHDOG, str(child.pid)], stdin=read_end,
+        watchdog = subprocess.Popen(argv, stdin=read_end,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
         os.close(write_end)
@@ -73,18 +78,19 @@ def _start_watchdog(child: subprocess.Popen) -> tuple[subprocess.Popen, int]:
     return watchdog, write_end
 
 
-def spawn(cmd: list[str], log_name: str, *, stdin_pipe: bool = False,
-          cwd: Path | None = None) -> tuple[subprocess.Popen, Path]:
+def spawn(cmd: list[str], log_name: str, *, stdin_pipe: bool = False, cwd: Path | None = None,
+          scratch: tuple[Path, ...] = ()) -> tuple[subprocess.Popen, Path]:
     """Starts a helper process in its own session, stderr+stdout kept in a log file, tied to
     the harness's life (module docstring). `stdin_pipe` keeps a pipe to its stdin (Renode's
-    console monitor reads commands there)."""
+    console monitor reads commands there). If the harness dies, the watchdog also removes the
+    log and the `scratch` paths (the harness removes them itself when it stops the process)."""
     log = Path(tempfile.mkstemp(prefix=f"hil-{log_name}-", suffix=".log")[1])
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd,
                                 preexec_fn=_die_with_parent_hook())
     try:
-        _LIVE[proc] = _start_watchdog(proc)
+        _LIVE[proc] = _start_watchdog(proc, [log, *scratch])
     except OSError:
         kill_process_group(proc)
         raise

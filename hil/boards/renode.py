@@ -158,7 +158,8 @@ class RenodeBackend:
         port = None if pty else _free_port()
         script = workdir / "board.resc"
         script.write_text(resc_text(self.profile, image, pty=pty, socket_port=port))
-        proc, log = spawn(renode_command(renode, script), "renode", stdin_pipe=True, cwd=Path(renode).parent)
+        proc, log = spawn(renode_command(renode, script), "renode", stdin_pipe=True, cwd=Path(renode).parent,
+                          scratch=(workdir,))
         deadline = time.monotonic() + self.ready_timeout
         transport: Transport | None = None
         try:
