@@ -47,7 +47,12 @@ def test_three_variants_side_by_side(tradeoff_run):
     assert f32["max_abs_error"] <= 1e-5 and f32["max_rel_error"] is not None and f32["max_ulp"] >= 0
     # What each step of quantization buys: smaller models in flash ...
     assert int8["model_bytes"] < fp16["model_bytes"] < f32["model_bytes"]
-    assert int8["flash_bytes"] < fp16["flash_bytes"] < f32["flash_bytes"]
+    # Firmware flash is kernels + model: float16 and float32 link the same float kernels, so only
+    # their weights differ; the int8 firmware links other (DSP) kernels, which on a model this small
+    # can outweigh the weights it saves, so only its model bytes are ordered.
+    assert fp16["flash_bytes"] < f32["flash_bytes"]
+    for row in rows.values():
+        assert row["flash_bytes"] > row["model_bytes"]
     # ... while float16 weights are widened into RAM at load: more arena than float32 itself.
     assert fp16["arena_bytes"] > f32["arena_bytes"] > int8["arena_bytes"]
     assert "flash saved vs float32" in result.stdout and "float (Keras, host)" in result.stdout
