@@ -2,7 +2,9 @@
 random axis, written positive or negative; SQUEEZE of every size-1 axis or of a chosen one;
 TRANSPOSE of 2- to 5-D tensors (batch 1, so the batch axis moves too) by a random permutation;
 SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND on 3-D and 4-D tensors with random blocks, paddings and
-crops (the pair a dilated convolution converts to)."""
+crops (the pair a dilated convolution converts to); RESIZE_NEAREST_NEIGHBOR up and down,
+align_corners or half_pixel_centers (Keras 3's UpSampling2D converts to a SHAPE/TILE/RESHAPE
+chain instead, and TFLM has no TILE)."""
 
 import numpy as np
 
@@ -140,3 +142,16 @@ def batch_to_space(rng: np.random.Generator):
     x = tf.keras.Input(shape=shape, batch_size=1)
     y = tf.keras.layers.Lambda(lambda t: tf.batch_to_space(tf.reshape(t, (-1, *inner)), block, crops))(x)
     return tf.keras.Model(x, y), _samples(rng, shape)
+
+
+@generator("RESIZE_NEAREST_NEIGHBOR")
+def resize_nearest(rng: np.random.Generator):
+    """tf.compat.v1.image.resize_nearest_neighbor to any size, align_corners or half_pixel_centers."""
+    import tensorflow as tf
+
+    shape = (int(rng.integers(1, 9)), int(rng.integers(1, 9)), int(rng.integers(1, 4)))
+    size = [int(rng.integers(1, 12)), int(rng.integers(1, 12))]
+    align = bool(rng.integers(0, 2))
+    half = not align and bool(rng.integers(0, 2))
+    return _model(shape, lambda x: tf.compat.v1.image.resize_nearest_neighbor(
+        x, size, align_corners=align, half_pixel_centers=half)), _samples(rng, shape)
