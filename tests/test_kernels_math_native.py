@@ -151,6 +151,8 @@ REFUSED = {
     "mul-int16-zero-point": (_binary(OP.MUL, np.int16, 1),
                              "int16 inputs and output need zero points of 0 (as in TFLM)"),
     "sub-int32-quantized": (_binary(OP.SUB, np.int32, 0), "int32 tensors must not be quantized (as in TFLM)"),
+    "abs-int8-unquantized": (_unary(OP.ABS, np.int8, (None, 0), (None, 0)),
+                             "input and output need quantization (as in TFLM)"),
     "hard-swish-scale-ratio": (_unary(OP.HARD_SWISH, np.int8, (1.0, 0), (1e-3, 0)),
                                "input scale above 128 x output scale (TFLM rejects it)"),
 }

@@ -163,3 +163,40 @@ def relu6_i16(rng: np.random.Generator):
     import tensorflow as tf
 
     return _single_layer(rng, tf.keras.layers.ReLU(6.0))
+
+
+# ---- ABS: converted (int8, 16x8), at independent input and output scales, unquantized int16 ----
+
+def _abs(rng: np.random.Generator):
+    import tensorflow as tf
+
+    shape = _shape(rng, 4)
+    x = tf.keras.Input(shape=shape)
+    return tf.keras.Model(x, tf.keras.layers.Lambda(lambda t: tf.abs(t))(x)), _samples(rng, shape)
+
+
+@generator("ABS")
+def abs_layer(rng: np.random.Generator):
+    return _abs(rng)
+
+
+@generator("ABS", quant="int16")
+def abs_layer_i16(rng: np.random.Generator):
+    return _abs(rng)
+
+
+@generator("ABS", quant="none")
+def abs_scales(rng: np.random.Generator):
+    """int8 at unrelated scales (TFLM rescales when they differ), int16 quantized or not."""
+    from .flatbuffer import Tensor, single_op_model
+
+    shape = _shape(rng, 3)
+    dtype = np.int8 if rng.random() < 0.5 else np.int16
+    scales = [float(np.exp(rng.uniform(np.log(1e-4), np.log(0.1)))) for _ in range(2)]
+    if rng.random() < 0.3:
+        scales[1] = scales[0]
+    zero_points = [int(v) for v in rng.integers(-30, 30, 2)] if dtype == np.int8 else [0, 0]
+    if dtype == np.int16 and rng.random() < 0.5:
+        return single_op_model(101, [Tensor(shape, dtype)], [Tensor(shape, dtype)])
+    return single_op_model(101, [Tensor(shape, dtype, scales[0], zero_points[0])],
+                           [Tensor(shape, dtype, scales[1], zero_points[1])])

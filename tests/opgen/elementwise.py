@@ -1,6 +1,6 @@
-"""ADD, SUB and MUL: two broadcasting inputs, or one input and a constant of lower rank, with and
-without a fused activation (a ReLU / ReLU6 after the op is fused into it by the converter); in
-int8, int16 (16x8) and int32 (unquantized integer graphs)."""
+"""ADD, SUB, MUL, MAXIMUM and MINIMUM: two broadcasting inputs, or one input and a constant of
+lower rank, with and without a fused activation (a ReLU / ReLU6 after the op is fused into it by
+the converter); in int8, int16 (16x8) and int32 / int64 (unquantized integer graphs)."""
 
 import numpy as np
 
@@ -68,51 +68,37 @@ def _register(op: str, name: str, build, quant: str) -> None:
 
 
 # (operator, name prefix, Keras layer, tf function); int8 and int16 (16x8 conversions) alike
-for _op, _prefix, _layer, _fn in (("ADD", "add", "Add", "add"), ("SUB", "sub", "Subtract", "subtract"),
-                                  ("MUL", "mul", "Multiply", "multiply")):
+_OPS = (("ADD", "add", "Add", "add"), ("SUB", "sub", "Subtract", "subtract"), ("MUL", "mul", "Multiply", "multiply"),
+        ("MAXIMUM", "maximum", "Maximum", "maximum"), ("MINIMUM", "minimum", "Minimum", "minimum"))
+for _op, _prefix, _layer, _fn in _OPS:
     for _quant, _suffix in (("int8", ""), ("int16", "_i16")):
         _register(_op, f"{_prefix}_two_inputs{_suffix}",
                   lambda rng, layer=_layer: _two_inputs(rng, layer), _quant)
         _register(_op, f"{_prefix}_constant{_suffix}", lambda rng, fn=_fn: _with_constant(rng, fn), _quant)
 
 
-# ---- int32 (unquantized integer graphs, e.g. index arithmetic) ----
+# ---- int32 and int64 (unquantized integer graphs, e.g. index arithmetic) ----
 
-def _int32_graph(rng: np.random.Generator, op):
-    """int32 input op int32 input of a broadcast shape, or op an int32 constant (the converter
-    fuses no activation into int32 operators)."""
+def _integer_graph(rng: np.random.Generator, op_name: str, dtype: str):
+    """An integer input op an input of a broadcast shape, or op a constant (the converter fuses
+    no activation into integer operators)."""
     import tensorflow as tf
 
+    op = getattr(tf, op_name)
     shape, other = _shapes(rng)
     out = tuple(max(a, b) for a, b in zip(shape, other, strict=True))
-    x = tf.keras.Input(shape=shape, dtype=tf.int32)
+    x = tf.keras.Input(shape=shape, dtype=dtype)
     if rng.random() < 0.5:
-        const = rng.integers(-1000, 1000, size=other[int(rng.integers(0, len(other))):]).astype(np.int32)
+        const = rng.integers(-1000, 1000, size=other[int(rng.integers(0, len(other))):]).astype(dtype)
         y = tf.keras.layers.Lambda(lambda t: op(t, tf.constant(const)), output_shape=out)(x)
         inputs = x
     else:
-        z = tf.keras.Input(shape=other, dtype=tf.int32)
+        z = tf.keras.Input(shape=other, dtype=dtype)
         y = tf.keras.layers.Lambda(lambda ts: op(ts[0], ts[1]), output_shape=out)([x, z])
         inputs = [x, z]
     return tf.keras.Model(inputs, y), []
 
 
-@generator("ADD", quant="none")
-def add_int32(rng: np.random.Generator):
-    import tensorflow as tf
-
-    return _int32_graph(rng, tf.add)
-
-
-@generator("SUB", quant="none")
-def sub_int32(rng: np.random.Generator):
-    import tensorflow as tf
-
-    return _int32_graph(rng, tf.subtract)
-
-
-@generator("MUL", quant="none")
-def mul_int32(rng: np.random.Generator):
-    import tensorflow as tf
-
-    return _int32_graph(rng, tf.multiply)
+for _op, _prefix, _, _fn in _OPS:
+    for _dtype in ("int32", "int64") if _op in ("MAXIMUM", "MINIMUM") else ("int32",):
+        _register(_op, f"{_prefix}_{_dtype}", lambda rng, fn=_fn, dtype=_dtype: _integer_graph(rng, fn, dtype), "none")

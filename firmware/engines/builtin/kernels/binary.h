@@ -10,6 +10,18 @@
 #include "graph.h"
 #include "hil_protocol.h"
 
+/* The refusal of a kernel of element type `type` given other types. */
+static inline const char *hil_binary_type_message(int type)
+{
+    switch (type) {
+    case HIL_FLOAT32: return "float32 kernel: inputs and output must be float32";
+    case HIL_INT16: return "int16 kernel: inputs and output must be int16";
+    case HIL_INT32: return "int32 kernel: inputs and output must be int32";
+    case HIL_INT64: return "int64 kernel: inputs and output must be int64";
+    default: return "only int8 inputs and output are supported";
+    }
+}
+
 /* Checks the node, allocates `size` bytes of parameters (first member: a hil_broadcast) and
  * fills the broadcast. Returns the parameters, or NULL with *status set to the refusal. */
 static inline void *hil_binary_prepare(hil_graph *g, hil_node *node, int type, int out_type, size_t size,

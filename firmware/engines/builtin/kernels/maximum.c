@@ -1,0 +1,4 @@
+/* MAXIMUM, int8 (kernels/maximum_minimum.h). */
+#include "maximum_minimum.h"
+
+HIL_MAX_MIN_KERNEL(hil_kernel_maximum, 55, "MAXIMUM", HIL_INT8, int8_t, >)

@@ -1,0 +1,45 @@
+/* MAXIMUM and MINIMUM of two broadcasting tensors of one element type: TFLM's
+ * MaximumMinimumBroadcastSlow with el1 > el2 ? el1 : el2 (and <). No quantization is involved:
+ * TFLM compares the stored values (the converter gives both inputs and the output one scale),
+ * and it has no prepare, so only the tensor checks refuse a model. HIL_MAX_MIN_KERNEL defines
+ * one (operator, type) kernel; int64 elements are read with memcpy (the arena aligns them to 4). */
+#ifndef HIL_MAXIMUM_MINIMUM_H
+#define HIL_MAXIMUM_MINIMUM_H
+#include <string.h>
+
+#include "binary.h"
+
+typedef struct {
+    hil_broadcast bc; /* first: hil_binary_prepare fills it */
+} hil_max_min_params;
+
+#define HIL_MAX_MIN_KERNEL(symbol, code, name, type, ctype, op)                                  \
+    static int symbol##_prepare(hil_graph *g, hil_node *node)                                                 \
+    {                                                                                                         \
+        int status;                                                                                           \
+        node->params = hil_binary_prepare(g, node, type, type, sizeof(hil_max_min_params),                    \
+                                          hil_binary_type_message(type), &status);                            \
+        return status;                                                                                        \
+    }                                                                                                         \
+    static void symbol##_row(const void *params, const void *in1, int32_t step1, const void *in2,             \
+                             int32_t step2, void *out, int32_t n)                                             \
+    {                                                                                                         \
+        (void)params;                                                                                         \
+        const unsigned char *a = in1, *b = in2;                                                               \
+        unsigned char *o = out;                                                                               \
+        const int32_t da = step1 * (int32_t)sizeof(ctype), db = step2 * (int32_t)sizeof(ctype);              \
+        for (int32_t i = 0; i < n; i++, a += da, b += db) {                                                   \
+            ctype x, y;                                                                                       \
+            memcpy(&x, a, sizeof x);                                                                          \
+            memcpy(&y, b, sizeof y);                                                                          \
+            ctype r = x op y ? x : y;                                                                         \
+            memcpy(o + (size_t)i * sizeof r, &r, sizeof r);                                                   \
+        }                                                                                                     \
+    }                                                                                                         \
+    static int symbol##_eval(hil_graph *g, hil_node *node)                                                    \
+    {                                                                                                         \
+        return hil_binary_eval(g, node, sizeof(ctype), sizeof(ctype), symbol##_row);                         \
+    }                                                                                                         \
+    const hil_kernel symbol = {code, name, symbol##_prepare, symbol##_eval};
+
+#endif
