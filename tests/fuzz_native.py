@@ -25,6 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from native import build_lock  # noqa: E402
+
 from hil import paths
 from hil.harness.build import source_hash  # noqa: E402
 from hil.link.protocol import Msg, encode, get_output_payload, run_payload, set_input_payload  # noqa: E402
@@ -47,16 +49,19 @@ def build_fuzzers(engine: str | None = None) -> Path:
     build = paths.cache_dir() / f"fuzz-{engine}-{key}"
     if (build / ".built").exists():
         return build
-    env_cc = ["-DCMAKE_C_COMPILER=clang"] if engine == "libfuzzer" else []
-    generator = ["-G", "Ninja"] if shutil.which("ninja") else []
-    configure = subprocess.run(["cmake", "-S", str(FUZZ_SRC), "-B", str(build), *generator, *env_cc,
-                                f"-DHIL_FUZZ_ENGINE={engine}"], capture_output=True, text=True)
-    if configure.returncode:
-        raise RuntimeError(f"fuzz configure failed:\n{configure.stdout[-2000:]}{configure.stderr[-2000:]}")
-    result = subprocess.run(["cmake", "--build", str(build)], capture_output=True, text=True)
-    if result.returncode:
-        raise RuntimeError(f"fuzz build failed:\n{result.stdout[-3000:]}")
-    (build / ".built").touch()
+    with build_lock(build):
+        if (build / ".built").exists():  # another xdist worker built it while we waited
+            return build
+        env_cc = ["-DCMAKE_C_COMPILER=clang"] if engine == "libfuzzer" else []
+        generator = ["-G", "Ninja"] if shutil.which("ninja") else []
+        configure = subprocess.run(["cmake", "-S", str(FUZZ_SRC), "-B", str(build), *generator, *env_cc,
+                                    f"-DHIL_FUZZ_ENGINE={engine}"], capture_output=True, text=True)
+        if configure.returncode:
+            raise RuntimeError(f"fuzz configure failed:\n{configure.stdout[-2000:]}{configure.stderr[-2000:]}")
+        result = subprocess.run(["cmake", "--build", str(build)], capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError(f"fuzz build failed:\n{result.stdout[-3000:]}")
+        (build / ".built").touch()
     return build
 
 

@@ -4,6 +4,7 @@ the built-in engine on this machine, so kernels are compared with TFLM without a
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import shutil
@@ -19,6 +20,15 @@ from hil.harness.build import source_hash
 NATIVE_SRC = paths.firmware_dir() / "tests"
 
 
+@contextlib.contextmanager
+def build_lock(build: Path):
+    """Holds an exclusive lock on a shared build tree: pytest-xdist workers build the same tree."""
+    build.mkdir(parents=True, exist_ok=True)
+    with open(build / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def build_native(defines: tuple[str, ...] = (), sanitize: bool = True) -> Path:
     """Builds (or reuses) the native tree for these defines; returns the build directory."""
     key = hashlib.sha256("\0".join([source_hash(paths.firmware_dir()),
@@ -27,9 +37,7 @@ def build_native(defines: tuple[str, ...] = (), sanitize: bool = True) -> Path:
     stamp = build / ".built"
     if stamp.exists():
         return build
-    build.mkdir(parents=True, exist_ok=True)
-    with open(build / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # pytest-xdist workers share the tree
+    with build_lock(build):
         if stamp.exists():
             return build
         generator = ["-G", "Ninja"] if shutil.which("ninja") else []
