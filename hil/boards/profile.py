@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hil.boards.power import PowerModel, load_power
 from hil.errors import ConfigError
 
 BUILTIN_DIR = Path(__file__).parent / "profiles"
@@ -33,6 +34,8 @@ class BoardProfile:
     flasher: str = ""
     source: Path | None = None
     settings: dict[str, Any] = field(default_factory=dict)  # the backend's own table
+    power: PowerModel | None = None  # [power]: the board's power model (hil/boards/power.py)
+    models_part: str = ""  # an emulated profile standing for another part: its cpu_hz is that part's
 
     @property
     def emulated(self) -> bool:
@@ -62,6 +65,7 @@ def load_profile(path: Path) -> BoardProfile:
         aliases=list(data.get("aliases", [])), description=data.get("description", ""),
         fpu=bool(data.get("fpu", False)), uart=data.get("uart", ""), flasher=data.get("flasher", ""),
         source=path, settings=dict(data.get(backend, {})),
+        power=load_power(data.get("power"), path, data["name"]), models_part=str(data.get("models_part", "")),
     )
 
 

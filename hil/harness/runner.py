@@ -24,6 +24,7 @@ from hil.model.reference import TflmReference
 from hil.model.tflite import ModelInfo
 from hil.model.vectors import VectorSet
 from hil.units import bytes_text, duration_text
+from hil.verdicts.energy import EnergyStats, energy_text, estimate
 from hil.verdicts.float_parity import compare_float, host_reference_model
 from hil.verdicts.parity import Parity, compare_outputs
 from hil.verdicts.timing import Clock, TimingStats
@@ -307,6 +308,15 @@ class RunSummary:
     results: list[VectorResult]
     per_op: list[dict]
     ram: dict = field(default_factory=dict)  # ram_figures() after the last vector, when read
+    energy: EnergyStats | None = None  # measured by a power monitor; else estimated from the profile
+
+    def energy_stats(self) -> EnergyStats | None:
+        """The measured energy if a monitor ran, else the estimate from the board's power model."""
+        if self.energy is not None:
+            return self.energy
+        power = self.target.session.profile.power
+        ticks = [t for r in self.results for t in r.ticks]
+        return estimate(self.target.clock, ticks, power) if power is not None and ticks else None
 
     @property
     def vectors(self) -> int:
@@ -344,7 +354,7 @@ class RunSummary:
             "ram_reserved_bytes": t.firmware.footprint.ram_bytes, **self.ram, "cycles": worst,
             "cycles_min": min(self.cycles) if self.cycles else 0,
             "latency_us": clock.latency_us(worst), "cpu_hz": clock.cpu_hz, "provenance": clock.provenance,
-            "macs": t.info.total_macs, "per_op": self.per_op,
+            "macs": t.info.total_macs, "per_op": self.per_op, **energy_record(self.energy_stats(), self.board),
         }
 
     def table(self) -> str:
@@ -362,8 +372,30 @@ class RunSummary:
             ("arena", bytes_text(j["arena_bytes"])),
             ("flash", f"{bytes_text(j['flash_bytes'])} (firmware ELF)"),
             ("RAM", ram_text(j)),
+            ("energy", energy_row(self.energy_stats(), self.board)),
         ]
         return "\n".join(f"{k:<12} {v}" for k, v in rows)
+
+
+def energy_record(stats: EnergyStats | None, board: str) -> dict:
+    """The energy keys of a JSON summary; without a figure, a note saying why."""
+    if stats is None:
+        return {"energy_uj": None, "energy_note": no_energy_reason(board)}
+    return stats.record()
+
+
+def no_energy_reason(board: str) -> str:
+    return (f"board {board} has no [power] model and no power monitor was used: add [power] to its profile "
+            f"or pass --power-monitor (docs/energy.md)")
+
+
+def energy_row(stats: EnergyStats | None, board: str) -> str:
+    if stats is None:
+        return no_energy_reason(board)
+    how = (f"; {stats.cycles:,.0f} silicon cycles = {duration_text(stats.seconds_per_inference * 1e6)} on the "
+           f"modelled part" if stats.cycles is not None else "")
+    return (f"{energy_text(stats.median_uj)} per inference (min {energy_text(stats.min_uj)}, max "
+            f"{energy_text(stats.max_uj)}) [{stats.provenance}{how}]")
 
 
 def op_profile_rows(target: Target) -> list[dict]:
