@@ -15,6 +15,7 @@ from collections.abc import Callable
 from hil import paths
 from hil.boards import BoardProfile
 from hil.errors import HilError
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
 
@@ -29,13 +30,13 @@ def engine_harnesses(profile: BoardProfile, tflm_root: str, tflm_libs: list[str]
                      progress: Callable[[str], None]) -> list[tuple[str, dict, Harness]]:
     """(label, description, harness) for the built-in engine, then each TFLM library (or the
     tree's only library for the board when none is named)."""
-    builtin = Harness(profile, vector_limit=vectors, progress=progress)
+    setup = HarnessConfig(profile, vector_limit=vectors)
+    builtin = Harness(setup, progress=progress)
     engines = [("builtin", {"engine": "builtin", "commit": checkout_commit()}, builtin)]
     for lib in tflm_libs or [None]:
-        harness = Harness(profile, engine="tflm", tflm_root=tflm_root, tflm_lib=lib, vector_limit=vectors,
-                          progress=progress)
+        harness = Harness(setup.variant(engine="tflm", tflm_root=tflm_root, tflm_lib=lib), progress=progress)
         harness.check_tools()  # an ambiguous or missing library is one line here, before any build
-        engines.append((harness.tflm.label(), {"engine": "tflm", **harness.tflm.describe()}, harness))
+        engines.append((harness.engine.tflm.label(), {"engine": "tflm", **harness.engine.tflm.describe()}, harness))
     return engines
 
 

@@ -23,6 +23,7 @@ from hil import paths
 from hil.boards import find_profile
 from hil.errors import HilError
 from hil.harness.build import code_size_by_library
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
 
@@ -185,7 +186,8 @@ def write_json(path: str, result: dict) -> None:
 
 def harness_main(args) -> int:
     profile = find_profile(args.board)
-    harness = Harness(profile, defines=tuple(args.define), progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
+    harness = Harness(HarnessConfig(profile, defines=tuple(args.define)),
+                      progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
     result: dict = {"board": profile.name, "provenance": profile.provenance, "defines": args.define, "models": {}}
     try:
         for model in bench_models(args.models):

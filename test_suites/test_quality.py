@@ -65,7 +65,7 @@ def test_quality(hil, hil_model, hil_record, request):
     task = table["task"]
     metric = quality.PRIMARY[task][0]
     try:
-        vectors = _quality_vectors(hil_model, table, hil.vector_limit)
+        vectors = _quality_vectors(hil_model, table, hil.config.vector_limit)
     except HilError as exc:
         fail(exc)
     info = hil_model.info()

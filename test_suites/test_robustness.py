@@ -32,7 +32,7 @@ def model(hil_models):
 def vector(hil, model):
     """The i-th vector's index, reusing the selected vectors when --vectors leaves fewer than a
     case needs (a hang or a fault at the third invoke works with any vector)."""
-    count = len(model.vectors(hil.vector_limit))
+    count = len(model.vectors(hil.config.vector_limit))
     return lambda i: i % count
 
 

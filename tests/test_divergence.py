@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from hil.boards import find_profile
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.link.protocol import TENSOR_CONST, TENSOR_VALID, TensorEntry, TensorSpec
 from hil.model import catalog
@@ -74,7 +75,7 @@ def test_normal_firmware_marks_reused_tensors_invalid():
     """Without HIL_DEBUG_TENSORS the planner reuses memory: LIST_TENSORS must say which tensors
     still hold this inference's value, and every tensor it calls valid must equal the host's."""
     config = digits()
-    harness = Harness(find_profile("qemu"))
+    harness = Harness(HarnessConfig(find_profile("qemu")))
     try:
         target = harness.target(config)
         vector = target.vectors.inputs[0]

@@ -29,6 +29,7 @@ from native import build_native, run_native
 from hil import paths
 from hil.boards import find_profile
 from hil.harness.build import code_size_by_library
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
 from hil.model.reference import TflmReference
@@ -229,7 +230,7 @@ def _model(name: str) -> catalog.ModelConfig:
 
 @pytest.fixture(scope="module")
 def qemu():
-    harness = Harness(find_profile("qemu"))
+    harness = Harness(HarnessConfig(find_profile("qemu")))
     yield harness
     harness.close()
 
@@ -264,8 +265,8 @@ def test_person_detect_speed_and_arena_on_target(qemu):
 def test_reference_kernel_firmware_on_target():
     """A firmware forced to the reference kernels: bit-exact too, slower, and smaller."""
     config = _model("kws_dscnn")
-    reference = Harness(find_profile("qemu"), defines=("HIL_REFERENCE_KERNELS",))
-    optimized = Harness(find_profile("qemu"))
+    reference = Harness(HarnessConfig(find_profile("qemu"), defines=("HIL_REFERENCE_KERNELS",)))
+    optimized = Harness(HarnessConfig(find_profile("qemu")))
     try:
         for i in range(3):
             assert reference.run_vector(config, i).parity.exact
@@ -304,7 +305,7 @@ def test_firmware_links_only_the_models_kernels():
 def test_other_cores_bit_exact(board):
     """Cortex-M7 and M55 run the DSP paths (M55: Armv8.1-M), Cortex-M3 has no DSP extension and
     must get the reference kernels (HIL_OPT_KERNELS 0): each bit-exact on kws_dscnn."""
-    harness = Harness(find_profile(board))
+    harness = Harness(HarnessConfig(find_profile(board)))
     try:
         config = _model("kws_dscnn")
         for i in range(2):

@@ -17,6 +17,7 @@ from native import NativeRefusal, build_native, run_native
 from hil import paths
 from hil.boards import find_profile
 from hil.engines.oracle import ARENA_TOO_SMALL, OK, ask, board_arena_bytes, refusal
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
 from hil.model.tflite import load_model
@@ -79,7 +80,7 @@ def test_oracle_arena_equals_the_firmware_ready(board, model):
         next(m for m in catalog.discover() if m.name == model).tflite
     if not path.is_file():
         pytest.skip(f"{path} is absent (third-party models live in ../shared/models)")
-    harness = Harness(find_profile(board), vector_limit=1)
+    harness = Harness(HarnessConfig(find_profile(board), vector_limit=1))
     try:
         ready = harness.target(catalog.adhoc(path, vectors=1)).device.ready
     finally:

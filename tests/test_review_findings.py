@@ -17,6 +17,7 @@ import pytest
 
 from hil.boards import find_profile
 from hil.errors import HilError
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,10 +27,10 @@ HELLO = ROOT / "models" / "hello_world" / "hello_world.tflite"
 def test_a_harness_variant_keeps_the_tflm_tree(tmp_path):
     """The robustness suite's faulting and hanging builds come from Harness.variant(); under
     --engine tflm they must link the same user-supplied TFLM tree."""
-    harness = Harness(find_profile("qemu"), engine="tflm", tflm_root=str(tmp_path / "tflm"), defines=("A=1",))
-    variant = harness.variant(("HIL_TEST_HANG_AT_INVOKE=3",))
-    assert variant.tflm_root == str(tmp_path / "tflm")
-    assert (variant.engine, variant.defines) == ("tflm", ("A=1", "HIL_TEST_HANG_AT_INVOKE=3"))
+    config = HarnessConfig(find_profile("qemu"), engine="tflm", tflm_root=str(tmp_path / "tflm"), defines=("A=1",))
+    variant = Harness(config).variant(("HIL_TEST_HANG_AT_INVOKE=3",))
+    assert variant.config.tflm_root == variant.engine.tflm_root == str(tmp_path / "tflm")
+    assert (variant.engine.name, variant.config.defines) == ("tflm", ("A=1", "HIL_TEST_HANG_AT_INVOKE=3"))
 
 
 def test_a_target_fault_in_the_quality_suite_is_a_categorised_failure(tmp_path):

@@ -7,6 +7,7 @@ import opgen
 import pytest
 
 from hil.boards import find_profile
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
 
@@ -22,7 +23,7 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="module")
 def harness():
-    h = Harness(find_profile("qemu"), vector_limit=VECTORS)
+    h = Harness(HarnessConfig(find_profile("qemu"), vector_limit=VECTORS))
     yield h
     h.close()
 

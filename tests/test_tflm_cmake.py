@@ -227,11 +227,12 @@ def test_complete_layout_configures_the_adapter_build(tmp_path, layout):
 def test_harness_refuses_tflm_without_a_root(monkeypatch):
     from hil.boards import find_profile
     from hil.errors import ConfigError
+    from hil.harness.config import HarnessConfig
     from hil.harness.runner import Harness
 
     monkeypatch.delenv("TFLM_ROOT", raising=False)
     with pytest.raises(ConfigError) as info:
-        Harness(find_profile("qemu"), engine="tflm").check_tools()
+        Harness(HarnessConfig(find_profile("qemu"), engine="tflm")).check_tools()
     message = info.value.one_line()
     assert "\n" not in message and "--tflm-root" in message and "TFLM_ROOT" in message
 

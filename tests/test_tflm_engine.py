@@ -14,6 +14,7 @@ import pytest
 
 from hil import paths
 from hil.boards import find_profile
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
 
@@ -35,7 +36,7 @@ def _model(name: str) -> catalog.ModelConfig:
 
 @pytest.fixture(scope="module")
 def harness():
-    h = Harness(find_profile("qemu"), engine="tflm", tflm_root=TFLM_ROOT)
+    h = Harness(HarnessConfig(find_profile("qemu"), engine="tflm", tflm_root=TFLM_ROOT))
     h.check_tools()
     yield h
     h.close()
@@ -76,13 +77,13 @@ def test_first_invoke_costs_what_the_next_ones_do(harness):
     assert result.parity.exact, result.parity
     spread, tick = _spread_in_instructions(target, result.ticks)
     assert spread <= tick, f"first vs later invokes: {result.ticks} ticks"
-    if harness.tflm.per_op_profile is False:  # the note was sent, and outside the measured region
+    if harness.engine.tflm.per_op_profile is False:  # the note was sent, and outside the measured region
         assert any("profiler saw 0 of" in line for line in target.device.client.logs), target.device.client.logs
 
 
 def test_per_op_profile_covers_every_operator(harness):
-    if harness.tflm.per_op_profile is False:
-        pytest.skip(f"{harness.tflm.lib} was built with BUILD_TYPE=release (no error strings): TFLM emits no "
+    if harness.engine.tflm.per_op_profile is False:
+        pytest.skip(f"{harness.engine.tflm.lib} was built with BUILD_TYPE=release (no error strings): TFLM emits no "
                     f"per-operator profiler events")
     config = _model("person_detect.tflite")
     target = harness.target(config)

@@ -15,7 +15,7 @@ from test_tflm_tree import lib, tree
 
 from hil import paths
 from hil.boards import find_profile
-from hil.engines.oracle import check_supported
+from hil.engines.engine import BuiltinEngine, TflmEngine
 from hil.engines.tflm_support import refusal
 from hil.errors import UnsupportedModelError
 from hil.model.tflite import load_model
@@ -37,7 +37,7 @@ def placeholder_tree(tmp_path, monkeypatch):
 
 def test_float16_weights_are_refused_for_tflm_in_one_line():
     with pytest.raises(UnsupportedModelError) as info:
-        check_supported(load_model(FP16), find_profile("qemu"), "tflm")
+        TflmEngine().check_model(load_model(FP16), find_profile("qemu"))
     line = info.value.one_line()
     assert "\n" not in line and "the tflm engine cannot run this model" in line
     assert REASON in line and "Nothing was built" in line
@@ -46,11 +46,11 @@ def test_float16_weights_are_refused_for_tflm_in_one_line():
 @pytest.mark.parametrize("name", ["digits_cnn.tflite", "digits_cnn_float32.tflite"])
 def test_int8_and_float32_models_are_left_to_tflm(name):
     assert refusal(load_model(DIGITS / name)) is None
-    check_supported(load_model(DIGITS / name), find_profile("qemu"), "tflm")
+    TflmEngine().check_model(load_model(DIGITS / name), find_profile("qemu"))
 
 
 def test_float16_weights_are_left_to_the_builtin_engine():
-    check_supported(load_model(FP16), find_profile("qemu"), "builtin")
+    BuiltinEngine().check_model(load_model(FP16), find_profile("qemu"))
 
 
 def test_hil_run_refuses_float16_weights_before_building(placeholder_tree, tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hil.boards import find_profile
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
 from hil.verdicts.timing import VIRTUAL, Clock, TimingStats, deadline_failure
@@ -25,7 +26,7 @@ def pytest_subprocess(*args, cwd=ROOT, timeout=900):
 
 
 def ticks_of_fresh_session(model, vectors):
-    harness = Harness(find_profile("qemu"), vector_limit=vectors)
+    harness = Harness(HarnessConfig(find_profile("qemu"), vector_limit=vectors))
     try:
         target = harness.target(model)
         return [target.device.infer(v, repeat=2).ticks for v in target.vectors.inputs]
@@ -42,7 +43,7 @@ def test_two_emulator_runs_give_identical_counts(model, request):
 
 
 def test_one_systick_tick_is_40_instructions_on_mps2_an386():
-    harness = Harness(find_profile("qemu"))
+    harness = Harness(HarnessConfig(find_profile("qemu")))
     try:
         target = harness.target(next(m for m in MODELS if m.name == "hello_world"))
         instructions, ticks = target.device.calibrate(2_000_000)
@@ -56,7 +57,7 @@ def test_one_systick_tick_is_40_instructions_on_mps2_an386():
 def test_per_operator_profile_accounts_for_the_inference(model):
     """Outside the operators an invoke costs only the loop and two counter reads per operator:
     at most 3 ticks (120 instructions) per operator plus 4 ticks."""
-    harness = Harness(find_profile("qemu"))
+    harness = Harness(HarnessConfig(find_profile("qemu")))
     try:
         target = harness.target(model)
         total = target.device.infer(target.vectors.inputs[0]).ticks[0]

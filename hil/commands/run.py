@@ -11,6 +11,7 @@ from pathlib import Path
 from hil.boards import BACKEND_OPTIONS, find_profile
 from hil.errors import Category, ConfigError, HilError
 from hil.harness.build import stderr_progress
+from hil.harness.config import HarnessConfig
 from hil.harness.interrupt import Interrupted, SignalGuard
 from hil.harness.progress import Progress
 from hil.harness.runner import Harness, RunSummary, Target, VectorResult, op_profile_rows, parity_failure_message
@@ -41,9 +42,9 @@ def add_board_options(parser) -> None:
 
 def make_harness(args, progress=stderr_progress) -> Harness:
     options = {k: getattr(args, k) for k in BACKEND_OPTIONS}
-    harness = Harness(find_profile(args.board), engine=args.engine, backend_options=options,
-                      progress=progress, tflm_root=getattr(args, "tflm_root", None),
-                      tflm_lib=getattr(args, "tflm_lib", None))
+    config = HarnessConfig(find_profile(args.board), engine=args.engine, backend_options=options,
+                           tflm_root=getattr(args, "tflm_root", None), tflm_lib=getattr(args, "tflm_lib", None))
+    harness = Harness(config, progress=progress)
     harness.check_tools()
     return harness
 
@@ -69,8 +70,8 @@ def run(args) -> int:
     harness = make_harness(args, progress=None if args.json else stderr_progress)
     recorder = None if args.no_results else RunRecorder(
         Path(args.results_db) if args.results_db else default_db_path(),
-        run_metadata(Path.cwd(), board=harness.profile.name, engine=harness.engine,
-                     command=shlex.join(["hil", *sys.argv[1:]]), defines=harness.defines), planned=total)
+        run_metadata(Path.cwd(), board=harness.profile.name, engine=harness.engine.name,
+                     command=shlex.join(["hil", *sys.argv[1:]]), defines=harness.config.defines), planned=total)
     results: list[VectorResult] = []
     target: Target | None = None
     try:

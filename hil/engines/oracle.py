@@ -23,7 +23,6 @@ from pathlib import Path
 
 from hil import paths
 from hil.boards.profile import BoardProfile
-from hil.engines import tflm_support
 from hil.engines.table import float_ops
 from hil.errors import ConfigError, UnsupportedModelError
 from hil.link.protocol import TFLITE_DTYPE_NAMES
@@ -161,19 +160,16 @@ def check_fpu(model: ModelInfo, profile: BoardProfile) -> None:
         f"(Cortex-M4F, M7, M55): use the int8 model or a board with an FPU. Nothing was built or flashed.")
 
 
-def check_supported(model: ModelInfo, profile: BoardProfile, engine: str = "builtin") -> None:
-    """Refuses, in one line and before anything is built, a model the engine cannot run on
-    this board: an operator, type or option it has no kernel for, a model too large for the
-    board's arena, a float model on a core without an FPU. For TFLM, what its kernels refuse
-    and the host can see (hil/engines/tflm_support.py); the rest its build decides at link time."""
-    if engine != "builtin":
-        reason = tflm_support.refusal(model) if engine == "tflm" else None
-        if reason:
-            raise UnsupportedModelError(f"{model.path.name}: the tflm engine cannot run this model: {reason}. "
-                                        f"Nothing was built or flashed.")
-        return
-    reason = refusal(model, profile)
+def refuse(model: ModelInfo, engine: str, reason: str | None) -> None:
+    """The one-line refusal of a model an engine cannot run, before anything is built."""
     if reason:
-        raise UnsupportedModelError(f"{model.path.name}: the builtin engine cannot run this model: {reason}. "
+        raise UnsupportedModelError(f"{model.path.name}: the {engine} engine cannot run this model: {reason}. "
                                     f"Nothing was built or flashed.")
+
+
+def check_supported(model: ModelInfo, profile: BoardProfile) -> None:
+    """Refuses, in one line and before anything is built, a model the built-in engine cannot run
+    on this board: an operator, type or option it has no kernel for, a model too large for the
+    board's arena, a float model on a core without an FPU."""
+    refuse(model, "builtin", refusal(model, profile))
     check_fpu(model, profile)

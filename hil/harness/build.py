@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hil import paths
+from hil.engines.engine import engine_for
 from hil.errors import BuildError, ConfigError
 
 TOOLCHAIN_GCC = "arm-none-eabi-gcc"
@@ -130,18 +131,6 @@ def _cache_writes(cache: Path) -> Iterator[None]:
         raise paths.cache_error(cache, exc) from None
 
 
-def _needs_float_kernels(model: Path) -> bool:
-    """Whether the model runs float kernels; a file the host cannot parse is left to the
-    firmware's loader to refuse."""
-    from hil.engines.table import float_ops
-    from hil.model.tflite import load_model
-
-    try:
-        return bool(float_ops(load_model(model)))
-    except ConfigError:
-        return False
-
-
 def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines: tuple[str, ...] = (),
                    cmake_args: tuple[str, ...] = (),
                    progress: Callable[[str], None] | None = None) -> Firmware:
@@ -153,8 +142,7 @@ def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines:
     if not (fw_dir / "boards" / board / "board.cmake").is_file():
         raise ConfigError(f"no firmware port for board '{board}' under {fw_dir}/boards")
     model_sha = _sha256_file(model)
-    if engine == "builtin" and _needs_float_kernels(model):
-        cmake_args = (*cmake_args, "-DHIL_FLOAT_KERNELS=ON")  # float kernels only where a model uses them
+    cmake_args = (*cmake_args, *engine_for(engine).model_cmake_args(model))
     tree_key = hashlib.sha256("\0".join([source_hash(fw_dir), toolchain_version(), board, engine,
                                          *sorted(defines), *cmake_args]).encode()).hexdigest()
     key = hashlib.sha256((tree_key + model_sha).encode()).hexdigest()[:20]

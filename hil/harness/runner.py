@@ -12,11 +12,10 @@ import numpy as np
 
 from hil.boards import BoardProfile, make_backend
 from hil.boards.base import Session
-from hil.engines.oracle import check_supported
 from hil.engines.table import float_ops
-from hil.engines.tflm_tree import TflmBuild
 from hil.errors import Category, HilError
 from hil.harness.build import Firmware, Footprint, build_firmware
+from hil.harness.config import HarnessConfig
 from hil.link.client import TargetFault
 from hil.link.protocol import MemoryInfo, Ready
 from hil.model.catalog import ModelConfig
@@ -99,51 +98,37 @@ class Harness:
     request starts a fresh one; after `max_restarts` failures of the same model the remaining
     requests fail at once with the same category instead of burning time."""
 
-    def __init__(self, profile: BoardProfile, *, engine: str = "builtin", defines: tuple[str, ...] = (),
-                 backend_options: dict | None = None, progress: Callable[[str], None] | None = None,
-                 vector_limit: int | None = None, max_restarts: int = 2, tflm_root: str | None = None,
-                 tflm_lib: str | None = None, warn: Callable[[str], None] | None = None):
-        self.profile = profile
-        self.engine = engine
-        self.defines = defines
-        self.backend_options = dict(backend_options or {})
-        self.backend = make_backend(profile, **self.backend_options)
+    def __init__(self, config: HarnessConfig, *, progress: Callable[[str], None] | None = None,
+                 warn: Callable[[str], None] | None = None, backend: object | None = None):
+        self.config = config
+        self.engine = config.make_engine()
+        self.backend = backend or make_backend(config.profile, **config.backend_options)  # backend: a companion's
         self.progress = progress
         self.warn = warn  # where warnings go (pytest: the end-of-run summary); else to `progress`
-        self.vector_limit = vector_limit
-        self.tflm_root = tflm_root  # --engine tflm: the user's TFLM tree (else $TFLM_ROOT)
-        self.tflm_lib = tflm_lib  # and its library for this board (else $TFLM_LIB, else the tree's only one)
-        self._tflm: TflmBuild | None = None
-        self.max_sessions = int(getattr(self.backend, "max_sessions", 4))
-        self.max_restarts = max_restarts
+        self.max_sessions = config.max_sessions or int(getattr(self.backend, "max_sessions", 4))
         self._targets: OrderedDict[str, Target] = OrderedDict()
         self._failures: dict[str, list[HilError]] = {}
         self._timings: dict[tuple, ModelTiming] = {}
         self._warned: set[str] = set()
         self.companions: list[Harness] = []  # e.g. the debug-firmware harness of hil/verdicts/divergence.py
 
+    @property
+    def profile(self) -> BoardProfile:
+        return self.config.profile
+
     def check_tools(self) -> None:
         self.backend.check_tools()
-        self._cmake_args()  # --engine tflm without a TFLM tree fails here, in one line
-
-    @property
-    def tflm(self) -> TflmBuild | None:
-        """The TFLM tree and library of an --engine tflm harness (None for the built-in engine)."""
-        if self.engine == "tflm" and self._tflm is None:
-            self._tflm = TflmBuild.resolve(self.profile, self.tflm_root, self.tflm_lib)
-        return self._tflm
-
-    def _cmake_args(self) -> tuple[str, ...]:
-        return self.tflm.cmake_args() if self.tflm else ()
+        self.engine.check_tools()  # --engine tflm without a TFLM tree fails here, in one line
 
     def check_model(self, config: ModelConfig) -> None:
         """Refuses, in one line, a model this engine and board cannot run (UnsupportedModelError)."""
-        check_supported(config.info(), self.profile, self.engine)  # the engine's own load step (hil/engines/oracle.py)
+        self.engine.check_model(config.info(), self.profile)
 
     def build(self, config: ModelConfig) -> Firmware:
         self.check_model(config)  # refuse before building or flashing
-        return build_firmware(self.profile.firmware_board, config.tflite, engine=self.engine,
-                              defines=self.defines, cmake_args=self._cmake_args(), progress=self.progress)
+        return build_firmware(self.profile.firmware_board, config.tflite, engine=self.engine.name,
+                              defines=self.config.defines, cmake_args=self.engine.cmake_args(),
+                              progress=self.progress)
 
     def target(self, config: ModelConfig) -> Target:
         key = str(config.tflite)
@@ -154,7 +139,7 @@ class Harness:
         if current is not None:
             self.discard(config)
         failures = self._failures.get(key, [])
-        if len(failures) > self.max_restarts:
+        if len(failures) > self.config.max_restarts:
             first = failures[0]
             raise HilError(f"not retried: {config.name} failed {len(failures)} times on {self.profile.name}; "
                            f"first failure: {first}", first.category)
@@ -179,7 +164,7 @@ class Harness:
             session.stop()
             raise
         return Target(config, info, firmware, session, TflmReference(host_reference_model(config.tflite)),
-                      config.vectors(self.vector_limit))
+                      config.vectors(self.config.vector_limit))
 
     def _warn(self, warnings: list[str]) -> None:
         """Each distinct warning once per run, not once per emulator start."""
@@ -197,7 +182,7 @@ class Harness:
         exchange with the target; ram_record() asks it for the RAM really used)."""
         fp = target.firmware.footprint
         ready = target.device.ready
-        return {"board": self.profile.name, "engine": self.engine, "model": target.config.name,
+        return {"board": self.profile.name, "engine": self.engine.name, "model": target.config.name,
                 "model_sha256": target.info.sha256, "firmware_key": target.firmware.key,
                 "flash_bytes": fp.flash_bytes, "ram_reserved_bytes": fp.ram_bytes, "arena_bytes": ready.arena_used,
                 "provenance": target.clock.provenance, "cpu_hz": target.clock.cpu_hz}
@@ -237,15 +222,19 @@ class Harness:
 
     def variant(self, defines: tuple[str, ...]) -> Harness:
         """A harness for the same board and engine whose firmware adds test-only defines."""
-        return Harness(self.profile, engine=self.engine, defines=self.defines + defines,
-                       backend_options=self.backend_options, progress=self.progress,
-                       vector_limit=self.vector_limit, max_restarts=self.max_restarts, tflm_root=self.tflm_root,
-                       tflm_lib=self.tflm_lib, warn=self.warn)
+        return Harness(self.config.variant(defines), progress=self.progress, warn=self.warn)
+
+    def companion(self, config: HarnessConfig, progress: Callable[[str], None] | None = None) -> Harness:
+        """A second harness on this one's board connection (e.g. the debug firmware of
+        hil/verdicts/divergence.py), closed with it."""
+        companion = Harness(config, progress=progress, warn=self.warn, backend=self.backend)
+        self.companions.append(companion)
+        return companion
 
     def timing(self, config: ModelConfig, repeat: int = 2) -> ModelTiming:
         """Worst-case timing over every vector, `repeat` inferences each, and the per-operator
         profile of the worst vector; measured once per model and session."""
-        key = (str(config.tflite), repeat, self.vector_limit)
+        key = (str(config.tflite), repeat, self.config.vector_limit)
         if key not in self._timings:
             target = self.target(config)
             per_vector = [self._infer(target, i, repeat).ticks for i in range(len(target.vectors))]

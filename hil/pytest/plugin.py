@@ -10,6 +10,7 @@ import pytest
 from hil.boards import BACKEND_OPTIONS, BoardProfile, find_profile
 from hil.boards.process import stop_on_sigterm
 from hil.errors import HilError
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
 from hil.model.catalog import ModelConfig
@@ -75,12 +76,11 @@ def pytest_configure(config: pytest.Config) -> None:
     stop_on_sigterm()  # SIGTERM ends the session as Ctrl-C does, keeping every result so far
     try:
         profile = _profile(config)
-        harness = Harness(profile, engine=config.getoption("engine"),
-                          defines=tuple(config.getoption("hil_define")), tflm_root=config.getoption("tflm_root"),
-                          tflm_lib=config.getoption("tflm_lib"),
-                          backend_options=_backend_options(config),
-                          progress=lambda msg: _progress(config, msg), warn=lambda msg: _warning(config, msg),
-                          vector_limit=config.getoption("vectors"))
+        setup = HarnessConfig(profile, engine=config.getoption("engine"),
+                              defines=tuple(config.getoption("hil_define")), tflm_root=config.getoption("tflm_root"),
+                              tflm_lib=config.getoption("tflm_lib"), backend_options=_backend_options(config),
+                              vector_limit=config.getoption("vectors"))
+        harness = Harness(setup, progress=lambda msg: _progress(config, msg), warn=lambda msg: _warning(config, msg))
         harness.check_tools()
         config.stash[MODELS_KEY] = _models(config)
     except HilError as exc:

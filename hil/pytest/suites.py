@@ -63,7 +63,7 @@ def assert_cycles_baseline(hil: Harness, model: ModelConfig, request: pytest.Fix
     """Fails when the worst case exceeds the committed baseline by more than the tolerance."""
     timing = measure(hil, model, request, record)
     record.update(timing.record())
-    board, engine, stats = hil.profile.name, hil.engine, timing.stats
+    board, engine, stats = hil.profile.name, hil.engine.name, timing.stats
     macs = timing.target.get("macs") or model.info().total_macs
     current = {"board": board, "engine": engine, "model": model.name, "model_sha256": timing.target["model_sha256"],
                "cycles": stats.wcet, "cycles_min": stats.bcet, "provenance": stats.clock.provenance,

@@ -12,6 +12,7 @@ kept for further failures of the same model.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -184,31 +185,30 @@ def analyse(device, info: ModelInfo, reference: TflmReference, model: str, vecto
 
 # ---- the harness side: the debug firmware, started on demand ----
 
+# Per debug harness: model name -> the Divergences analysed so far in the session.
+_ANALYSES: weakref.WeakKeyDictionary[Harness, dict[str, list[Divergence]]] = weakref.WeakKeyDictionary()
+
 def debug_harness(harness: Harness) -> Harness:
     """The harness's companion that builds and runs the debug firmware (same board, engine and
     test defines, plus HIL_DEBUG_TENSORS); one target at a time."""
     for companion in harness.companions:
-        if DEBUG_DEFINE in companion.defines:
+        if DEBUG_DEFINE in companion.config.defines:
             return companion
-    debug = Harness(harness.profile, engine=harness.engine, defines=(*harness.defines, DEBUG_DEFINE),
-                    progress=(lambda msg: harness.progress(f"debug firmware (every tensor kept): {msg}"))
-                    if harness.progress else None, vector_limit=harness.vector_limit, tflm_root=harness.tflm_root,
-                    tflm_lib=harness.tflm_lib, max_restarts=0)
-    debug.backend = harness.backend  # the same board connection settings
-    debug.max_sessions = 1
-    debug.analyses = {}  # model name -> [Divergence] analysed so far
-    harness.companions.append(debug)
-    return debug
+    progress = harness.progress
+    return harness.companion(harness.config.variant((DEBUG_DEFINE,), max_restarts=0, max_sessions=1),
+                             progress=(lambda msg: progress(f"debug firmware (every tensor kept): {msg}"))
+                             if progress else None)
 
 
 def explain_parity_failure(harness: Harness, config: ModelConfig, index: int) -> Divergence:
     """Reruns vector `index` of `config` on the debug firmware and finds the first divergent
     operator. Never raises: a problem becomes a Divergence with status "error"."""
-    if harness.engine != "builtin":
+    if not harness.engine.tensor_access:
         return Divergence(config.name, index, "skipped",
-                          note=f"not analysed: the {harness.engine} engine gives no access to intermediate tensors")
+                          note=f"not analysed: the {harness.engine.name} engine gives no access to intermediate "
+                               f"tensors")
     debug = debug_harness(harness)
-    done = debug.analyses.setdefault(config.name, [])
+    done = _ANALYSES.setdefault(debug, {}).setdefault(config.name, [])
     if len(done) >= MAX_ANALYSES_PER_MODEL:
         first = done[0]
         return Divergence(config.name, index, "skipped",
