@@ -167,3 +167,26 @@ def test_refused_like_tflm(name, tmp_path, native_build):
     with pytest.raises(NativeRefusal) as refused:
         run_native(path, [[np.zeros(4, np.int8)]], [((4,), np.int8)], native_build)
     assert str(refused.value).endswith(f"(op #0): {reason}"), str(refused.value)
+
+
+# ---- float32 functions: rounding ties; RSQRT below the zero point ----
+
+def test_round_halves_to_even(tmp_path):
+    """ROUND (TFLM's RoundToNearest) at every half from -8.5 to 8.5 and beside them."""
+    halves = np.arange(-8, 9, dtype=np.float32) + np.float32(0.5)
+    x = np.concatenate([halves, np.nextafter(halves, np.float32(9)), np.nextafter(halves, np.float32(-9)),
+                        np.float32([0.0, -0.0, 1e9, -1e9])]).astype(np.float32)
+    model = single_op_model(OP.ROUND, [Tensor(x.shape, np.float32)], [Tensor(x.shape, np.float32)])
+    path = _write(tmp_path, model)
+    _assert_same(path, [x], build_native(("HIL_FLOAT_KERNELS",)))
+    assert (TflmReference(path).run([x])[0][:17] == np.round(halves)).all()  # numpy rounds halves to even too
+
+
+def test_rsqrt_int8_below_the_zero_point_fails_like_tflm(tmp_path, native_build):
+    x = np.int8([5, 4, 3])
+    model = single_op_model(OP.RSQRT, [Tensor(x.shape, np.int8, 0.1, 4)], [Tensor(x.shape, np.int8, 0.05, 0)])
+    path = _write(tmp_path, model)
+    with pytest.raises(RuntimeError):
+        TflmReference(path).run([x])
+    with pytest.raises(NativeRefusal):
+        run_native(path, [[x]], [((3,), np.int8)], native_build)

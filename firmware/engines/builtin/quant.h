@@ -37,6 +37,9 @@ static inline int32_t hil_multiply_by_quantized_multiplier(int32_t x, int32_t mu
         hil_sat_rounding_doubling_high_mul((int32_t)((uint32_t)x << left_shift), multiplier), right_shift);
 }
 
+/* A quantized tensor in TFLM's sense (kTfLiteAffineQuantization): scales and zero points. */
+static inline int hil_is_quantized(const hil_tensor *t) { return t->scales.len > 0 && t->zero_points.len > 0; }
+
 static inline int32_t hil_clamp(int32_t v, int32_t lo, int32_t hi)
 {
     return v < lo ? lo : (v > hi ? hi : v);

@@ -9,6 +9,7 @@
 #include "broadcast.h"
 #include "graph.h"
 #include "hil_protocol.h"
+#include "quant.h"
 
 /* The refusal of a kernel of element type `type` given other types. */
 static inline const char *hil_binary_type_message(int type)
@@ -58,8 +59,5 @@ static inline int hil_binary_eval(hil_graph *g, hil_node *node, uint32_t in_size
                       hil_node_output(g, node, 0)->data, out_size, row, node->params);
     return HIL_OK;
 }
-
-/* A quantized tensor in TFLM's sense (kTfLiteAffineQuantization): scales and zero points. */
-static inline int hil_is_quantized(const hil_tensor *t) { return t->scales.len > 0 && t->zero_points.len > 0; }
 
 #endif
