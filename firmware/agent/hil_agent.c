@@ -168,6 +168,8 @@ static void send_ready(uint16_t seq)
 /* Ports that do not measure their stack answer 0 (not measured). */
 __attribute__((weak)) uint32_t hil_port_stack_reserve(void) { return 0; }
 __attribute__((weak)) uint32_t hil_port_stack_peak(void) { return 0; }
+/* Ports without a sync pin: no-op. */
+__attribute__((weak)) void hil_port_sync(int active) { (void)active; }
 
 static void handle_memory(uint16_t seq)
 {
@@ -244,9 +246,11 @@ static int run_inferences(uint16_t seq, unsigned repeat)
         msg[0] = '\0';
         int status = e->before_invoke != NULL ? e->before_invoke(msg, sizeof msg) : HIL_OK;
         if (status == HIL_OK) {
+            hil_port_sync(1); /* the power monitor's window opens */
             uint64_t start = hil_counter_read(); /* the measured region: the invoke alone */
             status = e->invoke(msg, sizeof msg);
             agent.ticks[r] = hil_counter_read() - start;
+            hil_port_sync(0);
         }
         if (status == HIL_OK && e->after_invoke != NULL)
             e->after_invoke();

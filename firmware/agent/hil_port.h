@@ -27,4 +27,9 @@ uint32_t hil_cpu_hz(void);
 uint32_t hil_port_stack_reserve(void);
 uint32_t hil_port_stack_peak(void);
 
+/* Optional: drive the energy sync GPIO (1 = an inference is running). The agent raises it just
+ * before and lowers it just after each measured invoke, outside the counted region, so a power
+ * monitor cuts one window per inference (docs/energy.md). The agent's default does nothing. */
+void hil_port_sync(int active);
+
 #endif
