@@ -25,6 +25,7 @@ class Category(enum.StrEnum):
     DEADLINE = "deadline"
     CYCLES = "cycles"
     FOOTPRINT = "footprint"
+    ENERGY = "energy"
 
 
 class HilError(Exception):

@@ -23,7 +23,7 @@ from hil.model.reference import TflmReference
 from hil.model.tflite import ModelInfo
 from hil.model.vectors import VectorSet
 from hil.units import bytes_text, duration_text
-from hil.verdicts.energy import EnergyStats, energy_text, estimate
+from hil.verdicts.energy import EnergyStats, energy_text, estimate, estimate_cycles
 from hil.verdicts.float_parity import compare_float, host_reference_model
 from hil.verdicts.parity import Parity, compare_outputs
 from hil.verdicts.timing import Clock, TimingStats
@@ -110,6 +110,8 @@ class Harness:
         self._failures: dict[str, list[HilError]] = {}
         self._timings: dict[tuple, ModelTiming] = {}
         self._warned: set[str] = set()
+        self.power_monitor = None  # a hil.power monitor: energy is then measured, not estimated
+        self.power_sync = "gpio"
         self.companions: list[Harness] = []  # e.g. the debug-firmware harness of hil/verdicts/divergence.py
 
     @property
@@ -248,6 +250,32 @@ class Harness:
             self._timings[key] = ModelTiming(stats, per_op, worst, record)
         return self._timings[key]
 
+    def energy(self, config: ModelConfig, repeat: int = 2) -> EnergyStats | None:
+        """Energy per inference: measured over `max(repeat, 5)` inferences of vector 0 when a power
+        monitor is attached, else estimated from the timing run's cycles and the board's [power]
+        model; None when neither exists."""
+        if self.power_monitor is not None:
+            return self.measure_energy(config, max(repeat, 5))
+        if self.profile.power is None:
+            return None
+        timing = self.timing(config, repeat)
+        return estimate_cycles(timing.stats.clock, timing.stats.samples, self.profile.power)
+
+    def measure_energy(self, config: ModelConfig, repeat: int, idle_s: float = 0.5) -> EnergyStats:
+        """One RUN of `repeat` inferences under the power monitor, windows cut by the sync GPIO
+        (or the target's ticks), then the idle power while the agent waits in WFI."""
+        import dataclasses
+        import time
+
+        from hil.power.monitor import measure, measure_idle
+
+        target = self.target(config)
+        clock = target.clock
+        _, stats = measure(self.power_monitor, lambda: self._infer(target, 0, repeat),
+                           lambda inference: [clock.cycles(t) / clock.cpu_hz for t in inference.ticks],
+                           repeat, self.power_sync)
+        return dataclasses.replace(stats, idle_w=measure_idle(self.power_monitor, idle_s, time.sleep))
+
     def discard(self, config: ModelConfig) -> None:
         """Stops a model's target (after a failure); the next request starts a fresh one."""
         target = self._targets.pop(str(config.tflite), None)
@@ -259,6 +287,9 @@ class Harness:
             self._targets.popitem()[1].session.stop()
         for companion in self.companions:
             companion.close()
+        if self.power_monitor is not None:
+            self.power_monitor.close()
+            self.power_monitor = None
 
 
 def ram_figures(fp: Footprint, ready: Ready, memory: MemoryInfo) -> dict:

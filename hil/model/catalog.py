@@ -9,6 +9,7 @@ third-party model kept in ../shared/models), its vectors, and its limits:
     [parity]   tolerance_lsb = 0
     [timing]   deadline_us = 500, max_cycles = 20000, cycles_tolerance = 0.02
     [budgets]  flash_bytes = ..., ram_bytes = ..., arena_bytes = ...
+    [energy]   budget_uj = ...       # energy per inference (median), docs/energy.md
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class ModelConfig:
     max_cycles: int | None = None
     cycles_tolerance: float = DEFAULT_CYCLES_TOLERANCE
     budgets: dict[str, int] = field(default_factory=dict)
+    energy_budget_uj: float | None = None
     config_path: Path | None = None
     missing_reason: str | None = None  # set when a third-party model file is absent
     extra: dict = field(default_factory=dict)
@@ -69,7 +71,7 @@ def load_config(path: Path) -> ModelConfig:
         raise ConfigError(f"model config {path} names no `tflite` or `shared_tflite` file")
     parity, timing, budgets = data.get("parity", {}), data.get("timing", {}), data.get("budgets", {})
     known = {"name", "tflite", "shared_tflite", "vectors", "random_vectors", "seed", "parity", "timing",
-             "budgets"}
+             "budgets", "energy"}
     return ModelConfig(
         name=data.get("name", base.name), tflite=tflite,
         vectors_file=(base / data["vectors"]).resolve() if "vectors" in data else None,
@@ -77,9 +79,19 @@ def load_config(path: Path) -> ModelConfig:
         tolerance_lsb=float(parity.get("tolerance_lsb", 0)),
         deadline_us=timing.get("deadline_us"), max_cycles=timing.get("max_cycles"),
         cycles_tolerance=float(timing.get("cycles_tolerance", DEFAULT_CYCLES_TOLERANCE)),
-        budgets={k: int(v) for k, v in budgets.items()}, config_path=path, missing_reason=missing,
+        budgets={k: int(v) for k, v in budgets.items()},
+        energy_budget_uj=_energy_budget(data.get("energy", {}), path), config_path=path, missing_reason=missing,
         extra={k: v for k, v in data.items() if k not in known},
     )
+
+
+def _energy_budget(table: dict, path: Path) -> float | None:
+    value = table.get("budget_uj")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"model config {path}: [energy] budget_uj = {value!r} is not a positive number of uJ")
+    return float(value)
 
 
 def discover(root: Path | None = None) -> list[ModelConfig]:

@@ -14,6 +14,7 @@ from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
 from hil.model.catalog import ModelConfig
+from hil.power import POWER_OPTIONS, attach_power_monitor
 from hil.pytest.keys import HARNESS_KEY, MODELS_KEY, OPTION_GROUP, RECORD_KEY, SUMMARY_KEY
 from hil.pytest.rootdir import reanchor
 
@@ -55,6 +56,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="inferences per vector in the timing suites (first run + steady state); default 2")
     group.addoption("--soak", type=int, default=300, metavar="N",
                     help="vectors the soak test streams through one board session (default 300)")
+    group.addoption("--power-monitor", default=None, choices=["ppk2", "joulescope"],
+                    help="measure energy with a power monitor (default: estimate it from the board's [power] model)")
+    group.addoption("--power-port", default=None, metavar="PORT",
+                    help="the PPK2's serial port, or the Joulescope's device path (default: the only one found)")
+    group.addoption("--power-sync", default="gpio", choices=["gpio", "ticks"],
+                    help="cut inference windows by the sync GPIO's edges (default) or by the target's tick durations")
+    group.addoption("--power-voltage", type=float, default=None, metavar="V",
+                    help="PPK2: the board's supply (ampere mode) or the voltage to supply (source mode); "
+                         "default the profile's [power] supply_v")
+    group.addoption("--power-mode", default="ampere", choices=["ampere", "source"], help="PPK2 mode")
     group.addoption("--hil-define", action="append", default=[], metavar="NAME[=VALUE]",
                     help="test-only firmware defect, e.g. HIL_TEST_BREAK_ROUNDING (used by tests/ only)")
 
@@ -72,6 +83,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "hil: a test that needs a target board or emulator")
     config.addinivalue_line("markers", "deadline(us=None, max_cycles=None): hard real-time limits for the "
                             "test's model, overriding [timing] in its model.toml")
+    config.addinivalue_line("markers", "energy(uj=None): energy budget per inference for the test's model, "
+                            "overriding [energy] budget_uj in its model.toml")
     config.stash[SUMMARY_KEY] = []
     stop_on_sigterm()  # SIGTERM ends the session as Ctrl-C does, keeping every result so far
     try:
@@ -82,6 +95,7 @@ def pytest_configure(config: pytest.Config) -> None:
                               vector_limit=config.getoption("vectors"))
         harness = Harness(setup, progress=lambda msg: _progress(config, msg), warn=lambda msg: _warning(config, msg))
         harness.check_tools()
+        attach_power_monitor(harness, {k: config.getoption(k) for k in POWER_OPTIONS})
         config.stash[MODELS_KEY] = _models(config)
     except HilError as exc:
         raise pytest.UsageError(exc.one_line()) from None

@@ -15,6 +15,7 @@ from hil.harness.runner import Harness, ModelTiming
 from hil.model.catalog import ModelConfig
 from hil.pytest.plugin import fail, summary_line
 from hil.verdicts.baselines import compare, load_baseline, save_baseline
+from hil.verdicts.energy import EnergyStats, budget_failure, energy_text
 from hil.verdicts.timing import deadline_failure, deadline_margin
 
 
@@ -91,3 +92,36 @@ def assert_cycles_baseline(hil: Harness, model: ModelConfig, request: pytest.Fix
                                f"{result.baseline:,} ({result.change:+.2%}, tolerance {result.tolerance:.1%}) "
                                f"[{stats.clock.provenance}]; grew most: {result.describe_ops()}")
     return timing
+
+
+def energy_budget(model: ModelConfig, request: pytest.FixtureRequest) -> float | None:
+    """The test's energy marker if any, else the model's [energy] budget_uj."""
+    marker = request.node.get_closest_marker("energy")
+    if marker is not None:
+        return marker.kwargs.get("uj")
+    return model.energy_budget_uj
+
+
+def assert_energy(hil: Harness, model: ModelConfig, request: pytest.FixtureRequest,
+                  record: dict | None = None) -> EnergyStats:
+    """Fails when the median energy per inference exceeds the budget; measured when a power
+    monitor is attached (--power-monitor), else estimated from the board's [power] model. The
+    failure message says which."""
+    budget = energy_budget(model, request)
+    if budget is None:
+        pytest.skip(f"{model.name}: no budget_uj in [energy] of its model.toml or an energy marker")
+    try:
+        stats = hil.energy(model, repeat=request.config.getoption("timing_repeat"))
+    except HilError as exc:
+        fail(exc, record)
+        raise
+    if stats is None:
+        pytest.skip(f"{hil.profile.name} has no [power] model and no power monitor is attached (--power-monitor): "
+                    f"add [power] to the board profile (docs/energy.md)")
+    if record is not None:
+        record.update(stats.record(), energy_budget_uj=budget)
+    summary_line(request.config, "energy", f"{model.name:<24} {stats.summary()}; budget {energy_text(budget)}")
+    message = budget_failure(stats, budget)
+    if message:
+        _fail(Category.ENERGY, f"{model.name} on {hil.profile.name}: {message}")
+    return stats

@@ -70,16 +70,15 @@ def power_text(w: float) -> str:
     return f"{w * 1e6:,.1f} uW"
 
 
-def silicon_cycles(clock: Clock, ticks: int, power: PowerModel) -> float:
-    """Cycles the inference would take on the modelled part: counted cycles, scaled by the power
-    model's cycles_per_instruction when they are emulator instruction counts."""
-    cycles = clock.cycles(ticks)
-    return cycles * power.cycles_per_instruction if clock.provenance == VIRTUAL else float(cycles)
-
-
 def estimate(clock: Clock, ticks: list[int], power: PowerModel) -> EnergyStats:
     """Estimated energy of each repetition from its counted ticks and the board's power model."""
-    cycles = [silicon_cycles(clock, t, power) for t in ticks]
+    return estimate_cycles(clock, [clock.cycles(t) for t in ticks], power)
+
+
+def estimate_cycles(clock: Clock, counted: list[int], power: PowerModel) -> EnergyStats:
+    """Estimated energy of each inference from its counted cycles (TimingStats.samples)."""
+    scale = power.cycles_per_instruction if clock.provenance == VIRTUAL else 1.0
+    cycles = [c * scale for c in counted]
     median_cycles = statistics.median(cycles)
     return EnergyStats([power.energy_uj(c) for c in cycles], ESTIMATED,
                        f"power model of {power.profile}: {power.source_text()}",
