@@ -51,6 +51,9 @@ class _Player:
         self.scripts.put(script)
         assert self.done.wait(timeout), "the stand-in did not play the script"
 
+    def idle(self) -> bool:
+        return not self.pending and self.scripts.empty()
+
     def next_chunk(self) -> tuple[np.ndarray, np.ndarray]:
         """(amperes, sync level) for the next `chunk` samples."""
         if not self.pending:
@@ -79,7 +82,8 @@ class _Player:
 class Ppk2Standin:
     """A simulated PPK2 on a pty; `port` is the path the harness opens."""
 
-    def __init__(self, idle_amps: float = 300e-6, sync_bit: int = 0):
+    def __init__(self, idle_amps: float = 300e-6, sync_bit: int = 0,
+                 autoplay: list[tuple[float, float, int]] | None = None):
         self.master, slave = os.openpty()
         tty.setraw(slave)
         self.port = os.ttyname(slave)
@@ -90,6 +94,8 @@ class Ppk2Standin:
         self.measuring = threading.Event()
         self.closed = threading.Event()
         self.source_mv: int | None = None
+        self.autoplay = autoplay  # played at the first AVERAGE_START (for `hil` run as a subprocess)
+        self.stop_requested = False
         threading.Thread(target=self._serve, daemon=True).start()
         threading.Thread(target=self._stream, daemon=True).start()
 
@@ -115,9 +121,13 @@ class Ppk2Standin:
             if cmd == 0x19:  # GET_META_DATA
                 os.write(self.master, self._metadata())
             elif cmd == 0x06:  # AVERAGE_START
+                if self.autoplay:
+                    self.player.scripts.put(self.autoplay)
+                    self.autoplay = None
+                self.stop_requested = False
                 self.measuring.set()
-            elif cmd == 0x07:  # AVERAGE_STOP
-                self.measuring.clear()
+            elif cmd == 0x07:  # AVERAGE_STOP, once a script being played has ended
+                self.stop_requested = True
             elif cmd == 0x0D and i + 2 < len(data):  # REGULATOR_SET b1 b2
                 self.source_mv = (data[i + 1] - 3) * 256 + data[i + 2] + 800 - 32
                 i += 2
@@ -137,6 +147,10 @@ class Ppk2Standin:
         period = self.player.chunk / PPK2_RATE
         while not self.closed.is_set():
             if not self.measuring.wait(0.05):
+                continue
+            if self.stop_requested and self.player.idle():
+                self.measuring.clear()
+                self.stop_requested = False
                 continue
             amps, levels = self.player.next_chunk()
             try:

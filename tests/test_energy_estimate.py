@@ -102,3 +102,17 @@ def test_a_profile_with_an_unsourced_number_is_refused(tmp_path):
     (tmp_path / "qemu.toml").write_text(text)
     line = one_line(hil("boards", HIL_BOARDS_PATH=str(tmp_path)))
     assert "names no source for supply_v" in line
+
+
+def test_hil_energy_prints_average_power_and_battery_life_with_provenance():
+    result = hil("energy", "hello_world", "--board", "qemu-l4r5", "--rate", "10/s", "--battery", "220mAh@3V",
+                 "--vectors", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["energy_provenance"] == out["duty_provenance"] == "estimated"
+    idle = 1.8 * 212.3e-6 * 120  # the profile's idle current per MHz at 120 MHz
+    busy = 10 * out["seconds_per_inference"]
+    assert out["average_power_w"] == pytest.approx(10 * out["energy_uj"] * 1e-6 + idle * (1 - busy), rel=1e-6)
+    assert out["battery_hours"] == pytest.approx(0.220 * 3 * 3600 / out["average_power_w"] / 3600, rel=1e-6)
+    table = hil("energy", "hello_world", "--board", "qemu-l4r5", "--battery", "220mAh@3V", "--vectors", "1").stdout
+    assert "hours on 220 mAh at 3 V (ideal converter) [estimated]" in table

@@ -7,6 +7,7 @@ energy must match the simulated one within 1%."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -15,6 +16,7 @@ from hil.errors import HilError
 from hil.power.joulescope import JoulescopeMonitor
 from hil.power.monitor import GPIO, TICKS, measure, measure_idle
 from hil.power.ppk2 import SAMPLE_RATE_HZ, Ppk2Monitor
+from tests.cli_helpers import HELLO, hil
 from tests.power_standins import JoulescopeDriverStandin, Ppk2Standin, pulse_energies_uj
 
 # Five inferences of different lengths and currents, with idle gaps (sync high during each).
@@ -110,3 +112,22 @@ def test_joulescope_unknown_device_is_refused_in_one_line():
     standin = JoulescopeDriverStandin()
     with pytest.raises(HilError, match="Joulescopes found: u/js220/000415"):
         JoulescopeMonitor("u/js220/999", driver_factory=lambda: standin)
+
+
+def test_hil_run_measures_energy_through_the_ppk2_standin_on_qemu():
+    """`hil run --power-monitor ppk2` end to end: a real QEMU target, ppk2-api's real code on a pty,
+    windows cut by the sync edges. The STAND-IN does not see the emulated target: it plays its
+    scripted pulses when the capture starts, so the energies are the script's, not QEMU's."""
+    standin = Ppk2Standin(autoplay=SCRIPT)
+    try:
+        result = hil("run", HELLO, "--board", "qemu", "--json", "--vectors", "2", "--repeat", "5", "--no-results",
+                     "--power-monitor", "ppk2", "--power-port", standin.port, "--power-voltage", "1.8")
+    finally:
+        standin.close()
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout)
+    expected = sorted(pulse_energies_uj(SCRIPT, 1.8, SAMPLE_RATE_HZ))
+    assert out["energy_provenance"] == "measured" and "PPK2 on" in out["energy_source"]
+    assert out["energy_uj"] == pytest.approx(expected[2], rel=0.01)
+    assert (out["energy_min_uj"], out["energy_max_uj"]) == pytest.approx((expected[0], expected[-1]), rel=0.01)
+    assert out["idle_power_w"] == pytest.approx(300e-6 * 1.8, rel=0.01)

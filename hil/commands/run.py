@@ -17,6 +17,7 @@ from hil.harness.progress import Progress
 from hil.harness.runner import Harness, RunSummary, Target, VectorResult, op_profile_rows, parity_failure_message
 from hil.link.protocol import MAX_REPEAT
 from hil.model import catalog
+from hil.power import attach_power_monitor
 from hil.results.recorder import RunRecorder, run_metadata
 from hil.results.store import default_db_path
 
@@ -38,6 +39,19 @@ def add_board_options(parser) -> None:
     parser.add_argument("--probe", default=None, help="debug probe unique ID")
     parser.add_argument("--gdb-remote", default=None, metavar="HOST:PORT")
     parser.add_argument("--renode-path", default=None)
+
+
+def add_power_options(parser) -> None:
+    """The power monitor options, as the pytest plugin has them."""
+    parser.add_argument("--power-monitor", choices=["ppk2", "joulescope"], default=None,
+                        help="measure with a power monitor (default: estimate from the board's [power] model)")
+    parser.add_argument("--power-port", default=None, metavar="PORT",
+                        help="the PPK2's serial port, or the Joulescope's device path (default: the only one)")
+    parser.add_argument("--power-sync", choices=["gpio", "ticks"], default="gpio",
+                        help="cut inference windows by the sync GPIO's edges (default) or the target's tick durations")
+    parser.add_argument("--power-voltage", type=float, default=None, metavar="V",
+                        help="PPK2: the board's supply voltage (default: the profile's [power] supply_v)")
+    parser.add_argument("--power-mode", choices=["ampere", "source"], default="ampere", help="PPK2 mode")
 
 
 def make_harness(args, progress=stderr_progress) -> Harness:
@@ -81,6 +95,9 @@ def run(args) -> int:
                 stream(harness, config, target, total, args.repeat, results, recorder, guard)
                 summary = RunSummary(target, harness.profile.name, results, op_profile_rows(target),
                                      harness.ram_record(target))
+                if args.power_monitor:  # measured energy replaces the estimate (never mixed)
+                    attach_power_monitor(harness, vars(args))
+                    summary.energy = harness.measure_energy(config, max(args.repeat, 5))
             except Interrupted as stop:
                 return interrupted(stop, harness, target, results, total, recorder, args)
             except HilError:
@@ -167,4 +184,5 @@ def register(sub) -> None:
                              "reports/results.sqlite in the current directory)")
     parser.add_argument("--no-results", action="store_true", help="do not record this run in the results database")
     add_board_options(parser)
+    add_power_options(parser)
     parser.set_defaults(func=run)

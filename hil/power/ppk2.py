@@ -72,17 +72,26 @@ class Ppk2Monitor:
 
     def stop(self) -> SampleCapture:
         self.ppk2.stop_measuring()
-        time.sleep(0.02)  # samples already on the wire
         self._stop.set()
         if self._reader is not None:
             self._reader.join()
-        self._buffer += self.ppk2.get_data()
+        self._drain()
         usable = len(self._buffer) // 4 * 4
         microamps, logic = self.ppk2.get_samples(bytes(self._buffer[:usable]))
         self.ppk2.remainder = {"sequence": b"", "len": 0}  # the next capture starts on a sample boundary
         power = np.asarray(microamps, dtype=np.float64) * 1e-6 * self.voltage_v
         sync = (np.asarray(logic, dtype=np.int64) >> self.sync_channel) & 1
         return SampleCapture(SAMPLE_RATE_HZ, power, sync)
+
+    def _drain(self, quiet_s: float = 0.02, limit_s: float = 2.0) -> None:
+        """Samples already on the wire when streaming stopped: read until the port stays quiet."""
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            time.sleep(quiet_s)
+            data = self.ppk2.get_data()
+            if not data:
+                return
+            self._buffer += data
 
     def close(self) -> None:
         if self.mode == "source":
