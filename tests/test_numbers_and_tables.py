@@ -91,10 +91,11 @@ def test_target_measures_its_stack_high_water_mark():
     """MEMORY reports the stack reserve and the deepest use since boot, found by scanning the
     stack the firmware painted at reset: an inference goes deeper than the idle agent."""
     from hil.boards import find_profile
+    from hil.harness.config import HarnessConfig
     from hil.harness.runner import Harness
     from hil.model import catalog
 
-    harness = Harness(find_profile("qemu"))
+    harness = Harness(HarnessConfig(find_profile("qemu")))
     try:
         model = next(m for m in catalog.discover() if m.name == "kws_dscnn")
         device = harness.target(model).device
