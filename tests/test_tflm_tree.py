@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hil.boards import find_profile
-from hil.engines.tflm_tree import GEN_DIRS, TflmBuild, target_arch
+from hil.engines.tflm_tree import GEN_DIRS, TflmBuild, built_for, target_arch
 from hil.errors import ConfigError
 
 M4 = "cortex_m_generic_cortex-m4+fp_{}_gcc"
@@ -100,6 +100,30 @@ def test_tflm_lib_from_the_environment(tmp_path, monkeypatch):
     chosen = lib(root, M4.format("release_cmsis_nn"))
     monkeypatch.setenv("TFLM_LIB", str(chosen))
     assert resolve(root).lib == chosen
+
+
+def test_a_library_built_for_another_core_is_refused(tmp_path, monkeypatch):
+    """TFLM_LIB of an M4 build left set for an M55 run would link and run (the M55 executes M4 code)
+    and be reported as if it were an M55 build."""
+    root = tree(tmp_path / "tflm")
+    m4 = lib(root, M4.format("release_cmsis_nn"))
+    m55 = lib(root, "cortex_m_generic_cortex-m55_release_cmsis_nn_gcc")
+    monkeypatch.setenv("TFLM_LIB", str(m4))
+    with pytest.raises(ConfigError) as info:
+        resolve(root, "qemu-m55")
+    line = info.value.one_line()
+    assert f"--tflm-lib {m4} was built for TARGET_ARCH=cortex-m4+fp" in line and "needs cortex-m55" in line
+    assert resolve(root, "qemu-m55", tflm_lib=m55).lib == m55 and resolve(root, "qemu").lib == m4
+
+
+def test_a_library_outside_gen_is_taken_for_any_board(tmp_path):
+    """An exported tree's library (create_tflm_tree.py) has no gen directory naming its core."""
+    root = tree(tmp_path / "tflm")
+    exported = tmp_path / "out" / "libtensorflow-microlite.a"
+    exported.parent.mkdir()
+    exported.write_bytes(b"!<arch>\n")
+    assert built_for(exported) is None
+    assert resolve(root, "qemu-m55", tflm_lib=exported).lib == resolve(root, "qemu", tflm_lib=exported).lib == exported
 
 
 @pytest.mark.skipif(shutil.which("arm-none-eabi-gcc") is None, reason="needs arm-none-eabi-gcc")

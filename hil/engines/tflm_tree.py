@@ -43,6 +43,15 @@ def find_libraries(root: Path, arch: str | None = None) -> list[Path]:
                   if lib.parent.parent.name.startswith(prefix))
 
 
+def built_for(lib: Path) -> str | None:
+    """The TARGET_ARCH a library was built for, from its gen directory's name (None outside gen/)."""
+    name = lib.parent.parent.name
+    prefix = "cortex_m_generic_"
+    if not name.startswith(prefix):
+        return None
+    return name[len(prefix):].split("_")[0] or None
+
+
 def check_root(tflm_root: str | Path | None) -> Path:
     """The TFLM tree (--tflm-root or $TFLM_ROOT); a missing one is refused in one line."""
     tflm_root = tflm_root or os.environ.get("TFLM_ROOT")
@@ -63,6 +72,9 @@ def choose_library(root: Path, arch: str, tflm_lib: str | Path | None = None) ->
         lib = Path(tflm_lib).expanduser().resolve()
         if not lib.is_file():
             raise ConfigError(f"--tflm-lib {lib} not found")
+        if built_for(lib) not in (arch, None):  # e.g. TFLM_LIB of an M4 build left set for an M55 run
+            raise ConfigError(f"--tflm-lib {lib} was built for TARGET_ARCH={built_for(lib)} (its gen directory), "
+                              f"this board needs {arch}: pass a library built for it (or unset TFLM_LIB)")
         return lib
     libs = find_libraries(root, arch)
     if len(libs) == 1:
