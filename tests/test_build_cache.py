@@ -35,6 +35,19 @@ def test_model_change_rebuilds_with_a_new_key(private_cache):
     assert a.key != b.key and not b.cached
 
 
+def test_checkouts_with_the_same_sources_share_one_cache(private_cache, monkeypatch):
+    """Two worktrees at the same commit with HIL_CACHE_DIR in common: the second reuses the first's
+    ELF and builds a new model in a build tree of its own (CMake refuses one configured elsewhere)."""
+    first = build_firmware("mps2_an386", MODEL)
+    shutil.copytree(private_cache / "firmware", private_cache / "checkout2" / "firmware")
+    monkeypatch.setenv("HIL_FIRMWARE_DIR", str(private_cache / "checkout2" / "firmware"))
+    assert build_firmware("mps2_an386", MODEL).cached
+    other = private_cache / "other.tflite"
+    shutil.copyfile(paths.shared_models_dir() / "hello_world_int8.tflite", other)
+    built = build_firmware("mps2_an386", other)
+    assert not built.cached and built.elf.is_file() and built.key != first.key
+
+
 def test_test_defines_change_the_key(private_cache):
     a = build_firmware("mps2_an386", MODEL)
     b = build_firmware("mps2_an386", MODEL, defines=("HIL_TEST_BREAK_ROUNDING",))

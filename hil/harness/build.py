@@ -155,7 +155,10 @@ def build_firmware(board: str, model: Path, *, engine: str = "builtin", defines:
     if elf_out.exists():
         return Firmware(elf_out, footprint=elf_footprint(elf_out), cached=True, **common)
 
-    build_dir = cache / "build" / f"{board}-{engine}-{tree_key[:16]}"
+    # ELFs are shared by content across checkouts, build trees are not: CMake refuses a build tree
+    # configured from another source directory.
+    tree_dir = hashlib.sha256(f"{tree_key}\0{fw_dir.resolve()}".encode()).hexdigest()[:16]
+    build_dir = cache / "build" / f"{board}-{engine}-{tree_dir}"
     with _cache_writes(cache):
         build_dir.mkdir(parents=True, exist_ok=True)
         lock = open(build_dir / ".lock", "w")  # held for the build below
