@@ -4,7 +4,10 @@ board in one run: instructions (or cycles) per MAC, per operator type, arena and
     .venv/bin/python -m bench.run --tflm-root DIR [--tflm-lib LIB ...] [--board qemu-m55]
 
 Each TFLM build is labelled with the commit, kernel set and build type read from its tree and
-library (hil/engines/tflm_tree.py). A model an engine refuses gets its one-line reason instead.
+library (hil/engines/tflm_tree.py). Every vector is also checked against host TFLM: a figure
+counts only from a run whose outputs matched it, so a mismatching run shows "mismatch" instead
+of a number. A model an engine refuses ("refused") or that fails to build or run ("failed")
+gets its one-line reason below the tables.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 
 from hil import paths
 from hil.boards import BoardProfile
-from hil.errors import HilError
+from hil.errors import Category, HilError
 from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
@@ -41,12 +44,14 @@ def engine_harnesses(profile: BoardProfile, tflm_root: str, tflm_libs: list[str]
 
 
 def measure(harness: Harness, model: catalog.ModelConfig) -> dict:
-    """Instructions per MAC overall and per operator type, arena and flash of one engine on one model."""
+    """Instructions per MAC overall and per operator type, arena and flash of one engine on one model,
+    and how many of its vectors matched host TFLM."""
     try:
-        timing = harness.timing(model, repeat=1)
         target = harness.target(model)
+        parity = [harness.run_vector(model, i).parity for i in range(len(target.vectors))]
+        timing = harness.timing(model, repeat=1)
     except HilError as exc:
-        return {"error": exc.one_line()}
+        return {"error": exc.one_line(), "refused": exc.category is Category.UNSUPPORTED}
     macs = model.info().total_macs
     by_type: dict[str, list[int]] = {}
     for op in timing.per_op:
@@ -54,7 +59,9 @@ def measure(harness: Harness, model: catalog.ModelConfig) -> dict:
         cycles_macs[0] += op["cycles"]
         cycles_macs[1] += op["macs"]
     profiled = any(op["cycles"] for op in timing.per_op)  # a BUILD_TYPE=release TFLM reports no per-op events
-    return {"cycles": timing.stats.wcet, "macs": macs, "per_mac": timing.stats.wcet / macs if macs else None,
+    return {"vectors": len(parity), "mismatching": sum(not p.within_tolerance for p in parity),
+            "max_abs_diff": max(p.max_abs_diff for p in parity),
+            "cycles": timing.stats.wcet, "macs": macs, "per_mac": timing.stats.wcet / macs if macs else None,
             "by_op_type": {op: c / m for op, (c, m) in by_type.items() if m and profiled},
             "arena_bytes": target.device.ready.arena_used, "flash_bytes": target.firmware.footprint.flash_bytes}
 
@@ -76,10 +83,12 @@ def side_by_side(profile: BoardProfile, models: list[catalog.ModelConfig], tflm_
     return result
 
 
-def _cell(entry: dict, key: str, fmt: str) -> str:
+def _cell(entry: dict, value: float | None, fmt: str) -> str:
+    """A figure of one engine on one model, or why there is none."""
     if "error" in entry:
-        return "refused"
-    value = entry.get(key)
+        return "refused" if entry["refused"] else "failed"
+    if entry["mismatching"]:
+        return "mismatch"
     return "-" if value is None else format(value, fmt)
 
 
@@ -93,23 +102,34 @@ def print_side_by_side(result: dict, unit: str) -> None:
     print(f"\n{'model':<18}{'MACs':>12}{head}")
     for name, row in result["models"].items():
         macs = next((e["macs"] for e in row.values() if "macs" in e), 0)
-        print(f"{name:<18}{macs:>12,}" + "".join(f"{_cell(row[label], 'per_mac', '.2f'):>12}" for label in labels))
+        print(f"{name:<18}{macs:>12,}" + "".join(f"{_cell(row[label], row[label].get('per_mac'), '.2f'):>12}"
+                                                  for label in labels))
     print(f"\n{'model / op type':<30}{head}")
     for name, row in result["models"].items():
         types = dict.fromkeys(t for e in row.values() for t in e.get("by_op_type", {}))
         for op in types:
-            cells = "".join(f"{_fmt(row[label].get('by_op_type', {}).get(op)):>12}" for label in labels)
+            cells = "".join(f"{_cell(row[label], row[label].get('by_op_type', {}).get(op), '.2f'):>12}"
+                            for label in labels)
             print(f"{name + ' ' + op:<30}{cells}")
     print(f"\n{'model':<18}" + "".join(f"{f'[{i}] arena / flash':>24}" for i in range(len(labels))))
     for name, row in result["models"].items():
-        cells = "".join(f"{_cell(row[label], 'arena_bytes', ',') + ' / ' + _cell(row[label], 'flash_bytes', ','):>24}"
-                        for label in labels)
+        cells = "".join(f"{_cell(e, e.get('arena_bytes'), ',') + ' / ' + _cell(e, e.get('flash_bytes'), ','):>24}"
+                        for e in (row[label] for label in labels))
         print(f"{name:<18}{cells}")
-    for name, row in result["models"].items():
-        for label in labels:
-            if "error" in row[label]:
-                print(f"{name} on {label}: {row[label]['error']}")
+    print_parity(result)
 
 
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+def print_parity(result: dict) -> None:
+    """How many runs matched host TFLM, then each mismatch, refusal and failure in one line."""
+    entries = [(name, label, e) for name, row in result["models"].items() for label, e in row.items()]
+    ran = [e for _, _, e in entries if "error" not in e]
+    matched = [e for e in ran if not e["mismatching"]]
+    worst = max((e["max_abs_diff"] for e in matched), default=0)
+    print(f"\noutputs against host TFLM: {len(matched)} of {len(ran)} engine x model runs matched on every vector "
+          f"({sum(e['vectors'] for e in ran)} vectors; max |diff| of those {worst:g})")
+    for name, label, e in entries:
+        if "error" in e:
+            print(f"{name} on {label}: {e['error']}")
+        elif e["mismatching"]:
+            print(f"{name} on {label}: {e['mismatching']} of {e['vectors']} vectors differ from host TFLM "
+                  f"(max |diff| {e['max_abs_diff']:g})")
