@@ -4,7 +4,6 @@ float tolerance of hil/verdicts/float_parity.py on the build with float kernels.
 
 `--opgen-seeds N` runs N seeds per generator (default 3 in CI; more finds more)."""
 
-import numpy as np
 import opgen
 import pytest
 from native import NativeRefusal, build_native, run_native
@@ -38,4 +37,4 @@ def test_single_op_bit_exact_natively(op_case):
         parity = compare_float(got[i], expected) if is_float else compare_outputs(got[i], expected)
         ok = parity.within_tolerance if is_float else parity.exact
         assert ok, f"{op_case.id} vector {i} ({info.op_histogram()}): {parity.message()}"
-    assert np.asarray(got).size > 0
+    assert sum(a.size for vector in got for a in vector) > 0  # outputs may differ in shape

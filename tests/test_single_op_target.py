@@ -30,9 +30,10 @@ def harness():
 
 
 def _vectors_beside(op_case: opgen.OpCase) -> None:
-    """Inputs in the generator's input_range (LOG, SQRT, ...) as NAME.npz beside the model, the
-    vector file catalog.adhoc picks up; other cases take its seeded random vectors."""
-    if op_case.input_range is None:
+    """Inputs in the generator's input_range (LOG, SQRT, ...) or drawn by its sampler (signal
+    operators, CAST, DIV) as NAME.npz beside the model, the vector file catalog.adhoc picks up;
+    other cases take its seeded random vectors."""
+    if op_case.input_range is None and op_case.sample is None:
         return
     vectors = op_case.vectors(VECTORS, seed=op_case.seed)
     np.savez(op_case.tflite.with_suffix(".npz"),

@@ -23,6 +23,7 @@ from pathlib import Path
 OP_LINE = re.compile(r"^\s*HIL_OP\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)\s*\)", re.M)
 TYPE_INPUT_LINE = re.compile(r"^\s*HIL_OP_TYPE_INPUT\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\d+)\s*\)", re.M)
 DTYPE_LINE = re.compile(r"^\s*HIL_(\w+)\s*=\s*(\d+)\s*,", re.M)  # the TensorType enum of graph.h
+CUSTOM_BASE = 1000  # graph.h HIL_CUSTOM_BASE: ops.def codes of custom operators start here
 
 
 @dataclass(frozen=True)
@@ -97,16 +98,31 @@ def _ints(buf: bytes, table: tuple[int, int, int], index: int) -> list[int]:
     return list(struct.unpack_from(f"<{count}i", buf, first)) if count else []
 
 
+def _string(buf: bytes, table: tuple[int, int, int], index: int) -> str | None:
+    at = _field(buf, table, index)
+    if at is None:
+        return None
+    start = at + struct.unpack_from("<I", buf, at)[0]
+    return buf[start + 4:start + 4 + struct.unpack_from("<I", buf, start)[0]].decode("utf-8", "replace")
+
+
+def _operator_code(buf: bytes, code: tuple[int, int, int], table: Table) -> int | None:
+    """The ops.def code graph.c gives an operator: for a builtin the larger of the deprecated int8
+    and the int32 code fields; for a custom operator the code of the ops.def row named by its
+    custom code (HIL_CUSTOM_BASE and up), or None when the engine has no such kernel."""
+    custom = _string(buf, code, 1)
+    if custom is not None:
+        return next((c.code for c in table.cells if c.code >= CUSTOM_BASE and c.name == custom), None)
+    return max(_scalar(buf, code, 0, "<b"), _scalar(buf, code, 3, "<i"))
+
+
 def model_cells(model: bytes, table: Table) -> list[tuple[int, int, int | None]]:
-    """(builtin code, TensorType of the selecting tensor, operator index) for every builtin
-    operator of the first subgraph, as graph.c chooses kernels: the larger of the deprecated
-    int8 and the int32 code fields; the type of the input ops.def names (input 0 by default),
-    or of output 0 when the operator has no input. Custom operators are left out."""
+    """(ops.def code, TensorType of the selecting tensor, operator index) for every operator of
+    the first subgraph the engine knows, as graph.c chooses kernels (_operator_code); the type of
+    the input ops.def names (input 0 by default), or of output 0 when the operator has no input.
+    Custom operators without a kernel are left out."""
     root = _table(model, struct.unpack_from("<I", model, 0)[0])
-    codes = []
-    for code in _tables(model, root, 1):  # Model.operator_codes
-        value = max(_scalar(model, code, 0, "<b"), _scalar(model, code, 3, "<i"))
-        codes.append(None if _field(model, code, 1) is not None else value)  # custom_code
+    codes = [_operator_code(model, code, table) for code in _tables(model, root, 1)]  # Model.operator_codes
     subgraphs = _tables(model, root, 2)
     if not subgraphs:
         return []

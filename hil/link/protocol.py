@@ -102,9 +102,9 @@ TENSOR_ENTRY_HEAD = struct.Struct("<BB")  # flags, name length; then the name an
 
 # TFLite TensorType -> numpy dtype, for the types a READY frame may announce.
 TFLITE_DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_,
-                 7: np.int16, 9: np.int8}
+                 7: np.int16, 9: np.int8, 12: np.uint64, 15: np.uint32}
 TFLITE_DTYPE_NAMES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 6: "bool",
-                      7: "int16", 9: "int8"}
+                      7: "int16", 9: "int8", 12: "uint64", 15: "uint32"}
 
 
 @dataclass(frozen=True)

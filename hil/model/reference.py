@@ -26,7 +26,7 @@ class TflmReference:
 
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
         for index, value in enumerate(inputs):
-            self._interp.set_input(np.ascontiguousarray(value), index)
+            self._interp.set_input(np.require(value, requirements="C"), index)  # keeps 0-d (scalar) inputs 0-d
         self._interp.invoke()
         return [np.array(self._interp.get_output(i), copy=True) for i in range(self.n_outputs)]
 

@@ -57,7 +57,10 @@ def compare_outputs(target: list[np.ndarray], reference: list[np.ndarray], toler
             raise ValueError(f"output {out_index}: target shape {t64.shape} != reference {r64.shape}")
         diff = np.abs(t64 - r64)
         elements += diff.size
-        differs = diff > 0
+        # integers compared as integers: float64 cannot tell uint64 values above 2^53 apart
+        integer = np.issubdtype(np.asarray(t).dtype, np.integer) and np.issubdtype(np.asarray(r).dtype, np.integer)
+        differs = np.asarray(t) != np.asarray(r) if integer else diff > 0
+        diff = np.where(differs, np.maximum(diff, 1.0), diff)
         mismatches += int(differs.sum())
         if diff.size:
             max_diff = max(max_diff, float(diff.max()))

@@ -36,17 +36,22 @@ REGISTRY: dict[str, list[Generator]] = {}
 QUANTS = ("int8", "int16", "none")
 
 
+Sampler = Callable[[np.random.Generator, list[tuple[tuple[int, ...], np.dtype]]], list[np.ndarray]]
+
+
 def generator(op_name: str, int8_io: bool = True, quant: str = "int8",
-              input_range: tuple[float, float] | None = None, edit: Callable[[bytes], bytes] | None = None):
+              input_range: tuple[float, float] | None = None, edit: Callable[[bytes], bytes] | None = None,
+              sample: Sampler | None = None):
     """int8_io=False keeps float32 model inputs and outputs (QUANTIZE / DEQUANTIZE at the edges);
     input_range bounds the float test inputs (default [-1, 1): hil.model.vectors), for operators
     defined on part of the line only (LOG, SQRT, RSQRT); `edit` rewrites the converted model (an
     operator the converter never emits from Keras, e.g. SQUEEZE, made from the one it emits, with
-    the schema's object API)."""
+    the schema's object API); `sample(rng, [(shape, dtype)])` draws one test vector where uniform
+    values would miss what matters (audio-like levels, shift counts)."""
     assert quant in QUANTS, quant
 
     def register(fn: Generator) -> Generator:
-        fn.int8_io, fn.quant, fn.input_range, fn.edit = int8_io, quant, input_range, edit
+        fn.int8_io, fn.quant, fn.input_range, fn.edit, fn.sample = int8_io, quant, input_range, edit, sample
         REGISTRY.setdefault(op_name, []).append(fn)
         return fn
     return register
@@ -60,6 +65,7 @@ class OpCase:
     tflite: Path
     quant: str = "int8"
     input_range: tuple[float, float] | None = None
+    sample: Sampler | None = None
 
     @property
     def id(self) -> str:
@@ -70,7 +76,11 @@ class OpCase:
         from hil.model.tflite import load_model
         from hil.model.vectors import random_vectors
 
-        vectors = random_vectors(load_model(self.tflite).input_tensors, count, seed=seed).inputs
+        specs = load_model(self.tflite).input_tensors
+        if self.sample is not None:
+            rng = np.random.default_rng(seed)
+            return [self.sample(rng, [(tuple(t.shape), t.np_dtype) for t in specs]) for _ in range(count)]
+        vectors = random_vectors(specs, count, seed=seed).inputs
         if self.input_range is None:
             return vectors
         low, high = self.input_range
@@ -159,5 +169,5 @@ def cases(ops: list[str] | None = None, seeds: range = range(3)) -> list[OpCase]
                     tmp = path.with_suffix(f".{os.getpid()}.tmp")  # xdist workers may convert the same case
                     tmp.write_bytes(_build(fn, seed))
                     tmp.replace(path)
-                result.append(OpCase(op, fn.__name__, seed, path, fn.quant, fn.input_range))
+                result.append(OpCase(op, fn.__name__, seed, path, fn.quant, fn.input_range, fn.sample))
     return result

@@ -14,7 +14,8 @@ from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as sch
 _TYPES = {np.dtype(np.float32): schema.TensorType.FLOAT32, np.dtype(np.int32): schema.TensorType.INT32,
           np.dtype(np.int16): schema.TensorType.INT16, np.dtype(np.int8): schema.TensorType.INT8,
           np.dtype(np.uint8): schema.TensorType.UINT8, np.dtype(np.int64): schema.TensorType.INT64,
-          np.dtype(np.bool_): schema.TensorType.BOOL}
+          np.dtype(np.bool_): schema.TensorType.BOOL, np.dtype(np.uint32): schema.TensorType.UINT32,
+          np.dtype(np.uint64): schema.TensorType.UINT64}
 
 
 @dataclass
@@ -44,11 +45,15 @@ def _tensor(t: Tensor, buffer: int, index: int) -> schema.TensorT:
 
 
 def single_op_model(opcode: int, inputs: list[Tensor], outputs: list[Tensor], options_type: int = 0,
-                    options: object | None = None) -> bytes:
-    """A model of one operator; inputs without data are model inputs, in order."""
+                    options: object | None = None, custom: tuple[str, bytes] | None = None) -> bytes:
+    """A model of one operator; inputs without data are model inputs, in order. `custom` makes it
+    a custom operator: (custom code, flexbuffer options); opcode is then ignored."""
     model = schema.ModelT()
     model.version = 3
     code = schema.OperatorCodeT()
+    if custom is not None:
+        opcode = schema.BuiltinOperator.CUSTOM
+        code.customCode = custom[0]
     code.builtinCode = opcode
     code.deprecatedBuiltinCode = min(opcode, 127)
     code.version = 1
@@ -72,6 +77,8 @@ def single_op_model(opcode: int, inputs: list[Tensor], outputs: list[Tensor], op
     op.outputs = graph.outputs.copy()
     op.builtinOptionsType = options_type
     op.builtinOptions = options
+    if custom is not None:
+        op.customOptions = np.frombuffer(custom[1], np.uint8)
     graph.operators = [op]
     model.subgraphs = [graph]
     builder = flatbuffers.Builder(1024)

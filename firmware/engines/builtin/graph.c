@@ -14,7 +14,7 @@ enum { SG_TENSORS = 0, SG_INPUTS = 1, SG_OUTPUTS = 2, SG_OPERATORS = 3 };
 enum { T_SHAPE = 0, T_TYPE = 1, T_BUFFER = 2, T_NAME = 3, T_QUANT = 4, T_IS_VARIABLE = 5, T_SPARSITY = 6 };
 enum { Q_SCALE = 2, Q_ZERO_POINT = 3, Q_DETAILS_TYPE = 4, Q_DIMENSION = 6 };
 enum { OP_OPCODE_INDEX = 0, OP_INPUTS = 1, OP_OUTPUTS = 2, OP_OPTIONS_TYPE = 3, OP_OPTIONS = 4,
-       OP_CUSTOM_OPTIONS = 5 };
+       OP_CUSTOM_OPTIONS = 5, OP_CUSTOM_OPTIONS_FORMAT = 6 };
 enum { OC_DEPRECATED_CODE = 0, OC_CUSTOM_CODE = 1, OC_BUILTIN_CODE = 3 };
 enum { BUF_DATA = 0, BUF_OFFSET = 1, BUF_SIZE = 2 };
 enum { HIL_CUSTOM = 32 }; /* BuiltinOperator CUSTOM */
@@ -66,10 +66,10 @@ int hil_reject(hil_graph *g, const hil_node *node, int code, const char *reason)
 int hil_dtype_size(uint32_t dtype)
 {
     switch (dtype) {
-    case HIL_FLOAT32: case HIL_INT32: return 4;
+    case HIL_FLOAT32: case HIL_INT32: case HIL_UINT32: return 4;
     case HIL_FLOAT16: case HIL_INT16: return 2;
     case HIL_UINT8: case HIL_INT8: case HIL_BOOL: return 1;
-    case HIL_INT64: return 8;
+    case HIL_INT64: case HIL_UINT64: return 8;
     default: return 0;
     }
 }
@@ -299,8 +299,12 @@ static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_f
     hil_fb_table oc = hil_fb_vec_table(fb, opcodes, oc_index);
     int32_t deprecated = hil_fb_i8(fb, &oc, OC_DEPRECATED_CODE, 0);
     int32_t builtin = hil_fb_i32(fb, &oc, OC_BUILTIN_CODE, 0);
-    int custom = hil_fb_string_at(fb, &oc, OC_CUSTOM_CODE).len != 0;
-    node->opcode = custom ? HIL_CUSTOM : (uint32_t)(builtin > deprecated ? builtin : deprecated);
+    hil_fb_vec custom_code = hil_fb_string_at(fb, &oc, OC_CUSTOM_CODE);
+    node->opcode = custom_code.len ? hil_custom_opcode((const char *)hil_fb_vec_bytes(fb, custom_code), custom_code.len)
+                                   : (uint32_t)(builtin > deprecated ? builtin : deprecated);
+    node->custom_options = hil_fb_vector_at(fb, ot, OP_CUSTOM_OPTIONS, 1);
+    if (custom_code.len && hil_fb_u8(fb, ot, OP_CUSTOM_OPTIONS_FORMAT, 0) != 0)
+        return fail(g, HIL_ERR_UNSUPPORTED, "custom options in a format other than flexbuffers");
     node->inputs = hil_fb_vector_at(fb, ot, OP_INPUTS, 4);
     node->outputs = hil_fb_vector_at(fb, ot, OP_OUTPUTS, 4);
     node->options_type = hil_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0);
@@ -312,7 +316,7 @@ static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_f
     int status = check_tensor_list(g, node->inputs, 1);
     if (status == HIL_OK)
         status = check_tensor_list(g, node->outputs, 0);
-    if (status == HIL_OK && !custom)
+    if (status == HIL_OK && node->opcode != HIL_CUSTOM)
         node->kernel = hil_find_kernel(node->opcode, node_type(g, node));
     return status;
 }

@@ -18,7 +18,13 @@ enum {
     HIL_BOOL = 6,
     HIL_INT16 = 7,
     HIL_INT8 = 9,
+    HIL_UINT64 = 12, /* the signal library's filter bank energies */
+    HIL_UINT32 = 15, /* the signal library's spectra and filter bank channels */
 };
+
+/* Custom operators (TFLM's signal library) get ops.def codes from here up, matched by their
+ * custom code (the kernel's name), so one table serves builtin and custom operators. */
+enum { HIL_CUSTOM_BASE = 1000 };
 
 /* TFLite ActivationFunctionType values. */
 enum { HIL_ACT_NONE = 0, HIL_ACT_RELU = 1, HIL_ACT_RELU_N1_TO_1 = 2, HIL_ACT_RELU6 = 3 };
@@ -51,6 +57,7 @@ typedef struct hil_node {
     hil_fb_vec outputs;
     hil_fb_table options; /* the builtin options table of this operator */
     uint32_t options_type;
+    hil_fb_vec custom_options; /* a custom operator's flexbuffer options (bytes) */
     void *params;         /* kernel-owned, prepared once at load */
     int32_t scratch;      /* index of a scratch pseudo-tensor, or -1 */
     int32_t alias_input;  /* tensor that output 0 may overlap (hil_allow_alias), or -1 */

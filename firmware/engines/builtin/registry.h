@@ -7,5 +7,8 @@
 const hil_kernel *hil_find_kernel(uint32_t opcode, uint32_t dtype);
 /* Which input's type selects the kernel of this operator (ops.def HIL_OP_TYPE_INPUT; else 0). */
 int hil_type_input(uint32_t opcode);
+/* The ops.def code of a custom operator this firmware has a kernel for, by its custom code
+ * (len bytes, not NUL-terminated); 32 (CUSTOM) when it has none. */
+uint32_t hil_custom_opcode(const char *custom_code, uint32_t len);
 
 #endif

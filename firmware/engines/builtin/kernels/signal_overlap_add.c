@@ -1,0 +1,23 @@
+/* SignalOverlapAdd, int16 (signal_overlap_add.h): the sums saturate to int16. */
+#include "signal_overlap_add.h"
+
+static int overlap_add_prepare(hil_graph *g, hil_node *node) { return hil_overlap_add_prepare(g, node, HIL_INT16); }
+
+static int overlap_add_eval(hil_graph *g, hil_node *node)
+{
+    const hil_overlap_add_params *p = node->params;
+    const int16_t *in = (const int16_t *)(const void *)hil_node_input(g, node, 0)->data;
+    int16_t *out = (int16_t *)(void *)hil_node_output(g, node, 0)->data;
+    for (uint32_t i = 0; i < p->outer; i++) {
+        int16_t *buffer = (int16_t *)(void *)p->buffers + (size_t)i * p->frame_size;
+        for (uint32_t f = 0; f < p->frames; f++) {
+            const int16_t *frame = in + ((size_t)i * p->frames + f) * p->frame_size;
+            for (uint32_t k = 0; k < p->frame_size; k++)
+                buffer[k] = hil_sat16((int32_t)frame[k] + buffer[k]);
+            hil_overlap_add_emit(p, (uint8_t *)buffer, (uint8_t *)(out + ((size_t)i * p->frames + f) * p->frame_step));
+        }
+    }
+    return HIL_OK;
+}
+
+const hil_kernel hil_kernel_signal_overlap_add = {1013, "SignalOverlapAdd", overlap_add_prepare, overlap_add_eval};
