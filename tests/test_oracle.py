@@ -126,3 +126,31 @@ def test_reduce_max_with_requantization_is_refused_alike(native_build, tmp_path)
     edited.write_bytes(bytes(builder.Output()))
     want = "REDUCE_MAX (op #0): input and output quantization must be equal (as in TFLM)"
     assert refusal(load_model(edited), QEMU) == want == str(_native_refusal(edited, native_build))
+
+
+def _with_fused_activation(model: bytes, opcode: int, activation: int) -> bytes:
+    """The model with the first `opcode` operator's fused activation replaced (object API)."""
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    m = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model, 0))
+    op = next(o for o in m.subgraphs[0].operators if m.operatorCodes[o.opcodeIndex].builtinCode == opcode)
+    op.builtinOptions.fusedActivationFunction = activation
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def test_conv_with_a_fused_tanh_is_refused_on_the_host_as_on_the_target(native_build, tmp_path):
+    """TFLM's int8 CONV_2D takes only NONE/RELU/RELU6/RELU_N1_TO_1 fused: a converter that fuses
+    TANH gets the firmware's refusal from the host, before any build (not a silent clamp-free run)."""
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    source = paths.models_dir() / "digits_cnn" / "digits_cnn.tflite"
+    model = tmp_path / "conv_tanh.tflite"
+    model.write_bytes(_with_fused_activation(source.read_bytes(), schema.BuiltinOperator.CONV_2D,
+                                             schema.ActivationFunctionType.TANH))
+    answer, native = ask(model, QEMU), _native_refusal(model, native_build)
+    assert native is not None and answer.status == native.code == 6, (answer, native)
+    assert "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1" in answer.message
+    assert answer.message[:HOST_RUNNER_MSG] == str(native)

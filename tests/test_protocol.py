@@ -68,6 +68,18 @@ def test_ready_round_trip():
     assert ready.outputs[0].zero_point == -128 and ready.model_sha256 == bytes(range(32)).hex()
 
 
+def test_ready_keeps_input_and_output_counts_apart():
+    head = struct.pack("<BBHIIIIIBBBB", 1, 1, 8192, 25_000_000, 25_000_000, 2 << 20, 1752, 3464, 0, 2, 1, 0)
+    strings = b"".join(bytes([len(s)]) + s for s in (b"mps2_an386", b"builtin", b""))
+
+    def spec(dtype: int, dims: tuple[int, ...], nbytes: int) -> bytes:
+        return bytes([dtype, len(dims)]) + struct.pack(f"<{len(dims)}i", *dims) + struct.pack("<fiI", 0.5, 0, nbytes)
+
+    ready = parse_ready(head + bytes(32) + strings + spec(9, (1, 3), 3) + spec(7, (1, 5), 10) + spec(0, (1, 2), 8))
+    assert [s.shape for s in ready.inputs] == [(1, 3), (1, 5)] and [s.shape for s in ready.outputs] == [(1, 2)]
+    assert [s.np_dtype for s in ready.inputs] == [np.int8, np.int16] and ready.outputs[0].np_dtype == np.float32
+
+
 def test_truncated_ready_names_the_field_it_ends_in():
     with pytest.raises(ProtocolError, match="READY frame of 2 bytes ends inside its header .*at least 28 bytes"):
         parse_ready(b"\x01\x01")

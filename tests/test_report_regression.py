@@ -181,3 +181,23 @@ def test_a_test_that_failed_before_recording_is_attributed_to_board_and_model(tm
     assert {(r["kind"], r["board"], r["model"]) for r in data["regressions"]} == {
         ("newly-failing", "qemu", "hello_world"), ("cycles", "qemu", "hello_world")}
     assert "on None" not in md and "| cycles | qemu | hello_world |" in md
+
+
+def test_a_test_erroring_in_setup_after_passing_is_a_regression(tmp_path):
+    """A setup error (a board that never boots, a missing model file) fails the test as much as a
+    failed assertion: the report lists it as newly failing and counts it in the failures."""
+    from hil.report.analysis import ReportOptions, build_report
+    from hil.results.store import ResultsStore
+
+    with ResultsStore(tmp_path / "r.sqlite") as store:
+        for outcome in ("passed", "error"):
+            run = store.start_run(board="qemu", engine="builtin")
+            store.record_test(run, "test_suites/test_parity.py::test_parity[m-0]", outcome=outcome,
+                              category=None if outcome == "passed" else "board-unreachable",
+                              message=None if outcome == "passed" else "[board-unreachable] no READY in 5 s",
+                              record={"model": "m", "vector": 0})
+            store.finish_run(run, exit_status=0 if outcome == "passed" else 1, completed=True)
+        report = build_report(store, run, ReportOptions(model_tolerances={}, model_deadlines={}))
+    (regression,) = report["regressions"]
+    assert regression["kind"] == "newly-failing" and "now error" in regression["message"]
+    assert report["summary"]["failed"] == 1 and report["summary"]["passed"] == 0

@@ -53,6 +53,15 @@ def test_record_round_trip_with_extra_keys_per_op_and_numpy_values(tmp_path):
         assert store.run(run)["defines"] == ["X"] and not store.run(run)["complete"]
 
 
+def test_a_structure_reported_for_a_scalar_column_is_kept(tmp_path):
+    with ResultsStore(tmp_path / "r.sqlite") as store:
+        run = store.start_run(board="qemu", engine="builtin")
+        store.record_test(run, "t.py::a", outcome="passed",
+                          record={"model": "m", "cycles": 10, "latency_us": {"p50": 1.5, "p99": 2.5}})
+        (row,) = store.results(run)
+        assert row["cycles"] == 10 and row["latency_us"] == {"p50": 1.5, "p99": 2.5}
+
+
 def test_a_later_report_of_the_same_test_replaces_its_row(tmp_path):
     with ResultsStore(tmp_path / "r.sqlite") as store:
         run = store.start_run(board="qemu", engine="builtin")

@@ -86,6 +86,25 @@ def test_deadline_uses_the_worst_case_not_the_mean():
     assert deadline_failure(stats, deadline_us=300) is None
 
 
+def test_max_cycles_applies_to_the_worst_inference():
+    clock = Clock(VIRTUAL, 1_000_000, 1_000_000, 1)
+    stats = TimingStats([1000] * 9 + [1500], [1000], clock, 10, 1)  # median 1,000, worst 1,500
+    message = deadline_failure(stats, max_cycles=1200)
+    assert message and "max_cycles 1,200 exceeded by 300 cycles" in message
+    assert deadline_failure(stats, max_cycles=1500) is None  # the limit itself is allowed
+
+
+@pytest.mark.parametrize("growth, regressed", [(0.01, False), (0.019, False), (0.021, True), (0.03, True)])
+def test_cycle_baseline_tolerance_is_a_fraction_of_the_baseline(growth, regressed):
+    from hil.verdicts.baselines import compare
+
+    baseline = {"cycles": 1_000_000, "per_op": [{"index": 0, "op": "CONV_2D", "cycles": 900_000}]}
+    current = round(1_000_000 * (1 + growth))
+    comparison = compare(baseline, current, [{"index": 0, "op": "CONV_2D", "cycles": current - 100_000}], 0.02)
+    assert comparison.regressed is regressed and comparison.change == pytest.approx(growth, abs=1e-6)
+    assert comparison.grown_ops == [(0, "CONV_2D", 900_000, current - 100_000)]
+
+
 def test_deadline_below_wcet_fails_with_the_full_message(tmp_path):
     suite = tmp_path / "test_user_deadline.py"
     suite.write_text(textwrap.dedent("""

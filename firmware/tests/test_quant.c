@@ -43,6 +43,21 @@ static void test_quantize_multiplier(void)
     CHECK_EQ_INT(s, 0);
 }
 
+static void test_quantize_multiplier_carries_a_mantissa_that_rounds_up_to_one(void)
+{
+    int32_t m;
+    int s;
+    /* frexp gives 1 - 2^-34 (times 2^0); times 2^31 that rounds to 2^31, which does not fit:
+     * the mantissa becomes 2^30 and the exponent grows by one, as TFLM's QuantizeMultiplier. */
+    hil_quantize_multiplier(1.0 - 1.0 / 17179869184.0, &m, &s);
+    CHECK_EQ_INT(m, 1 << 30);
+    CHECK_EQ_INT(s, 1);
+    hil_quantize_multiplier(0.5 - 1.0 / 34359738368.0, &m, &s); /* the same one exponent lower */
+    CHECK_EQ_INT(m, 1 << 30);
+    CHECK_EQ_INT(s, 0);
+    CHECK_EQ_INT(hil_multiply_by_quantized_multiplier(1000, m, s), 500);
+}
+
 static void test_multiply_by_quantized_multiplier(void)
 {
     int32_t m;
@@ -59,6 +74,7 @@ int main(void)
     test_rounding_doubling_high_mul();
     test_rounding_divide_by_pot();
     test_quantize_multiplier();
+    test_quantize_multiplier_carries_a_mantissa_that_rounds_up_to_one();
     test_multiply_by_quantized_multiplier();
     TEST_MAIN_END();
 }

@@ -1,0 +1,139 @@
+/* The agent against an engine with two inputs of different sizes and one output, natively:
+ * READY announces the input and output counts in their own fields (a 1-in/1-out model cannot
+ * tell them apart), and RUN refuses data one byte short of the inputs instead of running on
+ * stale bytes (a 1-byte-input model cannot be short without being empty). */
+#include <stdint.h>
+#include <string.h>
+
+#include "hil_agent.h"
+#include "hil_frame.h"
+#include "hil_protocol.h"
+#include "hil_test.h"
+#include "host_port.h"
+
+enum { IN0_BYTES = 3, IN1_BYTES = 5, OUT_BYTES = 2, RX_CAPACITY = 256 };
+
+static uint8_t in0[IN0_BYTES], in1[IN1_BYTES], out0[OUT_BYTES];
+static int invokes;
+
+static int fake_load(const uint8_t *model, uint32_t size, char *msg, size_t cap) { return HIL_OK; }
+static uint32_t fake_arena(void) { return 64; }
+static unsigned fake_inputs(void) { return 2; }
+static unsigned fake_outputs(void) { return 1; }
+static unsigned fake_ops(void) { return 0; }
+static int fake_profile(unsigned i, hil_op_profile *out) { return HIL_ERR_BAD_INDEX; }
+
+static void spec_of(hil_tensor_spec *spec, uint8_t *data, uint32_t bytes)
+{
+    memset(spec, 0, sizeof *spec);
+    spec->dtype = 9; /* int8 */
+    spec->ndim = 1;
+    spec->dims[0] = (int32_t)bytes;
+    spec->scale = 1.0f;
+    spec->bytes = bytes;
+    spec->data = data;
+}
+
+static int fake_input(unsigned i, hil_tensor_spec *spec)
+{
+    if (i > 1)
+        return HIL_ERR_BAD_INDEX;
+    spec_of(spec, i ? in1 : in0, i ? IN1_BYTES : IN0_BYTES);
+    return HIL_OK;
+}
+
+static int fake_output(unsigned i, hil_tensor_spec *spec)
+{
+    if (i > 0)
+        return HIL_ERR_BAD_INDEX;
+    spec_of(spec, out0, OUT_BYTES);
+    return HIL_OK;
+}
+
+static int fake_invoke(char *msg, size_t cap)
+{
+    invokes++;
+    out0[0] = (uint8_t)(in0[0] + in1[IN1_BYTES - 1]); /* depends on the last byte of the last input */
+    out0[1] = 0;
+    return HIL_OK;
+}
+
+static const hil_engine fake_engine = {
+    .name = "fake", .load = fake_load, .arena_size = fake_arena, .arena_used = fake_arena,
+    .num_inputs = fake_inputs, .num_outputs = fake_outputs, .input = fake_input, .output = fake_output,
+    .invoke = fake_invoke, .num_ops = fake_ops, .op_profile = fake_profile,
+};
+
+static uint8_t wire[4096], captured[4096], decoded[RX_CAPACITY + 8];
+static size_t wire_len;
+
+static void wire_write(const uint8_t *data, size_t len)
+{
+    memcpy(wire + wire_len, data, len);
+    wire_len += len;
+}
+
+/* Sends one request and returns the type of the first reply, its payload in *payload. */
+static uint8_t exchange(uint8_t type, uint16_t seq, const uint8_t *payload, size_t len, const uint8_t **reply,
+                        size_t *reply_len)
+{
+    hil_frame_tx tx;
+    wire_len = 0;
+    hil_frame_tx_begin(&tx, wire_write, type, 0, seq);
+    hil_frame_tx_write(&tx, payload, len);
+    hil_frame_tx_end(&tx);
+    host_port_capture(captured, sizeof captured);
+    host_port_feed(wire, wire_len);
+    hil_agent_poll();
+    hil_frame_rx rx;
+    hil_frame_rx_init(&rx, decoded, sizeof decoded);
+    for (size_t i = 0; i < host_port_captured(); i++) {
+        if (hil_frame_rx_byte(&rx, captured[i]) == HIL_RX_FRAME) {
+            *reply = decoded + HIL_HEADER_BYTES;
+            *reply_len = rx.frame_len - HIL_HEADER_BYTES;
+            return decoded[0];
+        }
+    }
+    return 0;
+}
+
+static void test_ready_names_input_and_output_counts_apart(void)
+{
+    const uint8_t *reply;
+    size_t len;
+    CHECK_EQ_INT(exchange(HIL_MSG_HELLO, 1, NULL, 0, &reply, &len), HIL_MSG_READY);
+    CHECK(len > 27);
+    CHECK_EQ_INT(reply[24], HIL_OK); /* status */
+    CHECK_EQ_INT(reply[25], 2);      /* n_inputs */
+    CHECK_EQ_INT(reply[26], 1);      /* n_outputs */
+}
+
+static void test_run_refuses_data_one_byte_short_of_the_inputs(void)
+{
+    uint8_t run[4 + IN0_BYTES + IN1_BYTES] = {1, 0, 0, 0, 10, 0, 0, 1, 2, 3, 4, 5};
+    const uint8_t *reply;
+    size_t len;
+    invokes = 0;
+    CHECK_EQ_INT(exchange(HIL_MSG_RUN, 2, run, sizeof run - 1, &reply, &len), HIL_MSG_ERROR);
+    CHECK_EQ_INT(reply[0] | (reply[1] << 8), HIL_ERR_BAD_LENGTH);
+    CHECK_EQ_INT(reply[4], IN0_BYTES + IN1_BYTES); /* detail: the bytes the inputs take */
+    CHECK_EQ_INT(invokes, 0);
+    CHECK_EQ_INT(exchange(HIL_MSG_RUN, 3, run, sizeof run + 0, &reply, &len), HIL_MSG_RUN_RESULT);
+    CHECK_EQ_INT(invokes, 1);
+    /* n = 1 tick, flags = outputs: the output follows the ticks */
+    CHECK_EQ_INT(reply[4 + 8], 15); /* in0[0] + in1[4] = 10 + 5 */
+}
+
+int main(void)
+{
+    static uint8_t rx_buffer[RX_CAPACITY];
+    static const uint8_t sha[32];
+    static const uint8_t model[4];
+    hil_agent_config config = {&fake_engine, model, sizeof model, sha, rx_buffer, sizeof rx_buffer};
+    uint8_t boot[1024];
+    host_port_capture(boot, sizeof boot); /* the READY sent at start */
+    hil_agent_start(&config);
+    test_ready_names_input_and_output_counts_apart();
+    test_run_refuses_data_one_byte_short_of_the_inputs();
+    TEST_MAIN_END();
+}
