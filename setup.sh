@@ -62,9 +62,9 @@ install_venv() {
 
 PY_CHECK='
 import importlib.metadata as md
-import tensorflow, tflite_micro, numpy, serial, pyocd, pytest, ppk2_api, pyjoulescope_driver, hil
+import tensorflow, tflite_micro, numpy, serial, pyocd, pytest, ppk2_api, pyjoulescope_driver, labgrid.remote.client, hil
 names = ["numpy", "tensorflow-cpu", "tflite-micro", "pyserial", "pyocd", "pytest", "ppk2-api", "pyjoulescope_driver",
-         "tinyml-hil"]
+         "labgrid", "tinyml-hil"]
 print(", ".join(f"{n} {md.version(n)}" for n in names))'
 
 check_tool() {  # name, command printing a version

@@ -26,6 +26,8 @@ class Category(enum.StrEnum):
     CYCLES = "cycles"
     FOOTPRINT = "footprint"
     ENERGY = "energy"
+    PLACE_LOST = "place-lost"                # a labgrid place's exporter or coordinator went away mid-run
+    PLACE_UNAVAILABLE = "place-unavailable"  # no matching labgrid place could be had in time
 
 
 class HilError(Exception):

@@ -14,6 +14,11 @@ def make_backend(profile: BoardProfile, **options):
     cpu_hz = options.get("cpu_hz")
     if cpu_hz is not None and cpu_hz <= 0:  # latency = cycles / clock: a clock below 1 Hz means nothing
         raise ConfigError(f"--cpu-hz {cpu_hz}: give the core clock in Hz, a positive integer such as 168000000")
+    if options.get("labgrid") is not None:  # --board=labgrid: the profile is the place's board
+        from hil.boards.labgrid import LabgridBackend
+
+        return LabgridBackend(profile, request=options["labgrid"], cpu_hz=options.get("cpu_hz"),
+                              progress=options.get("progress"))
     if profile.backend == "qemu":
         from hil.boards.qemu import QemuBackend
 

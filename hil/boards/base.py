@@ -32,6 +32,7 @@ class Session:
     started_at: float = field(default_factory=time.monotonic)
     workdir: Path | None = None  # the session's own scratch folder (Renode: script and ELF copy)
     warnings: list[str] = field(default_factory=list)  # things the user should know; the session works
+    place: str | None = None  # the labgrid place the target is on (hil/boards/labgrid.py)
 
     def stop(self) -> None:
         self.transport.close()

@@ -29,14 +29,19 @@ def free_port() -> int:
 
 
 def qemu_command(profile: BoardProfile, elf: Path, port: int, binary: str = QEMU_BINARY) -> list[str]:
+    return qemu_machine(profile, port, binary=binary) + ["-kernel", str(elf)]
+
+
+def qemu_machine(profile: BoardProfile, port: int, *, wait: bool = True, binary: str = QEMU_BINARY) -> list[str]:
+    """The emulated board with its UART on 127.0.0.1:port. `wait`: the guest starts only once a
+    client is connected (else output sent with no client connected is dropped)."""
     machine = profile.setting("machine")
     shift = profile.setting("icount_shift", 0)
     serial_index = int(profile.setting("serial_index", 0))
+    chardev = f"socket,id=hil0,host=127.0.0.1,port={port},server=on,wait={'on' if wait else 'off'},nodelay=on"
     cmd = [binary, "-M", machine, "-nographic", "-monitor", "none",
-           "-icount", f"shift={shift},sleep=off",
-           "-chardev", f"socket,id=hil0,host=127.0.0.1,port={port},server=on,wait=on,nodelay=on"]
-    cmd += ["-serial", "null"] * serial_index + ["-serial", "chardev:hil0"]
-    return cmd + ["-kernel", str(elf)]
+           "-icount", f"shift={shift},sleep=off", "-chardev", chardev]
+    return cmd + ["-serial", "null"] * serial_index + ["-serial", "chardev:hil0"]
 
 
 class QemuBackend:

@@ -102,7 +102,8 @@ class Harness:
                  warn: Callable[[str], None] | None = None, backend: object | None = None):
         self.config = config
         self.engine = config.make_engine()
-        self.backend = backend or make_backend(config.profile, **config.backend_options)  # backend: a companion's
+        self._owns_backend = backend is None  # a companion shares its parent's, which closes it
+        self.backend = backend or make_backend(config.profile, **config.backend_options)
         self.progress = progress
         self.warn = warn  # where warnings go (pytest: the end-of-run summary); else to `progress`
         self.max_sessions = config.max_sessions or int(getattr(self.backend, "max_sessions", 4))
@@ -184,7 +185,8 @@ class Harness:
         exchange with the target; ram_record() asks it for the RAM really used)."""
         fp = target.firmware.footprint
         ready = target.device.ready
-        return {"board": self.profile.name, "engine": self.engine.name, "model": target.config.name,
+        place = {"place": target.session.place} if target.session.place else {}
+        return {"board": self.profile.name, **place, "engine": self.engine.name, "model": target.config.name,
                 "model_sha256": target.info.sha256, "firmware_key": target.firmware.key,
                 "flash_bytes": fp.flash_bytes, "ram_reserved_bytes": fp.ram_bytes, "arena_bytes": ready.arena_used,
                 "provenance": target.clock.provenance, "cpu_hz": target.clock.cpu_hz}
@@ -287,6 +289,8 @@ class Harness:
             self._targets.popitem()[1].session.stop()
         for companion in self.companions:
             companion.close()
+        if self._owns_backend and hasattr(self.backend, "close"):
+            self.backend.close()  # e.g. releases a labgrid place
         if self.power_monitor is not None:
             self.power_monitor.close()
             self.power_monitor = None

@@ -73,14 +73,17 @@ class TcpTransport:
 
 
 class SerialTransport:
-    """A serial port (USB CDC, FTDI, or a pty) through pyserial."""
+    """A serial port (USB CDC, FTDI, or a pty), or a pyserial URL (rfc2217://HOST:PORT), through pyserial."""
 
     def __init__(self, port: str, baud: int = 115200):
         import serial  # pyserial
 
         self.name = port
         try:
-            self._ser = serial.Serial(port, baud, timeout=0, write_timeout=5.0, exclusive=True)
+            if "://" in port:  # rfc2217://host:port (ser2net, a labgrid NetworkSerialPort), socket://...
+                self._ser = serial.serial_for_url(port, baud, timeout=0, write_timeout=5.0)
+            else:
+                self._ser = serial.Serial(port, baud, timeout=0, write_timeout=5.0, exclusive=True)
         except (serial.SerialException, OSError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ConfigError(

@@ -3,13 +3,15 @@ the HIL suites by (model, vector)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 
 import pytest
 
 from hil.boards import BACKEND_OPTIONS, BoardProfile, find_profile
 from hil.boards.process import stop_on_sigterm
-from hil.errors import HilError
+from hil.errors import ConfigError, HilError
 from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
@@ -34,6 +36,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--probe", default=None, help="debug probe unique ID (pyOCD)")
     group.addoption("--gdb-remote", default=None, metavar="HOST:PORT",
                     help="GDB server to flash through (OpenOCD, pyOCD gdbserver, ST-LINK gdbserver, QEMU -s)")
+    group.addoption("--lg-place", default=os.environ.get("LG_PLACE"), metavar="NAME",
+                    help="--board=labgrid: the labgrid place to reserve and acquire (default $LG_PLACE)")
+    group.addoption("--lg-tags", action="append", default=[], metavar="KEY=VALUE",
+                    help="--board=labgrid: any free place with these tags, e.g. hil_board=qemu-m7 (repeatable)")
+    group.addoption("--lg-timeout", type=float, default=600.0, metavar="S",
+                    help="--board=labgrid: how long to wait for a matching place (default 600 s)")
+    group.addoption("--board-profile", default=None, metavar="NAME",
+                    help="--board=labgrid: the board profile of the place (default: its hil_board tag)")
     group.addoption("--renode-path", default=None, help="the renode executable, if not on PATH")
     group.addoption("--cpu-hz", type=int, default=None, help="override the board profile's core clock")
     group.addoption("--engine", default="builtin", help="inference engine in the firmware: builtin or tflm")
@@ -76,7 +86,24 @@ def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str]) 
 
 
 def _profile(config: pytest.Config) -> BoardProfile:
+    if config.getoption("board") == "labgrid":
+        from hil.farm.place import resolve_profile
+
+        return resolve_profile(_place_request(config), config.getoption("board_profile"))
     return find_profile(config.getoption("board"))
+
+
+def _place_request(config: pytest.Config):
+    """--board=labgrid: the place to ask the coordinator for (hil/farm/place.py). The coordinator
+    comes from labgrid's own --lg-coordinator option, else $LG_COORDINATOR."""
+    from hil.farm.coordinator import coordinator_address
+    from hil.farm.place import PlaceRequest, parse_tags
+
+    name, tags = config.getoption("lg_place"), parse_tags(config.getoption("lg_tags"))
+    if not name and not tags:
+        raise ConfigError("--board=labgrid needs a place: --lg-place NAME (or $LG_PLACE) or --lg-tags KEY=VALUE")
+    return PlaceRequest(coordinator_address(getattr(config.option, "lg_coordinator", None)), name=name,
+                        tags=tags, timeout=config.getoption("lg_timeout"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -103,7 +130,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _backend_options(config: pytest.Config) -> dict:
-    return {name: config.getoption(name) for name in BACKEND_OPTIONS}
+    options = {name: config.getoption(name) for name in BACKEND_OPTIONS}
+    if config.getoption("board") == "labgrid":
+        options.update(labgrid=_place_request(config), progress=lambda msg: _notice(config, msg))
+    return options
 
 
 def _models(config: pytest.Config) -> list[ModelConfig]:
@@ -120,6 +150,16 @@ def _progress(config: pytest.Config, message: str) -> None:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(f"[hil] {message}")
+
+
+def _notice(config: pytest.Config, message: str) -> None:
+    """A line the user must see even while a test runs (e.g. waiting for a labgrid place): written
+    to stderr past pytest's capture, so it also reaches the terminal from an xdist worker."""
+    capman = config.pluginmanager.getplugin("capturemanager")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    with capman.global_and_fixture_disabled() if capman else contextlib.nullcontext():
+        sys.stderr.write(f"[hil{' ' + worker if worker else ''}] {message}\n")
+        sys.stderr.flush()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -173,6 +213,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize(("hil_model", "hil_vector"), model_vector_params(metafunc.config))
     elif "hil_model" in names:
         metafunc.parametrize("hil_model", model_params(metafunc.config))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Every HIL test's record names the labgrid place that ran it (before the results plugin reads it)."""
+    place = getattr(getattr(item.config.stash.get(HARNESS_KEY, None), "backend", None), "place", None)
+    if place:
+        item.stash.setdefault(RECORD_KEY, {}).setdefault("place", place)
+    return (yield)
 
 
 def summary_line(config: pytest.Config, section: str, text: str) -> None:
