@@ -96,9 +96,15 @@ def test_the_lab_listens_on_loopback_only(lab):
 
 
 def test_sigterm_releases_the_place(lab, tmp_path):
-    """A cancelled CI job (SIGTERM) while it holds a place: the run stops and the place is free."""
-    proc = subprocess.Popen(**pytest_command(lab, tmp_path, "--lg-place", "farm-a", "--vectors", "200", "-q"),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    """A cancelled CI job (SIGTERM) while it holds a place: the run stops and the place is free.
+    The place comes from a labgrid environment file (--lg-env), as labgrid's own plugin takes it."""
+    env_file = tmp_path / "env.yaml"  # a labgrid environment file names the place and the coordinator
+    env_file.write_text(f"targets:\n  main:\n    resources:\n      RemotePlace:\n        name: farm-a\n"
+                        f"options:\n  coordinator_address: {lab.address}\n")
+    command = pytest_command(lab, tmp_path, "--lg-env", str(env_file), "--vectors", "200", "-q")
+    command["args"].remove("--lg-coordinator")
+    command["args"].remove(lab.address)
+    proc = subprocess.Popen(**command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 300
         while holder(lab, "farm-a") is None and proc.poll() is None and time.monotonic() < deadline:

@@ -227,3 +227,27 @@ def resolve_profile(request: PlaceRequest, explicit: str | None = None):
         return find_profile(board_of(matching_places(coordinator, request), request))
     finally:
         coordinator.close()
+
+
+def places_from_env(path: str) -> tuple[list[str], str | None]:
+    """The RemotePlace names of a labgrid environment file's targets ("main" first) and its
+    coordinator_address option (labgrid's own loader: !template $LG_* works as in labgrid)."""
+    from labgrid.config import Config
+    from labgrid.exceptions import InvalidConfigError, NoConfigFoundError
+
+    try:
+        config = Config(path)
+    except (InvalidConfigError, NoConfigFoundError) as exc:
+        raise ConfigError(f"--lg-env {path}: {exc}") from None
+    targets = config.get_targets() or {}
+    names = []
+    for target in sorted(targets, key=lambda t: t != "main"):
+        resources = (targets[target] or {}).get("resources") or {}
+        for entry in resources if isinstance(resources, list) else [resources]:
+            remote = (entry or {}).get("RemotePlace")
+            if isinstance(remote, dict) and remote.get("name"):
+                names.append(str(remote["name"]))
+    if not names:
+        raise ConfigError(f"--lg-env {path}: no target has a RemotePlace resource with a name "
+                          f"(targets: {', '.join(targets) or 'none'})")
+    return names, config.get_option("coordinator_address", None)

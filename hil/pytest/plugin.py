@@ -24,8 +24,14 @@ from hil.pytest.rootdir import reanchor
 pytest_plugins = ["hil.pytest.results", "hil.verdicts.quality"]
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     group = parser.getgroup(*OPTION_GROUP)
+    if pluginmanager.is_blocked("labgrid"):  # else labgrid's plugin adds these (same names, same meaning)
+        group.addoption("--lg-coordinator", dest="lg_coordinator", metavar="HOST:PORT",
+                        help="--board=labgrid: the labgrid coordinator (default $LG_COORDINATOR, else 127.0.0.1:20408)")
+        group.addoption("--lg-env", dest="lg_env", metavar="FILE",
+                        help="--board=labgrid: a labgrid environment file naming the place (RemotePlace) and the "
+                             "coordinator (default $LG_ENV)")
     group.addoption("--board", default="qemu", help="board profile name or alias (`hil boards`); default qemu")
     group.addoption("--port", default=None, help="serial port of a physical board (COM3, /dev/ttyACM0)")
     group.addoption("--baud", type=int, default=None,
@@ -97,13 +103,18 @@ def _place_request(config: pytest.Config):
     """--board=labgrid: the place to ask the coordinator for (hil/farm/place.py). The coordinator
     comes from labgrid's own --lg-coordinator option, else $LG_COORDINATOR."""
     from hil.farm.coordinator import coordinator_address
-    from hil.farm.place import PlaceRequest, parse_tags
+    from hil.farm.place import PlaceRequest, parse_tags, places_from_env
 
     name, tags = config.getoption("lg_place"), parse_tags(config.getoption("lg_tags"))
+    coordinator = getattr(config.option, "lg_coordinator", None)
+    env_file = getattr(config.option, "lg_env", None) or os.environ.get("LG_ENV")
+    if env_file and not name and not tags:
+        names, env_coordinator = places_from_env(env_file)
+        name, coordinator = names[0], coordinator or env_coordinator
     if not name and not tags:
-        raise ConfigError("--board=labgrid needs a place: --lg-place NAME (or $LG_PLACE) or --lg-tags KEY=VALUE")
-    return PlaceRequest(coordinator_address(getattr(config.option, "lg_coordinator", None)), name=name,
-                        tags=tags, timeout=config.getoption("lg_timeout"))
+        raise ConfigError("--board=labgrid needs a place: --lg-place NAME (or $LG_PLACE), --lg-tags KEY=VALUE "
+                          "or --lg-env FILE")
+    return PlaceRequest(coordinator_address(coordinator), name=name, tags=tags, timeout=config.getoption("lg_timeout"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -156,7 +167,7 @@ def _notice(config: pytest.Config, message: str) -> None:
     """A line the user must see even while a test runs (e.g. waiting for a labgrid place): written
     to stderr past pytest's capture, so it also reaches the terminal from an xdist worker."""
     capman = config.pluginmanager.getplugin("capturemanager")
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    worker = getattr(config, "workerinput", {}).get("workerid")
     with capman.global_and_fixture_disabled() if capman else contextlib.nullcontext():
         sys.stderr.write(f"[hil{' ' + worker if worker else ''}] {message}\n")
         sys.stderr.flush()
