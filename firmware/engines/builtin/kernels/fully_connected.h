@@ -8,6 +8,8 @@
 #include "common_f32.h"
 #include "graph.h"
 #include "hil_protocol.h"
+#include "quant.h"
+#include "simd.h"
 
 enum { HIL_FC_OPT_ACTIVATION = 0, HIL_FC_OPT_WEIGHTS_FORMAT = 1 }; /* FullyConnectedOptions */
 
@@ -45,5 +47,15 @@ static inline int hil_fc_shape(const hil_tensor *input, const hil_tensor *filter
         return -1;
     return 0;
 }
+
+/* The int8 kernel's parameters, shared by its reference arithmetic (fully_connected.c) and its
+ * optimized path (fully_connected_dsp.c). */
+typedef struct {
+    hil_requant requant;
+    int32_t input_offset, filter_offset, output_offset;
+    int32_t act_min, act_max;
+    uint32_t batches, depth, units;
+    uint8_t optimized; /* fully_connected_dsp.c applies (symmetric weights) */
+} fc_params;
 
 #endif
