@@ -3,7 +3,6 @@ TFLM: one seed per generator in CI (`--opgen-target-seeds N` for more). The same
 natively with more seeds in test_single_op_native.py. Integer models must match bit for bit
 (the ad-hoc models' tolerance is 0 LSB), float models within the float tolerance."""
 
-import numpy as np
 import opgen
 import pytest
 
@@ -29,19 +28,8 @@ def harness():
     h.close()
 
 
-def _vectors_beside(op_case: opgen.OpCase) -> None:
-    """Inputs in the generator's input_range (LOG, SQRT, ...) or drawn by its sampler (signal
-    operators, CAST, DIV) as NAME.npz beside the model, the vector file catalog.adhoc picks up;
-    other cases take its seeded random vectors."""
-    if op_case.input_range is None and op_case.sample is None:
-        return
-    vectors = op_case.vectors(VECTORS, seed=op_case.seed)
-    np.savez(op_case.tflite.with_suffix(".npz"),
-             **{f"input_{i}": np.stack([v[i] for v in vectors]) for i in range(len(vectors[0]))})
-
-
 def test_single_op_bit_exact_on_target(op_case, harness):
-    _vectors_beside(op_case)
+    op_case.write_vectors(VECTORS, seed=op_case.seed)  # bounded inputs (indices, LOG's domain) as natively
     model = catalog.adhoc(op_case.tflite, vectors=VECTORS, seed=op_case.seed)
     results = [harness.run_vector(model, i) for i in range(VECTORS)]
     harness.discard(model)  # one emulator at a time: each case has its own firmware

@@ -37,14 +37,17 @@ def dequantize(values: np.ndarray, scale: float, zero_point: int) -> np.ndarray:
 
 
 def random_vectors(specs: list[TensorInfo], count: int, seed: int) -> VectorSet:
-    """Uniform over each input's integer range (or [-1, 1) for float inputs); reproducible."""
+    """Uniform over each input's integer range (or [-1, 1) for float inputs, False / True for
+    bool inputs); reproducible."""
     rng = np.random.default_rng(seed)
     vectors = []
     for _ in range(count):
         vector = []
         for spec in specs:
             dtype = spec.np_dtype
-            if np.issubdtype(dtype, np.integer):
+            if dtype == np.bool_:
+                vector.append(rng.integers(0, 2, size=spec.shape).astype(np.bool_))
+            elif np.issubdtype(dtype, np.integer):
                 info = np.iinfo(dtype)
                 vector.append(rng.integers(info.min, info.max, size=spec.shape, endpoint=True, dtype=dtype))
             else:

@@ -47,7 +47,9 @@ def generator(op_name: str, int8_io: bool = True, quant: str = "int8",
     defined on part of the line only (LOG, SQRT, RSQRT); `edit` rewrites the converted model (an
     operator the converter never emits from Keras, e.g. SQUEEZE, made from the one it emits, with
     the schema's object API); `sample(rng, [(shape, dtype)])` draws one test vector where uniform
-    values would miss what matters (audio-like levels, shift counts)."""
+    values would miss what matters (audio-like levels, shift counts). Models written with
+    opgen/flatbuffer.py may also bound single inputs of any type themselves (Graph.bound: positions
+    that must stay within the gathered axis). OpCase.vectors applies all three."""
     assert quant in QUANTS, quant
 
     def register(fn: Generator) -> Generator:
@@ -72,20 +74,52 @@ class OpCase:
         return f"{self.op}-{self.variant}-s{self.seed}"
 
     def vectors(self, count: int, seed: int) -> list[list[np.ndarray]]:
-        """Random test inputs: hil.model.vectors' ranges, float inputs within input_range."""
+        """Test inputs: the generator's sampler if it has one, else hil.model.vectors' random ones
+        with the model's per-input bounds and float inputs within input_range."""
         from hil.model.tflite import load_model
         from hil.model.vectors import random_vectors
 
         specs = load_model(self.tflite).input_tensors
+        rng = np.random.default_rng(seed)
         if self.sample is not None:
-            rng = np.random.default_rng(seed)
             return [self.sample(rng, [(tuple(t.shape), t.np_dtype) for t in specs]) for _ in range(count)]
         vectors = random_vectors(specs, count, seed=seed).inputs
+        bounds = self._bounds()
+        if bounds:
+            vectors = [[_within(v, bounds.get(i), rng) for i, v in enumerate(vector)] for vector in vectors]
         if self.input_range is None:
             return vectors
         low, high = self.input_range
         return [[(low + (v + 1) / 2 * (high - low)).astype(np.float32) if v.dtype == np.float32 else v for v in vector]
                 for vector in vectors]
+
+    def write_vectors(self, count: int, seed: int) -> None:
+        """Saves vectors(count, seed) beside the model (NAME.npz, which `hil run` and the harness
+        take instead of their own random vectors), so runs on the target get the same inputs as
+        native runs; nothing is written where vectors() are the plain random ones."""
+        if self.input_range is None and self.sample is None and not self._bounds():
+            return
+        vectors = self.vectors(count, seed)
+        arrays = {f"input_{i}": np.stack([v[i] for v in vectors]) for i in range(len(vectors[0]))}
+        tmp = self.tflite.with_suffix(f".{os.getpid()}.npz")  # xdist workers may write the same case
+        np.savez(tmp, **arrays)
+        tmp.replace(self.tflite.with_suffix(".npz"))
+
+    def _bounds(self) -> dict[int, tuple]:
+        from .flatbuffer import input_bounds
+
+        return input_bounds(self.tflite.read_bytes())
+
+
+def _within(values: np.ndarray, bounds: tuple | None, rng: np.random.Generator) -> np.ndarray:
+    """Fresh values of the same dtype and shape in [low, high] (integers) or [low, high) (floats);
+    low and high are numbers or arrays that broadcast to the shape (a bound per element)."""
+    if bounds is None:
+        return values
+    low, high = (np.broadcast_to(np.asarray(b), values.shape) for b in bounds)
+    if np.issubdtype(values.dtype, np.integer):
+        return rng.integers(low, high, size=values.shape, endpoint=True).astype(values.dtype)
+    return rng.uniform(low, high, size=values.shape).astype(values.dtype)
 
 
 def _quantizing_converter(model, representative: list[np.ndarray]):

@@ -5,6 +5,7 @@ the bytes of such a model instead of (keras_model, representative)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import flatbuffers
@@ -16,6 +17,20 @@ _TYPES = {np.dtype(np.float32): schema.TensorType.FLOAT32, np.dtype(np.int32): s
           np.dtype(np.uint8): schema.TensorType.UINT8, np.dtype(np.int64): schema.TensorType.INT64,
           np.dtype(np.bool_): schema.TensorType.BOOL, np.dtype(np.uint32): schema.TensorType.UINT32,
           np.dtype(np.uint64): schema.TensorType.UINT64}
+
+
+BOUNDS_KEY = "opgen_input_bounds"
+
+
+def input_bounds(model: bytes) -> dict[int, tuple]:
+    """{model input index: (low, high)} a Graph recorded with bound(), else {}."""
+    m = schema.Model.GetRootAs(model, 0)
+    for i in range(m.MetadataLength()):
+        meta = m.Metadata(i)
+        if meta.Name() == BOUNDS_KEY.encode():
+            text = m.Buffers(meta.Buffer()).DataAsNumpy().tobytes()
+            return {int(k): tuple(v) for k, v in json.loads(text).items()}
+    return {}
 
 
 @dataclass
@@ -44,43 +59,101 @@ def _tensor(t: Tensor, buffer: int, index: int) -> schema.TensorT:
     return out
 
 
+class Graph:
+    """A model of several operators on tensors added as they come: model inputs are the
+    non-constant tensors no operator writes, model outputs the tensors an operator writes and
+    none reads, both in the order they were added. One graph may hold one node per type of an
+    operator, so one model (and one firmware) covers every cell of it."""
+
+    def __init__(self) -> None:
+        self.tensors: list[Tensor] = []
+        self.codes: list[tuple[int, str | None]] = []  # (builtin code, custom code)
+        self.ops: list[tuple[int, list[int], list[int], int, object | None, bytes | None]] = []
+        self.bounds: dict[int, tuple] = {}
+
+    def bound(self, tensor: int, low, high) -> None:
+        """Test inputs of this model input stay within [low, high]: numbers, or nested lists that
+        broadcast to its shape (a bound per element). Read back with input_bounds."""
+        self.bounds[tensor] = (np.asarray(low).tolist(), np.asarray(high).tolist())
+
+    def tensor(self, t: Tensor) -> int:
+        self.tensors.append(t)
+        return len(self.tensors) - 1
+
+    def op(self, opcode: int, inputs: list[Tensor | int | None], outputs: list[Tensor | int], options_type: int = 0,
+           options: object | None = None, custom: tuple[str, bytes] | None = None) -> list[int]:
+        """Adds an operator; Tensor arguments are added as new tensors, ints name earlier ones, None
+        is an absent optional input. `custom` makes it a custom operator: (custom code, flexbuffer
+        options); opcode is then ignored. Returns the output tensor indices."""
+        def index(t: Tensor | int | None) -> int:
+            return -1 if t is None else (t if isinstance(t, int) else self.tensor(t))
+        ins = [index(t) for t in inputs]
+        outs = [index(t) for t in outputs]
+        code = (schema.BuiltinOperator.CUSTOM, custom[0]) if custom is not None else (opcode, None)
+        if code not in self.codes:
+            self.codes.append(code)
+        self.ops.append((self.codes.index(code), ins, outs, options_type, options,
+                         None if custom is None else custom[1]))
+        return outs
+
+    def build(self) -> bytes:
+        model = schema.ModelT()
+        model.version = 3
+        model.operatorCodes = []
+        for opcode, custom_code in self.codes:
+            code = schema.OperatorCodeT()
+            code.builtinCode = opcode
+            code.customCode = custom_code
+            code.deprecatedBuiltinCode = min(opcode, 127)
+            code.version = 1
+            model.operatorCodes.append(code)
+        model.buffers = [schema.BufferT()]  # buffer 0: the empty buffer of every non-constant tensor
+        graph = schema.SubGraphT()
+        graph.tensors = []
+        for i, t in enumerate(self.tensors):
+            buffer = 0
+            if t.data is not None:
+                buf = schema.BufferT()
+                buf.data = np.frombuffer(np.ascontiguousarray(t.data, dtype=t.dtype).tobytes(), np.uint8)
+                model.buffers.append(buf)
+                buffer = len(model.buffers) - 1
+            graph.tensors.append(_tensor(t, buffer, i))
+        written = {o for _, _, outs, *_ in self.ops for o in outs}
+        read = {i for _, ins, *_ in self.ops for i in ins}
+        graph.inputs = np.asarray([i for i, t in enumerate(self.tensors) if t.data is None and i not in written],
+                                  np.int32)
+        graph.outputs = np.asarray([i for i in range(len(self.tensors)) if i in written and i not in read], np.int32)
+        graph.operators = []
+        for code, ins, outs, options_type, options, custom_options in self.ops:
+            op = schema.OperatorT()
+            op.opcodeIndex = code
+            op.inputs = np.asarray(ins, np.int32)
+            op.outputs = np.asarray(outs, np.int32)
+            op.builtinOptionsType = options_type
+            op.builtinOptions = options
+            if custom_options is not None:
+                op.customOptions = np.frombuffer(custom_options, np.uint8)
+            graph.operators.append(op)
+        model.subgraphs = [graph]
+        if self.bounds:  # by model input index, in the model's metadata (engines ignore it)
+            order = {int(t): i for i, t in enumerate(graph.inputs)}
+            text = json.dumps({order[t]: b for t, b in self.bounds.items()}).encode()
+            buf = schema.BufferT()
+            buf.data = np.frombuffer(text, np.uint8)
+            model.buffers.append(buf)
+            meta = schema.MetadataT()
+            meta.name = BOUNDS_KEY
+            meta.buffer = len(model.buffers) - 1
+            model.metadata = [meta]
+        builder = flatbuffers.Builder(1024)
+        builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+        return bytes(builder.Output())
+
+
 def single_op_model(opcode: int, inputs: list[Tensor], outputs: list[Tensor], options_type: int = 0,
                     options: object | None = None, custom: tuple[str, bytes] | None = None) -> bytes:
-    """A model of one operator; inputs without data are model inputs, in order. `custom` makes it
-    a custom operator: (custom code, flexbuffer options); opcode is then ignored."""
-    model = schema.ModelT()
-    model.version = 3
-    code = schema.OperatorCodeT()
-    if custom is not None:
-        opcode = schema.BuiltinOperator.CUSTOM
-        code.customCode = custom[0]
-    code.builtinCode = opcode
-    code.deprecatedBuiltinCode = min(opcode, 127)
-    code.version = 1
-    model.operatorCodes = [code]
-    model.buffers = [schema.BufferT()]  # buffer 0: the empty buffer of every non-constant tensor
-    graph = schema.SubGraphT()
-    graph.tensors = []
-    for i, t in enumerate(inputs + outputs):
-        buffer = 0
-        if t.data is not None:
-            buf = schema.BufferT()
-            buf.data = np.frombuffer(np.ascontiguousarray(t.data, dtype=t.dtype).tobytes(), np.uint8)
-            model.buffers.append(buf)
-            buffer = len(model.buffers) - 1
-        graph.tensors.append(_tensor(t, buffer, i))
-    graph.inputs = np.asarray([i for i, t in enumerate(inputs) if t.data is None], np.int32)
-    graph.outputs = np.arange(len(inputs), len(inputs) + len(outputs), dtype=np.int32)
-    op = schema.OperatorT()
-    op.opcodeIndex = 0
-    op.inputs = np.arange(len(inputs), dtype=np.int32)
-    op.outputs = graph.outputs.copy()
-    op.builtinOptionsType = options_type
-    op.builtinOptions = options
-    if custom is not None:
-        op.customOptions = np.frombuffer(custom[1], np.uint8)
-    graph.operators = [op]
-    model.subgraphs = [graph]
-    builder = flatbuffers.Builder(1024)
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
-    return bytes(builder.Output())
+    """A model of one operator; inputs without data are model inputs, in order; `custom` as in
+    Graph.op."""
+    graph = Graph()
+    graph.op(opcode, list(inputs), list(outputs), options_type, options, custom)
+    return graph.build()

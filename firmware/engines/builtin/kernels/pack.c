@@ -1,5 +1,5 @@
 /* PACK: stacks N same-shaped tensors along a new axis (TFLM's PackImpl: for each input, copy
- * `copy_size` elements per outer index) for TFLM's types float32, int8, int32, int64, as bytes;
+ * `copy_size` elements per outer index) for TFLM's types float32, int8, int16, int32, int64, as bytes;
  * like TFLM, quantized values are copied as they are (the converter gives inputs and output one
  * scale and zero point). */
 #include <string.h>
@@ -22,7 +22,8 @@ static int pack_prepare(hil_graph *g, hil_node *node)
     if (!out || n == 0 || values != (int32_t)n)
         return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "values_count differs from the number of inputs");
     int elem = hil_dtype_size(out->type);
-    if (out->type != HIL_FLOAT32 && out->type != HIL_INT8 && out->type != HIL_INT32 && out->type != HIL_INT64)
+    if (out->type != HIL_FLOAT32 && out->type != HIL_INT8 && out->type != HIL_INT16 && out->type != HIL_INT32 &&
+        out->type != HIL_INT64)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "unsupported element type");
     if (axis < 0)
         axis += out->ndim;

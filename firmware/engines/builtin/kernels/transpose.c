@@ -1,18 +1,10 @@
 /* TRANSPOSE of any element size (TFLM: float32, int8, int16) with a constant permutation of up
  * to 5 dimensions, as TFLM's reference: output elements in raster order, each read from the
- * input through the permuted strides. */
-#include <string.h>
-
-#include "graph.h"
+ * input through the permuted strides (a strided view, view.h). */
 #include "hil_protocol.h"
+#include "view.h"
 
 #define TR_MAX_DIMS 5 /* TFLM's limit */
-
-typedef struct {
-    int32_t ndim, elem;
-    int32_t out_dims[TR_MAX_DIMS];
-    int32_t in_stride[TR_MAX_DIMS]; /* input elements per step along each output axis */
-} transpose_params;
 
 static int transpose_prepare(hil_graph *g, hil_node *node)
 {
@@ -27,14 +19,11 @@ static int transpose_prepare(hil_graph *g, hil_node *node)
     if (!perm->is_const || perm->type != HIL_INT32 || perm->ndim != 1 || perm->dims[0] != in->ndim)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED,
                           "the permutation must be a constant int32 vector, one value per dimension");
-    transpose_params *p = hil_persistent_alloc(g, sizeof *p);
-    if (!p)
+    hil_view *v = hil_persistent_alloc(g, sizeof *v);
+    if (!v)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    int32_t stride[TR_MAX_DIMS], step = 1;
-    for (int d = in->ndim - 1; d >= 0; d--) {
-        stride[d] = step;
-        step *= in->dims[d];
-    }
+    int32_t stride[HIL_MAX_DIMS], step[HIL_MAX_DIMS];
+    hil_view_strides(in, stride);
     unsigned seen = 0;
     for (int d = 0; d < in->ndim; d++) {
         int32_t axis = (int32_t)hil_le32(perm->data + 4 * d);
@@ -43,44 +32,16 @@ static int transpose_prepare(hil_graph *g, hil_node *node)
         if (out->dims[d] != in->dims[axis])
             return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "output shape is not the permuted input shape");
         seen |= 1u << axis;
-        p->out_dims[d] = out->dims[d];
-        p->in_stride[d] = stride[axis];
+        step[d] = stride[axis];
     }
-    p->ndim = in->ndim;
-    p->elem = hil_dtype_size(in->type);
-    node->params = p;
+    hil_view_build(v, out->ndim, out->dims, step, 0, hil_dtype_size(in->type));
+    node->params = v;
     return HIL_OK;
-}
-
-/* One element of `elem` bytes, unrolled per size so each copy is one load and one store. */
-static void copy_elem(uint8_t *dst, const uint8_t *src, int32_t elem)
-{
-    switch (elem) {
-    case 1: *dst = *src; break;
-    case 2: memcpy(dst, src, 2); break;
-    case 4: memcpy(dst, src, 4); break;
-    default: memcpy(dst, src, (size_t)elem); break;
-    }
 }
 
 static int transpose_eval(hil_graph *g, hil_node *node)
 {
-    const transpose_params *p = node->params;
-    const uint8_t *in = hil_node_input(g, node, 0)->data;
-    uint8_t *out = hil_node_output(g, node, 0)->data;
-    int32_t index[TR_MAX_DIMS] = {0};
-    uint32_t n = hil_num_elements(hil_node_output(g, node, 0));
-    int64_t offset = 0; /* input element of the current output element */
-    for (uint32_t i = 0; i < n; i++) {
-        copy_elem(out + (size_t)i * (size_t)p->elem, in + offset * p->elem, p->elem);
-        for (int d = p->ndim - 1; d >= 0; d--) { /* odometer over the output index */
-            offset += p->in_stride[d];
-            if (++index[d] < p->out_dims[d])
-                break;
-            offset -= (int64_t)p->in_stride[d] * p->out_dims[d];
-            index[d] = 0;
-        }
-    }
+    hil_view_copy(node->params, hil_node_input(g, node, 0)->data, hil_node_output(g, node, 0)->data);
     return HIL_OK;
 }
 
