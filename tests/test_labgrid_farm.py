@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from hil.farm.coordinator import Coordinator
+from hil.farm.coordinator import connect
 from hil.farm.lab import BoardSpec, LoopbackLab
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,8 +34,9 @@ def lab():
 
 def pytest_command(lab: LoopbackLab, tmp_path: Path, *args: str) -> dict:
     """Popen arguments of a `pytest --board=labgrid` run of the parity suite against the lab."""
+    models = [] if "--only-model" in args else ["--only-model", MODEL]
     cmd = [sys.executable, "-m", "pytest", "test_suites/test_parity.py", "--board=labgrid",
-           "--lg-coordinator", lab.address, "--only-model", MODEL, f"--results-db={tmp_path / 'results.sqlite'}",
+           "--lg-coordinator", lab.address, *models, f"--results-db={tmp_path / 'results.sqlite'}",
            "-p", "no:cacheprovider", "-p", "no:randomly", *args]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "LG_PLACE", "LG_COORDINATOR")}
     return {"args": cmd, "cwd": ROOT, "text": True, "env": env}
@@ -46,11 +47,19 @@ def run_pytest(lab: LoopbackLab, tmp_path: Path, *args: str, timeout: float = 60
 
 
 def holder(lab: LoopbackLab, place: str) -> str | None:
-    client = Coordinator(lab.address)
+    client = connect(lab.address)
     try:
         return client.places()[place].acquired
     finally:
         client.close()
+
+
+def recorded(tmp_path: Path) -> list[tuple]:
+    """results() of a run still going (nothing while the database or its schema is not there yet)."""
+    try:
+        return results(tmp_path)
+    except sqlite3.OperationalError:
+        return []
 
 
 def results(tmp_path: Path) -> list[tuple[str, str, str | None, str | None]]:
@@ -61,7 +70,7 @@ def results(tmp_path: Path) -> list[tuple[str, str, str | None, str | None]]:
 
 
 def assert_all_free(lab: LoopbackLab) -> None:
-    client = Coordinator(lab.address)
+    client = connect(lab.address)
     try:
         held = {name: p.acquired for name, p in client.places().items() if p.acquired or p.reservation}
     finally:
@@ -117,4 +126,50 @@ def test_sigterm_releases_the_place(lab, tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode != 0, out[-2000:]
+    assert_all_free(lab)
+
+
+def test_killing_the_exporter_mid_run_fails_as_place_lost_and_releases(lab, tmp_path):
+    """SIGKILL the lab host (exporter) of the place in use: results measured before stay, the
+    test in flight and every later one fail as place-lost, and the place is released at once."""
+    model = ROOT / "models" / MODEL / f"{MODEL}.tflite"
+    proc = subprocess.Popen(**pytest_command(lab, tmp_path, "--lg-place", "farm-b", "--only-model", "none",
+                                             "--model", str(model), "--vectors", "300", "-q"),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 300
+        while len(recorded(tmp_path)) < 5 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        lab.kill_exporter("lab-b")
+        before = recorded(tmp_path)
+        out, _ = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        lab.start_exporter("lab-b")  # the lab host comes back for the tests after this one
+    after = results(tmp_path)
+    assert len(before) >= 5 and all(outcome == "passed" for _, outcome, _, _ in before), out[-2000:]
+    assert [r[:2] for r in after[:len(before)]] == [r[:2] for r in before], "results measured before the kill changed"
+    failed = [r for r in after if r[1] != "passed"]
+    assert failed and {r[2] for r in failed} == {"place-lost"}, out[-2000:]
+    assert {r[3] for r in after} == {"farm-b"}
+    assert "its exporter lab-b went away" in out, out[-2000:]
+    assert_all_free(lab)
+
+
+def test_xdist_workers_share_two_places_and_the_third_waits(lab, tmp_path):
+    """-n 3 over the two places tagged hil_board=qemu: each worker holds one place at a time,
+    both places run tests, the worker left over waits (and says so) instead of failing."""
+    proc = run_pytest(lab, tmp_path, "--lg-tags", "hil_board=qemu", "--vectors", "9", "-n", "3", "-q")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    rows = results(tmp_path)
+    assert len(rows) == 9 and all(outcome == "passed" for _, outcome, _, _ in rows), rows
+    assert {place for *_, place in rows} == {"farm-a", "farm-b"}, rows
+    with sqlite3.connect(tmp_path / "results.sqlite") as con:
+        per_worker = con.execute("SELECT worker, COUNT(DISTINCT json_extract(extra, '$.place')) FROM results "
+                                 "GROUP BY worker").fetchall()
+    assert len(per_worker) == 3 and all(n == 1 for _, n in per_worker), per_worker
+    assert "waiting for a place tagged hil_board=qemu: 2 matching, busy: " in out, out[-3000:]
+    assert "got place" in out, out[-3000:]
     assert_all_free(lab)

@@ -24,7 +24,7 @@ from hil.boards.base import Session, connect_device
 from hil.boards.profile import BoardProfile
 from hil.boards.serial import elf_model_sha256
 from hil.errors import Category, ConfigError, HilError, TransportTimeout
-from hil.farm.coordinator import Coordinator
+from hil.farm.coordinator import Coordinator, connect
 from hil.farm.place import HeldPlace, PlaceAccess, PlaceRequest, matching_places
 from hil.link.transport import SerialTransport, TcpTransport, Transport
 
@@ -55,7 +55,7 @@ class LabgridBackend:
 
     def coordinator(self) -> Coordinator:
         if self._coordinator is None:
-            self._coordinator = Coordinator(self.request.coordinator, user=_identity())
+            self._coordinator = connect(self.request.coordinator)
         return self._coordinator
 
     def check_tools(self) -> None:
@@ -132,14 +132,6 @@ class LabgridBackend:
         if self._coordinator is not None:
             self._coordinator.close()
             self._coordinator = None
-
-
-def _identity() -> str:
-    """The user name this process shows the coordinator: the login plus the process id, so each
-    xdist worker holds its places in its own name."""
-    import getpass
-
-    return f"{os.environ.get('LG_USERNAME') or getpass.getuser()}.{os.getpid()}"
 
 
 class PlaceGuard:

@@ -21,6 +21,9 @@ ENV_COORDINATOR = "LG_COORDINATOR"  # labgrid's own variable: HOST[:PORT] of the
 DEFAULT_PORT = 20408
 
 
+_SESSIONS: dict[str, Coordinator] = {}
+
+
 class FarmError(HilError):
     category = Category.PLACE_UNAVAILABLE
 
@@ -55,13 +58,33 @@ def coordinator_address(explicit: str | None = None) -> str:
     return address
 
 
-class Coordinator:
-    """One client session with a coordinator, owned by one thread of the harness."""
+def connect(address: str) -> Coordinator:
+    """The process's session with the coordinator at `address`, shared: gRPC's asyncio support
+    takes one event loop per process, so a second concurrent session would not connect. Each
+    connect() needs its close()."""
+    current = _SESSIONS.get(address)
+    if current is None or not current.connected:
+        current = _SESSIONS[address] = Coordinator(address)
+    current.users += 1
+    return current
 
-    def __init__(self, address: str, *, timeout: float = 10.0, user: str | None = None):
+
+def identity_user() -> str:
+    """The user name this process shows the coordinator: the login ($LG_USERNAME) plus the
+    process id, so each xdist worker holds its places in its own name."""
+    import getpass
+
+    return f"{os.environ.get('LG_USERNAME') or getpass.getuser()}.{os.getpid()}"
+
+
+class Coordinator:
+    """One client session with a coordinator (use connect())."""
+
+    def __init__(self, address: str, *, timeout: float = 10.0):
         check_labgrid()
         self.address = address
-        self._user = user
+        self.users = 0
+        self._user = identity_user()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="labgrid-client", daemon=True)
         self._thread.start()
@@ -89,8 +112,8 @@ class Coordinator:
         user = self._user
 
         class Session(ClientSession):
-            def getuser(self) -> str:  # one identity per harness process (xdist workers share a user)
-                return user or super().getuser()
+            def getuser(self) -> str:  # one identity per harness process (xdist workers share a login)
+                return user
 
         session = Session(self.address, self._loop)
         try:
@@ -188,6 +211,12 @@ class Coordinator:
     # ---- the end ----
 
     def close(self) -> None:
+        """Ends this user's share; the session closes with its last user."""
+        self.users -= 1
+        if self.users > 0:
+            return
+        if _SESSIONS.get(self.address) is self:
+            del _SESSIONS[self.address]
         if self._session is not None:
             session, self._session = self._session, None
             try:

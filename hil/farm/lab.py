@@ -22,7 +22,7 @@ from hil.boards.process import kill_process_group, log_tail, spawn
 from hil.boards.profile import find_profile
 from hil.boards.qemu import free_port, qemu_machine
 from hil.errors import ConfigError
-from hil.farm.coordinator import Coordinator
+from hil.farm.coordinator import connect
 from hil.farm.place import BOARD_TAG, GDB_CLASS, SERIAL_CLASS
 
 LISTENING = re.compile(r"listening on 127\.0\.0\.1:(\d+)")
@@ -73,7 +73,7 @@ class LoopbackLab:
             self.running.append(self._start_board(spec))
         for exporter in dict.fromkeys(spec.exporter for spec in self.boards):
             self.start_exporter(exporter, timeout)
-        client = Coordinator(self.address)
+        client = connect(self.address)
         try:
             for board in self.running:
                 client.add_place(board.spec.place, [f"{board.spec.exporter}/{board.spec.place}/*"],

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from hil.boards.flashers import Flasher, GdbFlasher, NoFlasher
 from hil.errors import Category, ConfigError, HilError
-from hil.farm.coordinator import Coordinator, FarmError, PlaceInfo, Resource
+from hil.farm.coordinator import Coordinator, FarmError, PlaceInfo, Resource, connect
 from hil.harness.progress import duration_text
 
 BOARD_TAG = "hil_board"
@@ -174,7 +174,7 @@ class HeldPlace:
 
     def _busy_text(self) -> str:
         places = self.request.matching(self.coordinator.places())
-        held = [f"{p.name} held by {p.acquired}" if p.acquired else f"{p.name} reserved" for p in places]
+        held = [f"{p.name} held by {p.acquired}" if p.acquired else f"{p.name} being handed over" for p in places]
         return f"{len(places)} matching, busy: " + (", ".join(held) or "none")
 
     def resources(self) -> list[Resource]:
@@ -197,7 +197,9 @@ class HeldPlace:
         name, token = self.name, self.token
         self.name = self.token = None
         errors: list[HilError] = []
-        for action, arg in ((self.coordinator.release, name), (self.coordinator.cancel, token)):
+        # The reservation goes first: released while still allocated to it, the place would wait
+        # for its cancellation before the coordinator gave it to the next reservation in line.
+        for action, arg in ((self.coordinator.cancel, token), (self.coordinator.release, name)):
             if arg is None:
                 continue
             try:
@@ -222,7 +224,7 @@ def resolve_profile(request: PlaceRequest, explicit: str | None = None):
 
     if explicit:
         return find_profile(explicit)
-    coordinator = Coordinator(request.coordinator)
+    coordinator = connect(request.coordinator)
     try:
         return find_profile(board_of(matching_places(coordinator, request), request))
     finally:
