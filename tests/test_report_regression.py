@@ -44,9 +44,9 @@ SYNTH_SUITE = textwrap.dedent('''
 ''')
 
 
-def record_run(workdir: Path, db: Path, **env: str) -> int:
-    """One pytest session of the stand-in suite recorded in `db`; returns its run id."""
-    (workdir / "test_synth.py").write_text(SYNTH_SUITE)
+def record_run(workdir: Path, db: Path, suite: str = SYNTH_SUITE, **env: str) -> int:
+    """One pytest session of a stand-in suite recorded in `db`; returns its run id."""
+    (workdir / "test_synth.py").write_text(suite)
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("SYNTH_", "HIL_RESULTS"))}
     run_file = workdir / "run-id"
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_synth.py",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from hil.boards.profile import find_profile
 from hil.harness.tradeoff import Tradeoff, VariantRow, html_section, load_all, save
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,8 +57,17 @@ def test_three_variants_side_by_side(tradeoff_run):
     # ... while float16 weights are widened into RAM at load: more arena than float32 itself.
     assert fp16["arena_bytes"] > f32["arena_bytes"] > int8["arena_bytes"]
     assert "flash saved vs float32" in result.stdout and "float (Keras, host)" in result.stdout
+    # Energy per inference, estimated from each variant's cycles and the qemu profile's [power] model
+    power = find_profile("qemu").power
+    for row in rows.values():
+        assert row["energy_provenance"] == "estimated" and row["energy_source"].startswith("power model of qemu")
+        assert row["energy_uj"] == pytest.approx(power.energy_uj(row["cycles_median"]), rel=1e-4)
+        assert row["energy_min_uj"] <= row["energy_uj"] <= row["energy_max_uj"]
+    assert int8["energy_uj"] < 0.5 * f32["energy_uj"]  # the efficiency argument for int8, in microjoules
+    assert "energy per inference vs float32: int8" in result.stdout
     markdown = (out / "tradeoff.md").read_text()
     assert "| variant | model | flash (firmware) |" in markdown and "| float16 weights |" in markdown
+    assert "| energy / inference |" in markdown and "uJ [estimated] |" in markdown
 
 
 def test_report_shows_the_tradeoff_section(tradeoff_run):
@@ -91,4 +101,5 @@ def test_save_replaces_the_same_model_and_board(tmp_path):
     assert [(t.model, t.board) for t in loaded] == [("m", "qemu"), ("m", "qemu-m7")]
     assert loaded[0].keras_quality == 0.5 and loaded[0].rows[1].model_bytes == 40
     assert "int8 model 30 B (75%)" in loaded[0].terminal()
+    assert "energy: not estimated" in loaded[0].terminal()  # a trade-off saved before energy was recorded
     assert "<table class='tradeoff'>" in html_section(loaded) and html_section([]) == ""

@@ -1,5 +1,6 @@
 """`hil tradeoff`: one catalog model as int8, float16 weights and float32 on the same board, side by
-side (flash, arena, cycles, latency, quality vs the float Keras model, parity with the host).
+side (flash, arena, cycles, latency, energy per inference, quality vs the float Keras model, parity
+with the host).
 Prints the table and writes it to reports/tradeoff.json (read by `hil report`) and
 reports/tradeoff.md."""
 
@@ -9,11 +10,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from hil.commands.run import add_board_options, make_harness
+from hil.commands.run import add_board_options, add_power_options, make_harness
 from hil.errors import ConfigError
 from hil.harness.build import stderr_progress
 from hil.harness.tradeoff import markdown_all, run_tradeoff, save
 from hil.model import catalog
+from hil.power import attach_power_monitor
 from hil.results.store import default_db_path
 
 
@@ -31,6 +33,7 @@ def run(args) -> int:
         raise ConfigError("--vectors must be at least 1")
     harness = make_harness(args)
     try:
+        attach_power_monitor(harness, vars(args))
         result = run_tradeoff(harness, config, args.vectors, progress=stderr_progress)
     finally:
         harness.close()
@@ -59,5 +62,6 @@ def register(sub) -> None:
     parser.add_argument("--markdown", type=Path, default=None, metavar="PATH",
                         help="Markdown table of every trade-off in the JSON (default: the JSON path with .md)")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
+    add_power_options(parser)
     add_board_options(parser)
     parser.set_defaults(func=run, argv=sys.argv[2:])

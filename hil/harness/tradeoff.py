@@ -1,6 +1,7 @@
 """The quantization trade-off: one model as int8, float16 weights and float32 on the same board,
-side by side: flash, arena, cycles and latency (with provenance), quality on the test split
-against the float Keras model, and parity with the host reference.
+side by side: flash, arena, cycles and latency (with provenance), energy per inference
+(`estimated` from the board's [power] model, or `measured` with a power monitor), quality on the
+test split against the float Keras model, and parity with the host reference.
 
 The three .tflite files come from the model's build script (models/<name>/build.py, via
 hil.zoo): <name>.tflite (full int8), <name>_fp16.tflite (float16 weights, float32 activations)
@@ -24,6 +25,7 @@ from hil.errors import ConfigError
 from hil.model.catalog import ModelConfig
 from hil.model.vectors import VectorSet, dequantize, load_vectors, quantize
 from hil.verdicts import quality
+from hil.verdicts.energy import EnergyStats, energy_text, estimate
 from hil.verdicts.float_parity import ABS_TOL, REL_TOL, compare_float
 from hil.verdicts.parity import compare_outputs
 
@@ -90,6 +92,16 @@ class VariantRow:
     max_rel_error: float | None  # float variants: over elements with |host| >= the absolute tolerance
     vectors: int
     firmware_key: str
+    energy_uj: float | None = None          # median energy per inference; None without [power] or a monitor
+    energy_min_uj: float | None = None
+    energy_max_uj: float | None = None
+    energy_provenance: str | None = None    # estimated | measured
+    energy_source: str | None = None
+
+    def energy_text(self) -> str:
+        if self.energy_uj is None:
+            return "-"
+        return f"{energy_text(self.energy_uj)} [{self.energy_provenance}]"
 
 
 @dataclass
@@ -126,13 +138,14 @@ class Tradeoff:
         return f"{value:.2%}" if self.task == "classification" else f"{value:.3g}"
 
     def cells(self) -> tuple[list[str], list[list[str]]]:
-        header = ["variant", "model", "flash (firmware)", "arena", "cycles worst", "latency worst", self.metric,
-                  self.vs_keras, "target vs host"]
-        rows = [["float (Keras, host)", "-", "-", "-", "-", "-", self._fmt_quality(self.keras_quality), "-", "-"]]
+        header = ["variant", "model", "flash (firmware)", "arena", "cycles worst", "latency worst",
+                  "energy / inference", self.metric, self.vs_keras, "target vs host"]
+        rows = [["float (Keras, host)", "-", "-", "-", "-", "-", "-", self._fmt_quality(self.keras_quality), "-",
+                 "-"]]
         for r in self.rows:
             rows.append([r.variant, f"{r.model_bytes:,} B", f"{r.flash_bytes:,} B", f"{r.arena_bytes:,} B",
                          f"{r.cycles_worst:,} [{r.provenance}]", f"{r.latency_us_worst / 1000:.2f} ms",
-                         self._fmt_quality(r.quality), self._fmt_vs_keras(r.vs_keras), r.parity])
+                         r.energy_text(), self._fmt_quality(r.quality), self._fmt_vs_keras(r.vs_keras), r.parity])
         return header, rows
 
     def title(self) -> str:
@@ -163,10 +176,32 @@ class Tradeoff:
             notes.append("  flash saved vs float32: " + "; ".join(
                 f"{r.variant} model {f32.model_bytes - r.model_bytes:,} B ({1 - r.model_bytes / f32.model_bytes:.0%}), "
                 f"firmware {f32.flash_bytes - r.flash_bytes:,} B" for r in self.rows if r is not f32))
+        notes += self.energy_notes(f32)
         notes.append(f"  float inputs: {self.float_inputs}")
         notes.append(f"  float parity tolerance: |target - host| <= {ABS_TOL:g} + {REL_TOL:g} x |host|")
         if self.command:
             notes.append(f"  command: {self.command}")
+        return notes
+
+
+    def energy_notes(self, f32: VariantRow | None) -> list[str]:
+        """Energy per inference (median) of each variant against float32, only between figures of one
+        provenance and source; and where the figures come from."""
+        rows = [r for r in self.rows if r.energy_uj is not None]
+        if not rows:
+            return ["  energy: not estimated (the board profile has no [power] model) and not measured"]
+        notes = []
+        if f32 and f32.energy_uj:
+            same = [r for r in rows if r is not f32 and (r.energy_provenance, r.energy_source)
+                    == (f32.energy_provenance, f32.energy_source)]
+            if same:
+                notes.append("  energy per inference vs float32: " + "; ".join(
+                    f"{r.variant} {energy_text(r.energy_uj)} = {r.energy_uj / f32.energy_uj:.0%} of "
+                    f"{energy_text(f32.energy_uj)}" for r in same))
+        for provenance, source in dict.fromkeys((r.energy_provenance, r.energy_source) for r in rows):
+            notes.append(f"  energy [{provenance}], median per inference (min-max: " + ", ".join(
+                f"{r.variant} {energy_text(r.energy_min_uj)}-{energy_text(r.energy_max_uj)}" for r in rows
+                if (r.energy_provenance, r.energy_source) == (provenance, source)) + f"): {source}")
         return notes
 
 
@@ -248,6 +283,22 @@ def run_tradeoff(harness, config: ModelConfig, limit: int | None = None, progres
     return result
 
 
+def variant_energy(harness, cfg: ModelConfig, clock, ticks: list[int]) -> EnergyStats | None:
+    """Measured with the harness's power monitor when one is attached (a RUN of its own), else
+    estimated from this variant's ticks and the board's [power] model; None without either."""
+    if harness.power_monitor is not None:
+        return harness.energy(cfg)
+    power = harness.profile.power
+    return estimate(clock, ticks, power) if power is not None and ticks else None
+
+
+def _energy_fields(stats: EnergyStats | None) -> dict:
+    if stats is None:
+        return {}
+    return {"energy_uj": stats.median_uj, "energy_min_uj": stats.min_uj, "energy_max_uj": stats.max_uj,
+            "energy_provenance": stats.provenance, "energy_source": stats.source}
+
+
 def _run_variant(harness, kind, cfg, inputs, task, labels, x, classes, keras, keras_out) -> VariantRow:
     target = harness.target(cfg)
     outputs, ticks, parities = [], [], []
@@ -279,7 +330,8 @@ def _run_variant(harness, kind, cfg, inputs, task, labels, x, classes, keras, ke
         target.clock.latency_us(statistics.median(cycles)), target.clock.provenance,
         float(measured[quality.PRIMARY[task][0]]), _vs_keras(task, measured, keras, values, keras_out), parity,
         ok == len(parities), float(worst.max_abs_diff), max(p.max_ulp for p in parities) if is_float else None,
-        max(p.max_rel_error for p in parities) if is_float else None, len(parities), target.firmware.key)
+        max(p.max_rel_error for p in parities) if is_float else None, len(parities), target.firmware.key,
+        **_energy_fields(variant_energy(harness, cfg, target.clock, ticks)))
 
 
 # ---- the JSON file the report reads, and the Markdown table ----

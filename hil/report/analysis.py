@@ -4,7 +4,9 @@ regressions against the previous comparable run, and trends over the last N runs
 Each test (nodeid) is compared with the latest earlier complete run on the same board and
 engine that has it, so a partial run in between stands in only for the tests it ran; the
 report lists those runs (`compared_with`). Models are compared by (board, engine, model) over
-those same rows; cycle figures only when both carry the same provenance.
+those same rows; cycle figures only when both carry the same provenance, energy figures only
+when both are `estimated` from the same power model or both `measured` with the same monitor
+set-up (never an estimate against a measurement).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 
 from hil import __version__
 from hil.results.store import FAILED_OUTCOMES, ResultsStore, describe_state, now_iso
+from hil.verdicts.energy import energy_text
 
 PASSED_OUTCOMES = ("passed", "xpassed")
 REPORT_SCHEMA = "tinyml-hil-report/1"
@@ -22,6 +25,8 @@ PROVENANCE_TEXT = {
     "virtual": "emulator instruction counts (deterministic, not real cycles)",
     "dwt": "real cycles from the DWT cycle counter",
     "systick": "real cycles from SysTick (one-tick resolution)",
+    "estimated": "energy estimated from counted cycles and the board profile's [power] model",
+    "measured": "energy measured by a power monitor over each inference window",
 }
 
 
@@ -173,6 +178,7 @@ def model_summary(key: str, rows: list[dict], run: dict, deadlines: dict[str, fl
                                          _max(r.get("baseline_cycles") for r in rows)),
         "flash_bytes": _max(r.get("flash_bytes") for r in rows), "ram_bytes": _max(r.get("ram_bytes") for r in rows),
         "arena_bytes": _max(r.get("arena_bytes") for r in rows),
+        **energy_figures(rows),
         "per_op": None if source is None else {
             "nodeid": source["nodeid"], "vector": source.get("vector"), "provenance": source.get("provenance"),
             "total_cycles": source.get("cycles"),
@@ -182,15 +188,53 @@ def model_summary(key: str, rows: list[dict], run: dict, deadlines: dict[str, fl
     }
 
 
+def energy_figures(rows: list[dict]) -> dict:
+    """The model's energy per inference (the largest median recorded), its provenance and source.
+    Measured figures win over estimates; the two are never mixed into one number."""
+    for provenance in ("measured", "estimated"):
+        chosen = [r for r in rows if r.get("energy_uj") is not None and r.get("energy_provenance") == provenance]
+        if chosen:
+            worst = max(chosen, key=lambda r: r["energy_uj"])
+            return {"energy_uj": worst["energy_uj"], "energy_provenance": provenance,
+                    "energy_source": worst.get("energy_source")}
+    return {"energy_uj": None, "energy_provenance": None, "energy_source": None}
+
+
+def energy_comparable(now: dict, before: dict | None) -> bool:
+    """Two energy figures compare only with the same provenance and the same power model or monitor
+    set-up: an estimate against a measurement, or two power models, is no regression."""
+    return (before is not None and now.get("energy_uj") is not None and before.get("energy_uj") is not None
+            and now.get("energy_provenance") == before.get("energy_provenance")
+            and now.get("energy_source") == before.get("energy_source"))
+
+
+def energy_regression(m: dict, prev: dict, tolerance: float) -> dict | None:
+    """An energy regression of one board x model, when its figure grew beyond the tolerance."""
+    if not energy_comparable(m, prev):
+        return None
+    change = pct_change(m["energy_uj"], prev["energy_uj"])
+    if change is None or change <= tolerance:
+        return None
+    provenance = m["energy_provenance"]
+    return {"kind": "energy", "model": m["model"], "board": m["board"], "anchor": m["anchor"],
+            "provenance": provenance, "current": m["energy_uj"], "previous": prev["energy_uj"], "change": change,
+            "tolerance": tolerance,
+            "message": f"{m['model']} on {m['board']}: energy per inference {energy_text(prev['energy_uj'])} -> "
+                       f"{energy_text(m['energy_uj'])} [{provenance}] ({change:+.1%}, tolerance {tolerance:.1%}); "
+                       f"{m.get('energy_source') or 'source not recorded'}"}
+
+
 def attach_previous(models: list[dict], prev_models: dict[str, dict], prev_rows: dict[str, dict]) -> None:
     """Adds the previous run's figures (and per-op cycles of the same test) to each model row."""
     for m in models:
         prev = prev_models.get(m["key"])
         m["previous"] = None if prev is None else {
             k: prev[k] for k in ("cycles", "latency_us", "wcet_us", "flash_bytes", "ram_bytes", "arena_bytes",
-                                 "pass_rate", "provenance", "parity")}
+                                 "pass_rate", "provenance", "parity", "energy_uj", "energy_provenance",
+                                 "energy_source")}
         comparable = prev is not None and prev["provenance"] == m["provenance"]
         m["cycles_change"] = pct_change(m["cycles"], prev["cycles"]) if comparable else None
+        m["energy_change"] = pct_change(m["energy_uj"], prev["energy_uj"]) if energy_comparable(m, prev) else None
         if m["per_op"]:
             before = prev_rows.get(m["per_op"]["nodeid"], {}).get("per_op") or []
             by_index = {(op["index"], op.get("op")): op.get("cycles") for op in before}
@@ -242,11 +286,14 @@ def find_regressions(current: list[dict], previous: list[dict], run: dict, model
             regressions.append(cycles_regression(key, rows[0], slower, tolerance, anchor, len(rows)))
         if worse:
             regressions.append(parity_regression(key, rows[0], worse, anchor))
-    # 4. footprint, per board x model
+    # 4. energy and 5. footprint, per board x model
     for m in models:
         prev = prev_models.get(m["key"])
         if prev is None:
             continue
+        energy = energy_regression(m, prev, tolerance_of(m["model"]))
+        if energy:
+            regressions.append(energy)
         for metric in ("flash_bytes", "ram_bytes", "arena_bytes"):
             now, before = m.get(metric), prev.get(metric)
             if now is not None and before is not None and now - before > tolerance_of.footprint_bytes:
@@ -256,7 +303,7 @@ def find_regressions(current: list[dict], previous: list[dict], run: dict, model
                     "message": f"{m['model']} on {m['board']}: {metric.replace('_bytes', '')} {before:,} B -> "
                                f"{now:,} B (+{now - before:,} B)",
                 })
-    order = {"newly-failing": 0, "cycles": 1, "parity": 2, "footprint": 3}
+    order = {"newly-failing": 0, "cycles": 1, "energy": 2, "parity": 3, "footprint": 4}
     return sorted(regressions, key=lambda r: (order.get(r["kind"], 9), r.get("model") or "", r.get("nodeid") or ""))
 
 
@@ -355,6 +402,7 @@ def trends(store: ResultsStore, run: dict, limit: int) -> list[dict]:
                 "flash_bytes": _max(r.get("flash_bytes") for r in group),
                 "ram_bytes": _max(r.get("ram_bytes") for r in group),
                 "arena_bytes": _max(r.get("arena_bytes") for r in group),
+                **energy_figures(group),
                 "pass_rate": passed / len(decided) if decided else None, "tests": len(group),
             })
     return [series[k] for k in sorted(series)]

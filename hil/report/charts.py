@@ -69,15 +69,37 @@ def per_op_chart(model: dict, salt: str) -> str:
     return _to_svg(fig, salt, f"per-operator cycles of {model['model']} on {model['board']}")
 
 
+ENERGY_STYLE = {"estimated": ("#0891b2", "o", "--"), "measured": ("#b45309", "s", "-")}
+
+
+def energy_panel(ax, points: list[dict], xs: list[int]) -> None:
+    """Energy per inference, one line per provenance: an estimate and a measurement are never joined
+    by a line or drawn as one series."""
+    drawn = []
+    for provenance, (color, marker, style) in ENERGY_STYLE.items():
+        ys = [p["energy_uj"] if p.get("energy_provenance") == provenance and p.get("energy_uj") is not None
+              else float("nan") for p in points]
+        if any(y == y for y in ys):
+            ax.plot(xs, ys, marker=marker, markersize=4, color=color, linestyle=style, linewidth=1.6,
+                    label=provenance)
+            drawn.append(provenance)
+    if not drawn:
+        ax.text(0.5, 0.5, "not measured", transform=ax.transAxes, ha="center", va="center", color="#6b7280")
+    elif len(drawn) > 1:
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the data
+    ax.set_title(f"energy per inference, µJ ({' / '.join(drawn) or 'none'})", fontsize=9)
+
+
 def trend_chart(series: dict, salt: str) -> str:
-    """Four panels over the last runs: worst cycles, worst latency, footprint, pass rate."""
+    """Five panels over the last runs: worst cycles, worst latency, energy per inference, footprint,
+    pass rate."""
     points = series["points"]
     xs = list(range(len(points)))
     labels = [f"#{p['run_id']}" for p in points]
     provenances = sorted({p["provenance"] for p in points if p.get("provenance")})
     prov = provenances[0] if len(provenances) == 1 else ("mixed" if provenances else None)
-    fig = Figure(figsize=(9, 5.6), layout="constrained")
-    axes = fig.subplots(2, 2, sharex=True)
+    fig = Figure(figsize=(12, 5.6), layout="constrained")
+    axes = fig.subplots(2, 3, sharex=True)
 
     def line(ax, key, color, label=None, scale=1.0):
         ys = [p[key] / scale if p.get(key) is not None else float("nan") for p in points]
@@ -101,6 +123,8 @@ def trend_chart(series: dict, salt: str) -> str:
                          fontsize=9)
     fig.legend(*axes[1][0].get_legend_handles_labels(), fontsize=8, frameon=False, ncol=3,
                loc="outside lower center", title="footprint", title_fontsize=8)  # below the panels
+    energy_panel(axes[0][2], points, xs)
+    axes[1][2].set_visible(False)
     line(axes[1][1], "pass_rate", COLORS["pass"], scale=0.01)
     axes[1][1].set_ylim(-5, 105)
     axes[1][1].set_title("pass rate, %", fontsize=9)
@@ -109,7 +133,8 @@ def trend_chart(series: dict, salt: str) -> str:
             _style(ax)
             ax.set_xticks(xs, labels, rotation=45 if len(xs) > 8 else 0)
             ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
-    for ax in axes[1]:
+    for ax in (*axes[1][:2], axes[0][2]):  # the energy panel has no panel below it
         ax.set_xlabel("run", fontsize=8)
+    axes[0][2].tick_params(labelbottom=True)
     fig.suptitle(f"{series['model']} on {series['board']}: last {len(points)} runs", fontsize=10)
     return _to_svg(fig, salt, f"trends of {series['model']} on {series['board']}")

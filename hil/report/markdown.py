@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from hil.units import duration_text, limit_text
+from hil.verdicts.energy import energy_text
 
 MAX_ROWS = 20
 
 
 def _cell(text) -> str:
     return str("" if text is None else text).replace("|", "\\|").replace("\n", " ")
+
+
+def _energy(m: dict) -> str:
+    """Energy per inference with its provenance, and the change when comparable (same provenance
+    and power model or monitor)."""
+    if m.get("energy_uj") is None:
+        return "—"
+    delta = f" ({m['energy_change']:+.1%})" if m.get("energy_change") is not None else ""
+    return f"{energy_text(m['energy_uj'])} {m.get('energy_provenance')}{delta}"
 
 
 def render_markdown(report: dict, html_name: str | None = None) -> str:
@@ -41,7 +51,7 @@ def render_markdown(report: dict, html_name: str | None = None) -> str:
         lines.append(f"No regressions vs {report['against']}.")
     if report["models"]:
         lines += ["", "| board | model | passed | cycles (worst) | vs prev | WCET / deadline "
-                      "| flash / RAM / arena B |", "|---|---|---|---|---|---|---|"]
+                      "| flash / RAM / arena B | energy / inference |", "|---|---|---|---|---|---|---|---|"]
         for m in report["models"]:
             cyc = f"{m['cycles']:,} {m.get('provenance') or ''}" if m.get("cycles") is not None else "—"
             delta = f"{m['cycles_change']:+.1%}" if m.get("cycles_change") is not None else "—"
@@ -53,8 +63,9 @@ def render_markdown(report: dict, html_name: str | None = None) -> str:
             skipped = m["outcomes"].get("skipped", 0)
             passed = f"{m['passed']}/{m['passed'] + m['failed']}" + (f" ({skipped} skipped)" if skipped else "")
             lines.append(f"| {_cell(m['board'])} | {_cell(m['model'])} | {passed} | "
-                         f"{cyc} | {delta} | {wcet} / {deadline} | {fp} |")
+                         f"{cyc} | {delta} | {wcet} / {deadline} | {fp} | {_energy(m)} |")
     lines.append("")
-    lines.append("Cycle figures: `virtual` = emulator instruction counts, `dwt` = real cycles."
+    lines.append("Cycle figures: `virtual` = emulator instruction counts, `dwt` = real cycles. Energy: "
+                 "`estimated` from a board power model, `measured` by a power monitor."
                  + (f" Full report: `{html_name}`." if html_name else ""))
     return "\n".join(lines) + "\n"
