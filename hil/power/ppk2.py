@@ -26,7 +26,7 @@ class Ppk2Monitor:
         if mode not in MODES:
             raise ConfigError(f"--power-mode {mode}: the PPK2 has {' and '.join(MODES)} modes")
         if not 0 <= sync_channel <= 7:
-            raise ConfigError(f"--power-sync-channel {sync_channel}: the PPK2's digital inputs are D0 to D7")
+            raise ConfigError(f"sync channel {sync_channel}: the PPK2's digital inputs are D0 to D7")
         try:
             from ppk2_api.ppk2_api import PPK2_API
         except ImportError:
