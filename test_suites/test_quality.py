@@ -20,7 +20,6 @@ from hil.model.reference import TflmReference
 from hil.model.vectors import VectorSet, dequantize, load_vectors
 from hil.pytest.plugin import fail
 from hil.verdicts import quality
-from hil.verdicts.parity import compare_outputs
 
 
 def _quality_vectors(model: ModelConfig, table: dict, limit: int | None) -> VectorSet:
@@ -47,15 +46,7 @@ def _evaluate(task: str, outputs: np.ndarray, vectors: VectorSet, inputs: np.nda
 
 def _target_outputs(hil, model: ModelConfig, vectors: VectorSet) -> list[np.ndarray]:
     target = hil.target(model)
-    outputs = []
-    for vector in vectors.inputs:
-        try:
-            outputs.append(target.device.infer(vector).outputs[0])
-        except HilError as exc:
-            explained = target.session.explain(exc)  # before the discard stops the emulator
-            hil.discard(model)
-            raise explained from None
-    return outputs
+    return [hil.infer(target, vector).outputs[0] for vector in vectors.inputs]
 
 
 def test_quality(hil, hil_model, hil_record, request):
@@ -93,7 +84,8 @@ def test_quality(hil, hil_model, hil_record, request):
         fail(exc)
     target_m = _evaluate(task, _dequantized(target, hil_model), vectors, deq_inputs, classes)
     row.int8_target = target_m[metric]
-    parities = [compare_outputs([t], [h], hil_model.tolerance_lsb) for t, h in zip(target, host, strict=True)]
+    rule = hil.target(hil_model).parity
+    parities = [rule.compare([t], [h]) for t, h in zip(target, host, strict=True)]
     differing = [i for i, p in enumerate(parities) if not p.within_tolerance]
     row.target_vs_host_mismatches = len(differing)
     if task == "classification":

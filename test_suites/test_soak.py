@@ -11,7 +11,6 @@ from hil.model import catalog
 from hil.model.vectors import random_vectors
 from hil.pytest.plugin import fail, summary_line
 from hil.units import duration_text
-from hil.verdicts.parity import compare_outputs
 
 SOAK_MODEL = "hello_world"
 
@@ -28,7 +27,7 @@ def test_soak(hil, hil_record, request):
         before = (stats.requests, stats.retransmits, stats.stale_frames)
         started = time.monotonic()
         wrong = [i for i, v in enumerate(vectors)
-                 if not compare_outputs(target.device.infer(v).outputs, target.reference.run(v)).exact]
+                 if not target.compare(hil.infer(target, v).outputs, target.reference.run(v)).exact]
         elapsed = time.monotonic() - started
     except HilError as exc:
         fail(exc, hil_record)

@@ -12,11 +12,11 @@ import numpy as np
 
 from hil.boards import BoardProfile, make_backend
 from hil.boards.base import Session
-from hil.engines.table import float_ops
 from hil.errors import Category, HilError
 from hil.harness.build import Firmware, Footprint, build_firmware
 from hil.harness.config import HarnessConfig
 from hil.link.client import TargetFault
+from hil.link.device import Inference
 from hil.link.protocol import MemoryInfo, Ready
 from hil.model.catalog import ModelConfig
 from hil.model.reference import TflmReference
@@ -24,8 +24,8 @@ from hil.model.tflite import ModelInfo
 from hil.model.vectors import VectorSet
 from hil.units import bytes_text, duration_text
 from hil.verdicts.energy import EnergyStats, energy_text, estimate, estimate_cycles
-from hil.verdicts.float_parity import compare_float, host_reference_model
-from hil.verdicts.parity import Parity, compare_outputs
+from hil.verdicts.float_parity import FloatParity, host_reference_model
+from hil.verdicts.parity import Parity, ParityRule
 from hil.verdicts.timing import Clock, TimingStats
 from hil.verdicts.triage import explain_fault
 
@@ -36,7 +36,7 @@ class VectorResult:
     index: int
     outputs: list[np.ndarray]
     reference: list[np.ndarray]
-    parity: Parity
+    parity: Parity | FloatParity
     ticks: list[int]
     cycles: list[int]
     clock: Clock
@@ -69,6 +69,7 @@ class Target:
     session: Session
     reference: TflmReference
     vectors: VectorSet
+    parity: ParityRule  # integer or float comparison, from the model's output types
     reference_cache: dict[int, list[np.ndarray]] = field(default_factory=dict)
 
     @property
@@ -83,6 +84,9 @@ class Target:
         if index not in self.reference_cache:
             self.reference_cache[index] = self.reference.run(self.vectors.inputs[index])
         return self.reference_cache[index]
+
+    def compare(self, outputs: list[np.ndarray], expected: list[np.ndarray]) -> Parity | FloatParity:
+        return self.parity.compare(outputs, expected)
 
 
 # Failures after which the target's state is unknown: it is restarted before the next request.
@@ -167,7 +171,8 @@ class Harness:
             session.stop()
             raise
         return Target(config, info, firmware, session, TflmReference(host_reference_model(config.tflite)),
-                      config.vectors(self.config.vector_limit))
+                      config.vectors(self.config.vector_limit),
+                      ParityRule.for_outputs(info.output_tensors, config.tolerance_lsb))
 
     def _warn(self, warnings: list[str]) -> None:
         """Each distinct warning once per run, not once per emulator start."""
@@ -197,9 +202,14 @@ class Harness:
         inferences run so far."""
         return ram_figures(target.firmware.footprint, target.device.ready, target.device.memory())
 
-    def _infer(self, target: Target, index: int, repeat: int):
+    def infer(self, target: Target, inputs: list[np.ndarray], repeat: int = 1) -> Inference:
+        """The one way suites and tools run an inference on a target: a fault comes back decoded
+        (registers, PC/LR as source lines), an emulator that died says so, and a target left in
+        an unknown state is counted against its model and restarted by the next request. Inputs
+        the model cannot take are refused before any exchange (the target is kept)."""
+        data = target.device.encode_inputs(inputs)
         try:
-            return target.device.infer(target.vectors.inputs[index], repeat=repeat)
+            return target.device.run(data, repeat)
         except TargetFault as exc:
             explained = explain_fault(exc, target.firmware.elf)  # decoded registers, PC/LR to source lines
             self._failures.setdefault(str(target.config.tflite), []).append(explained)
@@ -212,14 +222,14 @@ class Harness:
                 self.discard(target.config)
             raise explained from None
 
+    def _infer(self, target: Target, index: int, repeat: int) -> Inference:
+        return self.infer(target, target.vectors.inputs[index], repeat)
+
     def run_vector(self, config: ModelConfig, index: int, repeat: int = 1) -> VectorResult:
         target = self.target(config)
         inference = self._infer(target, index, repeat)
         expected = target.expected(index)
-        if float_ops(target.info):  # float kernels: a stated tolerance, not bit-exactness (verdicts/float_parity.py)
-            parity = compare_float(inference.outputs, expected)
-        else:
-            parity = compare_outputs(inference.outputs, expected, config.tolerance_lsb)
+        parity = target.compare(inference.outputs, expected)
         cycles = [target.clock.cycles(t) for t in inference.ticks]
         return VectorResult(config.name, index, inference.outputs, expected, parity, inference.ticks,
                             cycles, target.clock)
@@ -361,7 +371,7 @@ class RunSummary:
     @property
     def float(self) -> bool:
         """Float outputs compared with the float tolerance (a float32 or float16-weights model)."""
-        return bool(self.results) and not hasattr(self.results[0].parity, "tolerance_lsb")
+        return self.target.parity.floating
 
     @property
     def cycles(self) -> list[int]:

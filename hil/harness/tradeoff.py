@@ -26,8 +26,7 @@ from hil.model.catalog import ModelConfig
 from hil.model.vectors import VectorSet, dequantize, load_vectors, quantize
 from hil.verdicts import quality
 from hil.verdicts.energy import EnergyStats, energy_text, estimate
-from hil.verdicts.float_parity import ABS_TOL, REL_TOL, compare_float
-from hil.verdicts.parity import compare_outputs
+from hil.verdicts.float_parity import ABS_TOL, REL_TOL
 
 VARIANTS = (("int8", "{}.tflite"), ("float16 weights", "{}_fp16.tflite"), ("float32", "{}_float32.tflite"))
 SCHEMA = 1
@@ -302,14 +301,12 @@ def _energy_fields(stats: EnergyStats | None) -> dict:
 def _run_variant(harness, kind, cfg, inputs, task, labels, x, classes, keras, keras_out) -> VariantRow:
     target = harness.target(cfg)
     outputs, ticks, parities = [], [], []
-    is_float = kind != "int8"
+    is_float = target.parity.floating
     for vector in inputs:
-        inference = target.device.infer(vector)
-        expected = target.reference.run(vector)
+        inference = harness.infer(target, vector)
         outputs.append(inference.outputs[0])
         ticks.extend(inference.ticks)
-        parities.append(compare_float(inference.outputs, expected) if is_float
-                        else compare_outputs(inference.outputs, expected, cfg.tolerance_lsb))
+        parities.append(target.compare(inference.outputs, target.reference.run(vector)))
     out_t = target.info.output_tensors[0]
     values = np.stack(outputs).astype(np.float64)
     if not is_float:

@@ -75,14 +75,22 @@ class Device:
 
     # ---- operations ----
 
-    def infer(self, inputs: list[np.ndarray], repeat: int = 1) -> Inference:
-        """Sets every input, runs `repeat` inferences and reads every output, in as few
-        exchanges as the frame size allows (one, for small models)."""
+    def encode_inputs(self, inputs: list[np.ndarray]) -> list[bytes]:
+        """The inputs as the target wants them; a wrong count, dtype or size is refused here,
+        before any exchange (ProtocolError naming the sizes)."""
         self.check_model_loaded()
         if len(inputs) != len(self.ready.inputs):
             raise ProtocolError(f"the model has {len(self.ready.inputs)} inputs, got {len(inputs)}")
         pairs = enumerate(zip(self.ready.inputs, inputs, strict=True))
-        data = [self._to_bytes(s, v, i) for i, (s, v) in pairs]
+        return [self._to_bytes(s, v, i) for i, (s, v) in pairs]
+
+    def infer(self, inputs: list[np.ndarray], repeat: int = 1) -> Inference:
+        """Sets every input, runs `repeat` inferences and reads every output, in as few
+        exchanges as the frame size allows (one, for small models)."""
+        return self.run(self.encode_inputs(inputs), repeat)
+
+    def run(self, data: list[bytes], repeat: int = 1) -> Inference:
+        """infer() for inputs already encoded by encode_inputs()."""
         joined = b"".join(data)
         if self._fits_one_frame(len(joined), repeat):
             payload = run_payload(repeat, joined)

@@ -232,7 +232,7 @@ def explain_parity_failure(harness: Harness, config: ModelConfig, index: int) ->
 def _run_debug(debug: Harness, config: ModelConfig, index: int) -> Divergence:
     target = debug.target(config)
     inputs = target.vectors.inputs[index]
-    outputs = target.device.infer(inputs).outputs
+    outputs = debug.infer(target, inputs).outputs
     reference = TflmReference(host_reference_model(config.tflite), preserve_all_tensors=True)
     expected = reference.run(inputs)
     reproduced = any(diff_tensor(i, "", t, r, config.tolerance_lsb).differs

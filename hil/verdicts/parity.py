@@ -1,10 +1,17 @@
-"""Parity between target and reference outputs, in units of the output's least significant bit."""
+"""Parity between target and reference outputs: integer outputs in units of their least significant
+bit; ParityRule, decided once per target from its output types, picks this or the float tolerance."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from hil.verdicts.float_parity import FloatParity, compare_float
+
+if TYPE_CHECKING:
+    from hil.model.tflite import TensorInfo
 
 
 @dataclass
@@ -79,3 +86,22 @@ def compare_outputs(target: list[np.ndarray], reference: list[np.ndarray], toler
         output_index=first[0] if first else -1, first_index=first[1] if first else None,
         target_value=first[2] if first else None, reference_value=first[3] if first else None,
         rmse=float(np.sqrt(sq_sum / elements)) if elements else 0.0, cosine=_cosine(tv, rv), top1_agree=top1)
+
+
+@dataclass(frozen=True)
+class ParityRule:
+    """How one target's outputs are held to the reference, decided once from the model's output
+    types: float outputs within the float tolerance (verdicts/float_parity.py: float kernels round
+    differently from the host's), integer outputs within `tolerance_lsb` LSB (0: bit-exact)."""
+
+    floating: bool
+    tolerance_lsb: float = 0
+
+    @classmethod
+    def for_outputs(cls, outputs: list[TensorInfo], tolerance_lsb: float = 0) -> ParityRule:
+        return cls(any(np.issubdtype(t.np_dtype, np.floating) for t in outputs), tolerance_lsb)
+
+    def compare(self, target: list[np.ndarray], reference: list[np.ndarray]) -> Parity | FloatParity:
+        if self.floating:
+            return compare_float(target, reference)
+        return compare_outputs(target, reference, self.tolerance_lsb)
