@@ -200,3 +200,79 @@ def abs_scales(rng: np.random.Generator):
         return single_op_model(101, [Tensor(shape, dtype)], [Tensor(shape, dtype)])
     return single_op_model(101, [Tensor(shape, dtype, scales[0], zero_points[0])],
                            [Tensor(shape, dtype, scales[1], zero_points[1])])
+
+
+# ---- PRELU, ELU, LOG_SOFTMAX, L2_NORMALIZATION ----
+
+def _prelu(rng: np.random.Generator):
+    """Keras PReLU with random slopes (negative and above 1 too), shared along random axes, so
+    alpha broadcasts against the input."""
+    import tensorflow as tf
+
+    shape = _shape(rng, 3)
+    shared = [axis for axis in range(1, len(shape) + 1) if rng.random() < 0.4]
+    layer = tf.keras.layers.PReLU(shared_axes=shared or None)
+    model = tf.keras.Sequential([tf.keras.Input(shape=shape), layer])
+    alpha = layer.get_weights()[0]
+    layer.set_weights([rng.uniform(-0.5, 1.5, alpha.shape).astype(np.float32)])
+    return model, _samples(rng, shape)
+
+
+@generator("PRELU")
+def prelu(rng: np.random.Generator):
+    return _prelu(rng)
+
+
+@generator("PRELU", quant="none")
+def prelu_i16(rng: np.random.Generator):
+    """int16 input and output, int8 alpha of a broadcast shape (the converter has no 16x8 PRELU)."""
+    from .flatbuffer import Tensor, single_op_model
+
+    shape = (1, *_shape(rng, 3))
+    alpha_shape = tuple(d if rng.random() < 0.6 else 1 for d in shape[int(rng.integers(1, len(shape))):])
+    log_uniform = lambda low, high: float(np.exp(rng.uniform(np.log(low), np.log(high))))  # noqa: E731
+    in_scale, alpha_scale = log_uniform(1e-5, 1e-2), log_uniform(1e-3, 2e-2)
+    alpha = rng.integers(-128, 128, alpha_shape).astype(np.int8)
+    return single_op_model(54, [Tensor(shape, np.int16, in_scale),
+                                Tensor(alpha_shape, np.int8, alpha_scale, int(rng.integers(-20, 21)), alpha)],
+                           [Tensor(shape, np.int16, in_scale * log_uniform(0.3, 3.0))])
+
+
+@generator("ELU", quant="none")
+def elu(rng: np.random.Generator):
+    import tensorflow as tf
+
+    return _single_layer(rng, tf.keras.layers.Activation("elu"), max_rank=4)
+
+
+@generator("ELU", quant="none")
+def elu_int8(rng: np.random.Generator):
+    """int8 (the converter leaves ELU in float between DEQUANTIZE and QUANTIZE): an output range
+    from -1 up to the input's maximum, sometimes narrower (saturation)."""
+    from .flatbuffer import Tensor, single_op_model
+
+    shape = _shape(rng, 4)
+    in_scale, in_zp = float(np.exp(rng.uniform(np.log(0.005), np.log(0.2)))), int(rng.integers(-40, 41))
+    high = in_scale * (127 - in_zp) * float(rng.uniform(0.3, 1.0))
+    out_scale = (high + 1.0) / 255
+    out_zp = int(np.clip(round(-128 + 1.0 / out_scale), -128, 127))
+    return single_op_model(111, [Tensor(shape, np.int8, in_scale, in_zp)], [Tensor(shape, np.int8, out_scale, out_zp)])
+
+
+@generator("LOG_SOFTMAX")
+def log_softmax(rng: np.random.Generator):
+    import tensorflow as tf
+
+    shape = _shape(rng, 2)[:-1] + (int(rng.integers(1, 130)),)
+    x = tf.keras.Input(shape=shape)
+    return tf.keras.Model(x, tf.keras.layers.Lambda(lambda t: tf.nn.log_softmax(t))(x)), _samples(rng, shape)
+
+
+@generator("L2_NORMALIZATION")
+def l2_normalization(rng: np.random.Generator):
+    import tensorflow as tf
+
+    shape = _shape(rng, 3)
+    x = tf.keras.Input(shape=shape)
+    return tf.keras.Model(x, tf.keras.layers.Lambda(lambda t: tf.math.l2_normalize(t, axis=-1))(x)), \
+        _samples(rng, shape)

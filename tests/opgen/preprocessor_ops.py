@@ -43,19 +43,19 @@ def _cast(rng: np.random.Generator, sources: tuple, targets: tuple) -> bytes:
     return single_op_model(53, [Tensor(shape, src)], [Tensor(shape, dst)])
 
 
-@generator("CAST", sample=_sample_cast)
+@generator("CAST", quant="none", sample=_sample_cast)
 def cast(rng: np.random.Generator) -> bytes:
     """A random input type to int8, int16, int32 or float32."""
     return _cast(rng, CAST_IN, CAST_OUT)
 
 
-@generator("CAST", sample=_sample_cast)
+@generator("CAST", quant="none", sample=_sample_cast)
 def cast_to_uint32(rng: np.random.Generator) -> bytes:
     """An integer or bool input to uint32 (negative values wrap, as static_cast does)."""
     return _cast(rng, tuple(t for t in CAST_IN if t != np.float32), (np.uint32,))
 
 
-@generator("CAST", sample=_sample_positive_float)
+@generator("CAST", quant="none", sample=_sample_positive_float)
 def cast_float_to_uint32(rng: np.random.Generator) -> bytes:
     """float32 to uint32 on non-negative values (a negative float is undefined behaviour in TFLM)."""
     return _cast(rng, (np.float32,), (np.uint32,))
@@ -71,7 +71,7 @@ def _sample_div(rng: np.random.Generator, specs) -> list[np.ndarray]:
     return [a, b]
 
 
-@generator("DIV", sample=_sample_div)
+@generator("DIV", quant="none", sample=_sample_div)
 def div_int32(rng: np.random.Generator) -> bytes:
     """Broadcasting int32 division with a random fused activation."""
     shape = _shape(rng)

@@ -46,7 +46,7 @@ def _sample_full(rng: np.random.Generator, specs: list[tuple[tuple[int, ...], np
     return out
 
 
-@generator("SignalWindow", sample=_sample_levels)
+@generator("SignalWindow", quant="none", sample=_sample_levels)
 def window(rng: np.random.Generator) -> bytes:
     length = int(rng.integers(4, 64))
     frames = int(rng.integers(1, 4))
@@ -58,7 +58,7 @@ def window(rng: np.random.Generator) -> bytes:
                   [Tensor(shape, np.int16), Tensor((length,), np.int16, data=weights)], [Tensor(shape, np.int16)])
 
 
-@generator("SignalFftAutoScale", sample=_sample_levels)
+@generator("SignalFftAutoScale", quant="none", sample=_sample_levels)
 def fft_auto_scale(rng: np.random.Generator) -> bytes:
     length = int(rng.integers(8, 600))
     return _model("SignalFftAutoScale", {}, [Tensor((length,), np.int16)],
@@ -76,37 +76,37 @@ def _fft_model(rng: np.random.Generator, code: str, dtype, inverse: bool) -> byt
     return _model(code, {"T": t, "fft_length": fft_length}, [Tensor(shapes[0], dtype)], [Tensor(shapes[1], dtype)])
 
 
-@generator("SignalRfft", sample=_sample_levels)
+@generator("SignalRfft", quant="none", sample=_sample_levels)
 def rfft_int16(rng: np.random.Generator) -> bytes:
     return _fft_model(rng, "SignalRfft", np.int16, False)
 
 
-@generator("SignalRfft", sample=_sample_levels)
+@generator("SignalRfft", quant="none", sample=_sample_levels)
 def rfft_int32(rng: np.random.Generator) -> bytes:
     return _fft_model(rng, "SignalRfft", np.int32, False)
 
 
-@generator("SignalRfft", sample=_sample_levels)
+@generator("SignalRfft", quant="none", sample=_sample_levels)
 def rfft_float(rng: np.random.Generator) -> bytes:
     return _fft_model(rng, "SignalRfft", np.float32, False)
 
 
-@generator("SignalIrfft", sample=_sample_levels)
+@generator("SignalIrfft", quant="none", sample=_sample_levels)
 def irfft_int16(rng: np.random.Generator) -> bytes:
     return _fft_model(rng, "SignalIrfft", np.int16, True)
 
 
-@generator("SignalIrfft", sample=_sample_levels)
+@generator("SignalIrfft", quant="none", sample=_sample_levels)
 def irfft_int32(rng: np.random.Generator) -> bytes:
     return _fft_model(rng, "SignalIrfft", np.int32, True)
 
 
-@generator("SignalIrfft", sample=_sample_levels)
+@generator("SignalIrfft", quant="none", sample=_sample_levels)
 def irfft_float(rng: np.random.Generator) -> bytes:
     return _fft_model(rng, "SignalIrfft", np.float32, True)
 
 
-@generator("SignalEnergy", sample=_sample_levels)
+@generator("SignalEnergy", quant="none", sample=_sample_levels)
 def energy(rng: np.random.Generator) -> bytes:
     """Every bin: TFLM leaves the outputs outside [start_index, end_index) unwritten, whatever its arena held
     (tests/test_signal_ops.py checks sub-ranges within the range)."""
@@ -129,7 +129,7 @@ def _filter_bank_tables(rng: np.random.Generator, bins: int, channels: int) -> l
     return [weights, unweights, pad(starts), pad(weight_starts), pad(widths)]
 
 
-@generator("SignalFilterBank", sample=_sample_full)
+@generator("SignalFilterBank", quant="none", sample=_sample_full)
 def filter_bank(rng: np.random.Generator) -> bytes:
     bins = int(rng.integers(16, 260))
     channels = int(rng.integers(2, min(41, bins - 2)))
@@ -146,14 +146,14 @@ def _sample_square_root(rng: np.random.Generator, specs) -> list[np.ndarray]:
     return [values, np.array(rng.integers(0, 16), np.int32)]
 
 
-@generator("SignalFilterBankSquareRoot", sample=_sample_square_root)
+@generator("SignalFilterBankSquareRoot", quant="none", sample=_sample_square_root)
 def filter_bank_square_root(rng: np.random.Generator) -> bytes:
     channels = int(rng.integers(1, 64))
     return _model("SignalFilterBankSquareRoot", {}, [Tensor((channels,), np.uint64), Tensor((), np.int32)],
                   [Tensor((channels,), np.uint32)])
 
 
-@generator("SignalFilterBankSpectralSubtraction", sample=_sample_full)
+@generator("SignalFilterBankSpectralSubtraction", quant="none", sample=_sample_full)
 def spectral_subtraction(rng: np.random.Generator) -> bytes:
     channels = int(rng.integers(1, 64))
     bits = 14
@@ -167,7 +167,7 @@ def spectral_subtraction(rng: np.random.Generator) -> bytes:
                   [Tensor((channels,), np.uint32), Tensor((channels,), np.uint32)])
 
 
-@generator("SignalPCAN", sample=_sample_full)
+@generator("SignalPCAN", quant="none", sample=_sample_full)
 def pcan(rng: np.random.Generator) -> bytes:
     channels = int(rng.integers(1, 64))
     lut = rng.integers(-2000, 8000, size=125).astype(np.int16)
@@ -176,7 +176,7 @@ def pcan(rng: np.random.Generator) -> bytes:
                   [Tensor((channels,), np.uint32)])
 
 
-@generator("SignalFilterBankLog", sample=_sample_full)
+@generator("SignalFilterBankLog", quant="none", sample=_sample_full)
 def filter_bank_log(rng: np.random.Generator) -> bytes:
     channels = int(rng.integers(1, 64))
     options = {"input_correction_bits": int(rng.integers(0, 8)), "output_scale": int(rng.integers(1, 1 << 12))}
@@ -193,7 +193,7 @@ def framer_model(rng: np.random.Generator, prefill: bool) -> bytes:
                   [Tensor((outer, frames, size), np.int16), Tensor((), np.bool_)])
 
 
-@generator("SignalFramer", sample=_sample_levels)
+@generator("SignalFramer", quant="none", sample=_sample_levels)
 def framer(rng: np.random.Generator) -> bytes:
     """Prefilled, so every frame is complete: TFLM leaves the frames of an invalid output unwritten,
     whatever its arena held (tests/test_signal_ops.py checks the unfilled start on valid outputs)."""
@@ -209,13 +209,13 @@ def stacker_model(rng: np.random.Generator, right: int) -> bytes:
                   [Tensor((channels * (left + right + 1),), np.int16), Tensor((), np.bool_)])
 
 
-@generator("SignalStacker", sample=_sample_levels)
+@generator("SignalStacker", quant="none", sample=_sample_levels)
 def stacker(rng: np.random.Generator) -> bytes:
     """No right context, so the first output is complete (as with Framer, an invalid output is unwritten)."""
     return stacker_model(rng, right=0)
 
 
-@generator("SignalDelay", sample=_sample_levels)
+@generator("SignalDelay", quant="none", sample=_sample_levels)
 def delay(rng: np.random.Generator) -> bytes:
     shape = (int(rng.integers(1, 3)), int(rng.integers(1, 50)))
     return _model("SignalDelay", {"delay_length": int(rng.integers(0, 2 * shape[1] + 2))},
@@ -230,11 +230,11 @@ def _overlap_add(rng: np.random.Generator, dtype, t: int) -> bytes:
                   [Tensor((outer, frames * step), dtype)])
 
 
-@generator("SignalOverlapAdd", sample=_sample_levels)
+@generator("SignalOverlapAdd", quant="none", sample=_sample_levels)
 def overlap_add_int16(rng: np.random.Generator) -> bytes:
     return _overlap_add(rng, np.int16, INT16)
 
 
-@generator("SignalOverlapAdd", sample=_sample_levels)
+@generator("SignalOverlapAdd", quant="none", sample=_sample_levels)
 def overlap_add_float(rng: np.random.Generator) -> bytes:
     return _overlap_add(rng, np.float32, FLOAT32)

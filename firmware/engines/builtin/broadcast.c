@@ -8,6 +8,9 @@ int hil_broadcast_prepare(const hil_tensor *in1, const hil_tensor *in2, const hi
     if (in1->ndim > nd || in2->ndim > nd)
         return -1;
     bc->ndim = 0;
+    bc->size1 = (uint8_t)hil_dtype_size(in1->type);
+    bc->size2 = (uint8_t)hil_dtype_size(in2->type);
+    bc->size_out = (uint8_t)hil_dtype_size(out->type);
     int last1 = 0, last2 = 0;
     for (int d = 0; d < nd; d++) {
         int32_t o = out->dims[d];
@@ -65,8 +68,8 @@ void hil_broadcast_run_int8(const hil_broadcast *bc, const int8_t *in1, const in
     }
 }
 
-void hil_broadcast_run(const hil_broadcast *bc, const void *in1, const void *in2, uint32_t in_size, void *out,
-                       uint32_t out_size, hil_broadcast_row_any row, const void *params)
+void hil_broadcast_run(const hil_broadcast *bc, const void *in1, const void *in2, void *out, hil_broadcast_row_any row,
+                       const void *params)
 {
     const int last = bc->ndim - 1;
     const int32_t n = bc->dims[last];
@@ -75,9 +78,9 @@ void hil_broadcast_run(const hil_broadcast *bc, const void *in1, const void *in2
     uint8_t *o = out;
     int32_t index[HIL_MAX_DIMS] = {0};
     int32_t off1 = 0, off2 = 0;
-    for (uint32_t r = 0; r < rows; r++, o += (uint32_t)n * out_size) {
-        row(params, a + (uint32_t)off1 * in_size, bc->stride1[last], b + (uint32_t)off2 * in_size, bc->stride2[last],
-            o, n);
+    for (uint32_t r = 0; r < rows; r++, o += (uint32_t)n * bc->size_out) {
+        row(params, a + (uint32_t)off1 * bc->size1, bc->stride1[last], b + (uint32_t)off2 * bc->size2,
+            bc->stride2[last], o, n);
         hil_broadcast_next_row(bc, index, &off1, &off2);
     }
 }

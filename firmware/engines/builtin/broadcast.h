@@ -11,6 +11,7 @@
 
 typedef struct {
     uint8_t ndim; /* >= 1 after collapsing */
+    uint8_t size1, size2, size_out; /* element sizes in bytes (hil_broadcast_run) */
     int32_t dims[HIL_MAX_DIMS];
     int32_t stride1[HIL_MAX_DIMS]; /* element strides of input 1, 0 along broadcast dimensions */
     int32_t stride2[HIL_MAX_DIMS];
@@ -51,11 +52,11 @@ static inline void hil_broadcast_next_row(const hil_broadcast *bc, int32_t index
 void hil_broadcast_run_int8(const hil_broadcast *bc, const int8_t *in1, const int8_t *in2, int8_t *out,
                             hil_broadcast_row_fn row, const void *params);
 
-/* The same walk for any element type: a row function that casts its pointers itself, and the
- * element sizes in bytes of the inputs and of the output. */
+/* The same walk for any element types (the sizes prepare took from the tensors): a row function
+ * that casts its pointers itself. */
 typedef void (*hil_broadcast_row_any)(const void *params, const void *in1, int32_t step1, const void *in2,
                                       int32_t step2, void *out, int32_t n);
-void hil_broadcast_run(const hil_broadcast *bc, const void *in1, const void *in2, uint32_t in_size, void *out,
-                       uint32_t out_size, hil_broadcast_row_any row, const void *params);
+void hil_broadcast_run(const hil_broadcast *bc, const void *in1, const void *in2, void *out, hil_broadcast_row_any row,
+                       const void *params);
 
 #endif

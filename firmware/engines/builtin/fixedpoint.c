@@ -127,3 +127,85 @@ int hil_frexp_multiplier(double real, int32_t *multiplier, int *shift)
     *multiplier = (int32_t)round(q * (double)(1ll << 31));
     return 1;
 }
+
+/* input is normalised by powers of four into [2^27, 2^29), then five
+ * Newton-Raphson steps x = 1.5 x - (input / 2) x^3 in Q3.28 starting from 1. */
+void hil_inv_sqrt_multiplier(int32_t input, int32_t *multiplier, int *shift)
+{
+    if (input <= 1) {
+        *multiplier = INT32_MAX;
+        *shift = 0;
+        return;
+    }
+    int right_shift = 11;
+    while (input >= (1 << 29)) {
+        input /= 4;
+        right_shift++;
+    }
+    unsigned pairs = (unsigned)(hil_clz32((uint32_t)input) - 1) / 2 - 1;
+    right_shift -= (int)pairs;
+    input <<= 2 * pairs;
+    const int32_t half_input = hil_sat_rounding_mul_by_pot(input >> 1, -1); /* Q3 */
+    const int32_t half_three = (1 << 28) + (1 << 27);                       /* 1.5 in Q3 */
+    int32_t x = 1 << 28;                                                    /* 1 in Q3 */
+    for (int i = 0; i < 5; i++) {
+        int32_t x3 = hil_fp_rescale(hil_fp_mul(hil_fp_mul(x, x), x), 9, 3);
+        x = hil_fp_rescale(hil_fp_sub(hil_fp_mul(half_three, x), hil_fp_mul(half_input, x3)), 6, 3);
+    }
+    x = hil_fp_mul(x, 1518500250); /* times sqrt(2) / 2 in Q0: a Q3 result */
+    if (right_shift < 0) {
+        x = (int32_t)((uint32_t)x << -right_shift);
+        right_shift = 0;
+    }
+    *multiplier = x;
+    *shift = -right_shift;
+}
+
+static int32_t sat_add(int32_t a, int32_t b)
+{
+    int64_t sum = (int64_t)a + b;
+    return (int32_t)(sum > INT32_MAX ? INT32_MAX : (sum < INT32_MIN ? INT32_MIN : sum));
+}
+
+/* x = 2^z * r with r in [sqrt(1/2), sqrt(2)) found from x's leading zeros twice (x and x / sqrt(2),
+ * keeping the smaller r); log(x) = z log(2) + log(r), log(r) from a rational approximation in
+ * q = 2 (r - 2^-1/4), accumulated with one integer bit more than the output. */
+int32_t hil_log_x_for_x_ge_1(int32_t x, int input_bits, int output_bits)
+{
+    const int32_t log_2 = 1488522236;          /* log(2) */
+    const int32_t sqrt_sqrt_half = 1805811301; /* 2^-1/4 */
+    const int32_t sqrt_half = 1518500250;      /* 2^-1/2 */
+    const int32_t one_quarter = 536870912;     /* 1/4 */
+    const int32_t alpha_n = 117049297;         /* 11/240 * 2^1/4 */
+    const int32_t alpha_d = 127690142;         /* 1/20 * 2^1/4 */
+    const int32_t alpha_i = 1057819769;        /* 2 / 2^1/4 - 2^1/4 */
+    const int32_t alpha_f = 638450708;         /* 1/4 * 2^1/4 */
+    const int accum_bits = output_bits + 1;
+    const int32_t shifted_quarter = hil_fp_rescale(one_quarter, 0, accum_bits);
+
+    int z_a_headroom_plus_1 = hil_clz32((uint32_t)x);
+    int32_t r_a_tmp = hil_sat_rounding_mul_by_pot(x, z_a_headroom_plus_1 - 1);
+    int32_t r_a = hil_sat_rounding_mul_by_pot(hil_fp_mul(r_a_tmp, sqrt_half), 1);
+    int32_t z_a_pow_2_adj =
+        sat_add(hil_sat_rounding_mul_by_pot(input_bits - z_a_headroom_plus_1, 31 - accum_bits), shifted_quarter);
+    int32_t z_b = hil_fp_mul(x, sqrt_half);
+    int z_b_headroom = hil_clz32((uint32_t)z_b) - 1;
+    int32_t r_b = hil_sat_rounding_mul_by_pot(x, z_b_headroom);
+    int32_t z_b_pow_2_adj =
+        sat_add(hil_sat_rounding_mul_by_pot(input_bits - z_b_headroom, 31 - accum_bits), -shifted_quarter);
+    int32_t r = r_a < r_b ? r_a : r_b;
+    int32_t z_pow_2_adj = z_a_pow_2_adj > z_b_pow_2_adj ? z_a_pow_2_adj : z_b_pow_2_adj;
+
+    int32_t p = hil_rounding_half_sum(r, sqrt_sqrt_half);
+    int32_t q = hil_fp_sub(r, sqrt_sqrt_half);
+    q = hil_fp_add(q, q);
+    int32_t common_sq = hil_fp_mul(q, q);
+    int32_t num = hil_fp_add(hil_fp_mul(q, r), hil_fp_mul(hil_fp_mul(q, common_sq), alpha_n));
+    int32_t denom_minus_one =
+        hil_fp_add(hil_fp_mul(p, hil_fp_add(hil_fp_add(alpha_i, q), hil_fp_mul(alpha_d, common_sq))),
+                   hil_fp_mul(alpha_f, q));
+    int32_t recip_denom = hil_one_over_one_plus_x_for_x_in_0_1(denom_minus_one);
+    int32_t num_scaled = hil_fp_rescale(num, 0, accum_bits);
+    int32_t sum = hil_fp_add(hil_fp_mul(z_pow_2_adj, log_2), hil_fp_mul(num_scaled, recip_denom));
+    return hil_fp_rescale(sum, accum_bits, output_bits);
+}

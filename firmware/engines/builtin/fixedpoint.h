@@ -35,15 +35,13 @@ static inline int hil_clz32(uint32_t x)
         n++;
     }
     return n;
-/* TFLM's CalculateInputRadius(integer_bits, left_shift, 31): the largest input difference whose
- * rescaled value still fits in Q(integer_bits). */
-int32_t hil_input_radius(int integer_bits, int left_shift);
-
-/* The input rescale of TFLM's int8 logistic and tanh: frexp's mantissa in Q31 and its exponent,
- * taken as they are. Returns 0 when the shift falls outside [0, 30] (scales TFLM cannot use). */
-int hil_frexp_multiplier(double real, int32_t *multiplier, int *shift);
-
 #endif
+}
+
+/* Redundant leading sign bits of x (TFLM's CountLeadingSignBits: 31 for 0). */
+static inline int hil_clrsb32(int32_t x)
+{
+    return hil_clz32(x < 0 ? ~(uint32_t)x : (uint32_t)x) - 1;
 }
 
 /* x * 2^exponent: a saturating left shift for exponent > 0, a rounding right shift for < 0. */
@@ -108,5 +106,31 @@ int32_t hil_input_radius(int integer_bits, int left_shift);
 /* The input rescale of TFLM's int8 logistic and tanh: frexp's mantissa in Q31 and its exponent,
  * taken as they are. Returns 0 when the shift falls outside [0, 30] (scales TFLM cannot use). */
 int hil_frexp_multiplier(double real, int32_t *multiplier, int *shift);
+
+/* TFLM's PreprocessSoftmaxScaling and QuantizeMultiplierGreaterThanOne: beta * input_scale as a
+ * multiplier of differences into Q(integer_bits), capped below 2^31; 0 where TFLM would abort
+ * (a product of 2^-(31 - integer_bits) or less). Inline: a model with one softmax kernel pays no
+ * call for it. */
+static inline int hil_softmax_scaling(double beta, double input_scale, int integer_bits, int32_t *multiplier,
+                                      int *left_shift)
+{
+    double real = beta * input_scale * (double)(1 << (31 - integer_bits));
+    const double max_real = (double)((1ll << 31) - 1);
+    if (real > max_real)
+        real = max_real;
+    if (!(real > 1.0))
+        return 0;
+    hil_quantize_multiplier(real, multiplier, left_shift);
+    return *left_shift >= 0;
+}
+
+/* TFLM's log_x_for_x_greater_than_or_equal_to_1: log(x) for x >= 1 in Q(input_bits), in
+ * Q(output_bits). */
+int32_t hil_log_x_for_x_ge_1(int32_t x, int input_bits, int output_bits);
+
+/* TFLM's GetInvSqrtQuantizedMultiplierExp(input, kReverseShift): 1 / sqrt(input) for input >= 0
+ * as a Q31 multiplier and a (left) shift for hil_multiply_by_quantized_multiplier; inputs 0 and
+ * 1 give INT32_MAX and 0. */
+void hil_inv_sqrt_multiplier(int32_t input, int32_t *multiplier, int *shift);
 
 #endif

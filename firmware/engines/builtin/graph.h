@@ -4,6 +4,7 @@
 #define HIL_GRAPH_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fb_reader.h"
 #include "hil_engine.h"
@@ -103,6 +104,10 @@ void hil_allow_alias(hil_graph *g, hil_node *node, unsigned input, int32_t max_d
 void *hil_scratch(hil_graph *g, const hil_node *node);
 uint32_t hil_num_elements(const hil_tensor *t);
 int32_t hil_dim(const hil_tensor *t, int axis); /* negative axis counts from the end */
+static inline int hil_same_shape(const hil_tensor *a, const hil_tensor *b)
+{
+    return a->ndim == b->ndim && memcmp(a->dims, b->dims, sizeof a->dims[0] * a->ndim) == 0;
+}
 /* Refuse the node with one line "OPNAME (op #N): reason"; returns the error code to return. */
 int hil_reject(hil_graph *g, const hil_node *node, int code, const char *reason);
 int hil_dtype_size(uint32_t dtype);

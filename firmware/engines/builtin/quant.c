@@ -35,6 +35,14 @@ void hil_quantize_multiplier(double real_multiplier, int32_t *multiplier, int *s
     *multiplier = (int32_t)q_fixed;
 }
 
+int hil_quantize_multiplier_below_one(double real, int32_t *multiplier, int *shift)
+{
+    if (!(real > 0.0 && real < 1.0))
+        return 0;
+    hil_quantize_multiplier(real, multiplier, shift);
+    return *shift <= 0;
+}
+
 static int32_t quantize_bound(const hil_tensor *output, float value)
 {
     /* Clamped before the conversion: an unquantized output (scale 0) gives inf or NaN here, and

@@ -48,6 +48,10 @@ static inline int32_t hil_clamp(int32_t v, int32_t lo, int32_t hi)
 /* TFLM's QuantizeMultiplier: a real multiplier as a Q31 value and a power-of-two exponent. */
 void hil_quantize_multiplier(double real_multiplier, int32_t *multiplier, int *shift);
 
+/* TFLM's QuantizeMultiplierSmallerThanOneExp: returns 0 unless the multiplier lies in (0, 1),
+ * where TFLM aborts. */
+int hil_quantize_multiplier_below_one(double real, int32_t *multiplier, int *shift);
+
 /* TFLM's CalculateActivationRangeQuantized for an int8/int16 output tensor. */
 void hil_activation_range(const hil_tensor *output, int activation, int32_t *act_min, int32_t *act_max);
 

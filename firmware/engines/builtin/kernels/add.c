@@ -16,6 +16,6 @@ static void add_row(const void *params, const void *in1, int32_t step1, const vo
         o[i] = (int8_t)hil_add_sub_element(params, *a, *b, HIL_ADD_SUB_LEFT_SHIFT_INT8, 0);
 }
 
-static int add_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, 1, 1, add_row); }
+static int add_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, add_row); }
 
 const hil_kernel hil_kernel_add = {0, "ADD", add_prepare, add_eval};

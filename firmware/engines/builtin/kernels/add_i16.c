@@ -16,6 +16,6 @@ static void add_i16_row(const void *params, const void *in1, int32_t step1, cons
         o[i] = (int16_t)hil_add_sub_element(params, *a, *b, HIL_ADD_SUB_LEFT_SHIFT_INT16, 0);
 }
 
-static int add_i16_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, 2, 2, add_i16_row); }
+static int add_i16_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, add_i16_row); }
 
 const hil_kernel hil_kernel_add_i16 = {0, "ADD", add_i16_prepare, add_i16_eval};

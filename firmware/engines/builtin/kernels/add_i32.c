@@ -13,6 +13,6 @@ static void add_i32_row(const void *params, const void *in1, int32_t step1, cons
         o[i] = hil_wrap_add(*a, *b);
 }
 
-static int add_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, 4, 4, add_i32_row); }
+static int add_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, add_i32_row); }
 
 const hil_kernel hil_kernel_add_i32 = {0, "ADD", add_i32_prepare, add_i32_eval};

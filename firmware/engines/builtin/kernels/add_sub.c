@@ -2,15 +2,6 @@
 
 enum { OPT_ACTIVATION = 0 }; /* AddOptions and SubOptions */
 
-/* TFLM's QuantizeMultiplierSmallerThanOneExp: the multiplier must lie in (0, 1). */
-static int multiplier_below_one(double real, int32_t *multiplier, int *shift)
-{
-    if (!(real > 0.0 && real < 1.0))
-        return 0;
-    hil_quantize_multiplier(real, multiplier, shift);
-    return *shift <= 0;
-}
-
 /* The three real multipliers, in double. */
 static void real_multipliers(const hil_tensor *in1, const hil_tensor *in2, const hil_tensor *out, int left_shift,
                              double real[3])
@@ -35,9 +26,9 @@ int hil_add_sub_prepare(hil_graph *g, hil_node *node, int type, const char *type
     p->output_offset = out->zero_point;
     double real[3];
     real_multipliers(in1, in2, out, left_shift, real);
-    if (!multiplier_below_one(real[0], &p->input1_multiplier, &p->input1_shift) ||
-        !multiplier_below_one(real[1], &p->input2_multiplier, &p->input2_shift) ||
-        !multiplier_below_one(real[2], &p->output_multiplier, &p->output_shift))
+    if (!hil_quantize_multiplier_below_one(real[0], &p->input1_multiplier, &p->input1_shift) ||
+        !hil_quantize_multiplier_below_one(real[1], &p->input2_multiplier, &p->input2_shift) ||
+        !hil_quantize_multiplier_below_one(real[2], &p->output_multiplier, &p->output_shift))
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED,
                           "quantization scales give a rescale factor outside (0, 1), which TFLM rejects");
     hil_activation_range(out, hil_fb_i8(&g->fb, &node->options, OPT_ACTIVATION, 0), &p->act_min, &p->act_max);

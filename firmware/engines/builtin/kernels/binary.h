@@ -23,10 +23,11 @@ static inline const char *hil_binary_type_message(int type)
     }
 }
 
-/* Checks the node, allocates `size` bytes of parameters (first member: a hil_broadcast) and
- * fills the broadcast. Returns the parameters, or NULL with *status set to the refusal. */
-static inline void *hil_binary_prepare(hil_graph *g, hil_node *node, int type, int out_type, size_t size,
-                                       const char *type_message, int *status)
+/* Checks the node (inputs of types `type1` and `type2`, output of `out_type`), allocates `size`
+ * bytes of parameters (first member: a hil_broadcast) and fills the broadcast. Returns the
+ * parameters, or NULL with *status set to the refusal. */
+static inline void *hil_binary_prepare_types(hil_graph *g, hil_node *node, int type1, int type2, int out_type,
+                                             size_t size, const char *type_message, int *status)
 {
     hil_tensor *in1 = hil_node_input(g, node, 0);
     hil_tensor *in2 = hil_node_input(g, node, 1);
@@ -34,7 +35,7 @@ static inline void *hil_binary_prepare(hil_graph *g, hil_node *node, int type, i
     *status = HIL_OK;
     if (hil_node_num_inputs(node) != 2 || hil_node_num_outputs(node) != 1 || !in1 || !in2 || !out)
         *status = hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs two inputs and one output");
-    else if (in1->type != type || in2->type != type || out->type != out_type)
+    else if (in1->type != type1 || in2->type != type2 || out->type != out_type)
         *status = hil_reject(g, node, HIL_ERR_UNSUPPORTED, type_message);
     if (*status != HIL_OK)
         return NULL;
@@ -50,13 +51,28 @@ static inline void *hil_binary_prepare(hil_graph *g, hil_node *node, int type, i
     return bc;
 }
 
+/* hil_binary_prepare_types for two inputs of element type `type`. */
+static inline void *hil_binary_prepare(hil_graph *g, hil_node *node, int type, int out_type, size_t size,
+                                       const char *type_message, int *status)
+{
+    return hil_binary_prepare_types(g, node, type, type, out_type, size, type_message, status);
+}
+
+/* The prepare of a kernel that needs nothing but the broadcast (inputs and output of `type`). */
+static inline int hil_binary_prepare_broadcast(hil_graph *g, hil_node *node, int type)
+{
+    int status;
+    node->params =
+        hil_binary_prepare(g, node, type, type, sizeof(hil_broadcast), hil_binary_type_message(type), &status);
+    return status;
+}
+
 /* Eval of a binary kernel whose params start with the hil_broadcast. */
-static inline int hil_binary_eval(hil_graph *g, hil_node *node, uint32_t in_size, uint32_t out_size,
-                                  hil_broadcast_row_any row)
+static inline int hil_binary_eval(hil_graph *g, hil_node *node, hil_broadcast_row_any row)
 {
     const hil_broadcast *bc = node->params;
-    hil_broadcast_run(bc, hil_node_input(g, node, 0)->data, hil_node_input(g, node, 1)->data, in_size,
-                      hil_node_output(g, node, 0)->data, out_size, row, node->params);
+    hil_broadcast_run(bc, hil_node_input(g, node, 0)->data, hil_node_input(g, node, 1)->data,
+                      hil_node_output(g, node, 0)->data, row, node->params);
     return HIL_OK;
 }
 

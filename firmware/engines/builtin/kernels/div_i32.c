@@ -1,6 +1,7 @@
-/* DIV, int32 (unquantized), with broadcasting and a fused activation: TFLM's reference Div and
- * BroadcastDivSlow on int32 (C's truncating a / b, then the activation clamp). TFLM divides by
- * zero and INT32_MIN by -1 as the host CPU does (a trap on x86); here they give 0 and INT32_MIN. */
+/* DIV, int32 (unquantized), with broadcasting and a fused activation: TFLM's reference_ops::Div
+ * and BroadcastDivSlow on int32, C's truncating division. TFLM divides by zero (a trap on x86,
+ * 0 on Cortex-M) and overflows INT32_MIN / -1 there; the engine gives what Cortex-M's SDIV
+ * gives: 0 and INT32_MIN. */
 #include "arith_i32.h"
 
 enum { DIV_OPT_ACTIVATION = 0 };
@@ -10,13 +11,11 @@ static int div_i32_prepare(hil_graph *g, hil_node *node)
     return hil_i32_prepare(g, node, hil_fb_i8(&g->fb, &node->options, DIV_OPT_ACTIVATION, 0), 3);
 }
 
-static int32_t divide(int32_t a, int32_t b)
+static int32_t div_truncating(int32_t a, int32_t b)
 {
     if (b == 0)
         return 0;
-    if (b == -1)
-        return (int32_t)(0u - (uint32_t)a);
-    return a / b;
+    return b == -1 ? (int32_t)(0u - (uint32_t)a) : a / b;
 }
 
 static void div_i32_row(const void *params, const void *in1, int32_t step1, const void *in2, int32_t step2,
@@ -26,9 +25,9 @@ static void div_i32_row(const void *params, const void *in1, int32_t step1, cons
     const int32_t *a = in1, *b = in2;
     int32_t *o = out;
     for (int32_t i = 0; i < n; i++, a += step1, b += step2)
-        o[i] = hil_clamp(divide(*a, *b), p->act_min, p->act_max);
+        o[i] = hil_clamp(div_truncating(*a, *b), p->act_min, p->act_max);
 }
 
-static int div_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, 4, 4, div_i32_row); }
+static int div_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, div_i32_row); }
 
 const hil_kernel hil_kernel_div_i32 = {42, "DIV", div_i32_prepare, div_i32_eval};

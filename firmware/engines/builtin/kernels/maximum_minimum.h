@@ -38,7 +38,7 @@ typedef struct {
     }                                                                                                         \
     static int symbol##_eval(hil_graph *g, hil_node *node)                                                    \
     {                                                                                                         \
-        return hil_binary_eval(g, node, sizeof(ctype), sizeof(ctype), symbol##_row);                         \
+        return hil_binary_eval(g, node, symbol##_row);                                                        \
     }                                                                                                         \
     const hil_kernel symbol = {code, name, symbol##_prepare, symbol##_eval};
 

@@ -15,6 +15,6 @@ static void mul_row(const void *params, const void *in1, int32_t step1, const vo
         o[i] = (int8_t)hil_mul_element(params, *a, *b);
 }
 
-static int mul_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, 1, 1, mul_row); }
+static int mul_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, mul_row); }
 
 const hil_kernel hil_kernel_mul = {18, "MUL", mul_prepare, mul_eval};

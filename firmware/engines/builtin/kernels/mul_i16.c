@@ -16,6 +16,6 @@ static void mul_i16_row(const void *params, const void *in1, int32_t step1, cons
         o[i] = (int16_t)hil_mul_element(params, *a, *b);
 }
 
-static int mul_i16_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, 2, 2, mul_i16_row); }
+static int mul_i16_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, mul_i16_row); }
 
 const hil_kernel hil_kernel_mul_i16 = {18, "MUL", mul_i16_prepare, mul_i16_eval};

@@ -19,6 +19,6 @@ static void mul_i32_row(const void *params, const void *in1, int32_t step1, cons
         o[i] = hil_clamp(hil_wrap_mul(*a, *b), p->act_min, p->act_max);
 }
 
-static int mul_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, 4, 4, mul_i32_row); }
+static int mul_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, mul_i32_row); }
 
 const hil_kernel hil_kernel_mul_i32 = {18, "MUL", mul_i32_prepare, mul_i32_eval};

@@ -38,40 +38,6 @@ static int rsqrt_prepare(hil_graph *g, hil_node *node)
     return HIL_OK;
 }
 
-/* 1 / sqrt(input) for input >= 2 as a Q31 multiplier and a right shift (TFLM returns it negated
- * as a left shift): input is normalised by powers of four into [2^27, 2^29), then five
- * Newton-Raphson steps x = 1.5 x - (input / 2) x^3 in Q3.28 starting from 1. */
-static void inv_sqrt(int32_t input, int32_t *multiplier, int *shift)
-{
-    if (input <= 1) {
-        *multiplier = INT32_MAX;
-        *shift = 0;
-        return;
-    }
-    int right_shift = 11;
-    while (input >= (1 << 29)) {
-        input /= 4;
-        right_shift++;
-    }
-    unsigned pairs = (unsigned)(hil_clz32((uint32_t)input) - 1) / 2 - 1;
-    right_shift -= (int)pairs;
-    input <<= 2 * pairs;
-    const int32_t half_input = hil_sat_rounding_mul_by_pot(input >> 1, -1); /* Q3 */
-    const int32_t half_three = (1 << 28) + (1 << 27);                       /* 1.5 in Q3 */
-    int32_t x = 1 << 28;                                                    /* 1 in Q3 */
-    for (int i = 0; i < 5; i++) {
-        int32_t x3 = hil_fp_rescale(hil_fp_mul(hil_fp_mul(x, x), x), 9, 3);
-        x = hil_fp_rescale(hil_fp_sub(hil_fp_mul(half_three, x), hil_fp_mul(half_input, x3)), 6, 3);
-    }
-    x = hil_fp_mul(x, 1518500250); /* times sqrt(2) / 2 in Q0: a Q3 result */
-    if (right_shift < 0) {
-        x = (int32_t)((uint32_t)x << -right_shift);
-        right_shift = 0;
-    }
-    *multiplier = x;
-    *shift = -right_shift;
-}
-
 static int rsqrt_eval(hil_graph *g, hil_node *node)
 {
     const rsqrt_params *p = node->params;
@@ -87,7 +53,7 @@ static int rsqrt_eval(hil_graph *g, hil_node *node)
         }
         int32_t m;
         int s;
-        inv_sqrt(value, &m, &s);
+        hil_inv_sqrt_multiplier(value, &m, &s);
         int32_t data = hil_multiply_by_quantized_multiplier(1, m, s + RSQRT_SHIFT);
         int32_t v = hil_multiply_by_quantized_multiplier(data, p->multiplier, p->shift - RSQRT_SHIFT) + p->output_offset;
         out[i] = (int8_t)hil_clamp(v, INT8_MIN, INT8_MAX);

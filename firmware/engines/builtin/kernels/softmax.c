@@ -20,19 +20,6 @@ typedef struct {
     int output_bits; /* 8 or 16 */
 } softmax_params;
 
-/* TFLM's PreprocessSoftmaxScaling + QuantizeMultiplierGreaterThanOne; 0 if TFLM would abort. */
-static int softmax_scaling(double beta, double input_scale, int32_t *multiplier, int *left_shift)
-{
-    double real = beta * input_scale * (double)(1 << (31 - SCALED_DIFF_INTEGER_BITS));
-    const double max_real = (double)((1ll << 31) - 1);
-    if (real > max_real)
-        real = max_real;
-    if (!(real > 1.0))
-        return 0;
-    hil_quantize_multiplier(real, multiplier, left_shift);
-    return *left_shift >= 0;
-}
-
 static int softmax_prepare(hil_graph *g, hil_node *node)
 {
     hil_tensor *in = hil_node_input(g, node, 0);
@@ -52,7 +39,8 @@ static int softmax_prepare(hil_graph *g, hil_node *node)
     if (!p)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
     float beta = hil_fb_f32(&g->fb, &node->options, SOFTMAX_OPT_BETA, 0.0f);
-    if (!softmax_scaling((double)beta, (double)in->scale, &p->input_multiplier, &p->input_left_shift))
+    if (!hil_softmax_scaling((double)beta, (double)in->scale, SCALED_DIFF_INTEGER_BITS, &p->input_multiplier,
+                             &p->input_left_shift))
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "beta * input scale is too small for TFLM's int8 softmax");
     p->diff_min = -hil_input_radius(SCALED_DIFF_INTEGER_BITS, p->input_left_shift);
     p->depth = (uint32_t)in->dims[in->ndim - 1];

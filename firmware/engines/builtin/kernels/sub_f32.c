@@ -33,6 +33,6 @@ static void sub_f32_row(const void *params, const void *in1, int32_t step1, cons
         o[i] = hil_f32_clamp(*a - *b, p->act_min, p->act_max);
 }
 
-static int sub_f32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, 4, 4, sub_f32_row); }
+static int sub_f32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, sub_f32_row); }
 
 const hil_kernel hil_kernel_sub_f32 = {41, "SUB", sub_f32_prepare, sub_f32_eval};

@@ -16,6 +16,6 @@ static void sub_i16_row(const void *params, const void *in1, int32_t step1, cons
         o[i] = (int16_t)hil_add_sub_element(params, *a, *b, HIL_ADD_SUB_LEFT_SHIFT_INT16, 1);
 }
 
-static int sub_i16_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, 2, 2, sub_i16_row); }
+static int sub_i16_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, sub_i16_row); }
 
 const hil_kernel hil_kernel_sub_i16 = {41, "SUB", sub_i16_prepare, sub_i16_eval};

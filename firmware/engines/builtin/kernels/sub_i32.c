@@ -19,6 +19,6 @@ static void sub_i32_row(const void *params, const void *in1, int32_t step1, cons
         o[i] = hil_clamp(hil_wrap_sub(*a, *b), p->act_min, p->act_max);
 }
 
-static int sub_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, 4, 4, sub_i32_row); }
+static int sub_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, sub_i32_row); }
 
 const hil_kernel hil_kernel_sub_i32 = {41, "SUB", sub_i32_prepare, sub_i32_eval};
