@@ -14,11 +14,10 @@ firmware to name the first divergent operator (hil/verdicts/divergence.py)."""
 
 import pytest
 
-from hil.errors import Category, HilError, UnsupportedModelError
+from hil.errors import UnsupportedModelError
 from hil.harness.tradeoff import float_variants
 from hil.model import catalog
-from hil.pytest.plugin import fail
-from hil.verdicts.divergence import explain_parity_failure
+from hil.pytest.suites import assert_parity
 
 FLOAT_VECTORS = 3
 
@@ -46,13 +45,4 @@ def test_float_parity(hil, float_model, float_vector, hil_record):
         hil.check_model(float_model)  # no FPU (built-in engine), or float16 weights under TFLM
     except UnsupportedModelError as exc:
         pytest.skip(exc.one_line())
-    try:
-        result = hil.run_vector(float_model, float_vector)
-    except HilError as exc:
-        fail(exc, hil_record)
-    hil_record.update(hil.target_record(hil.target(float_model)), **result.record())
-    if not result.parity.within_tolerance:
-        divergence = explain_parity_failure(hil, float_model, float_vector)
-        hil_record["divergence"] = divergence.record()
-        pytest.fail(f"[{Category.PARITY.value}] {float_model.name} vector {float_vector}: {result.parity.message()}; "
-                    f"{divergence.message()}", pytrace=False)
+    assert_parity(hil, float_model, float_vector, hil_record)

@@ -1,20 +1,32 @@
-"""Assertions for HIL suites, reusable in users' own pytest files:
+"""Assertions for HIL suites, one per check (parity, footprint, quality, deadlines, cycles,
+energy): test_suites/ calls them, and users' own pytest files can too:
 
     from hil.pytest.suites import assert_deadline
     @pytest.mark.deadline(us=500)
     def test_my_latency(hil, request):
         assert_deadline(hil, catalog.adhoc("my.tflite"), request)
+
+Each takes the test's hil_record (`record`) and fills it before it can fail, so a failure keeps
+what was measured.
 """
 
 from __future__ import annotations
 
+import warnings
+
+import numpy as np
 import pytest
 
-from hil.errors import Category, HilError
-from hil.harness.runner import Harness, ModelTiming
+from hil.errors import Category, ConfigError, HilError
+from hil.harness.runner import Harness, ModelTiming, VectorResult, parity_failure_message, ram_text
 from hil.model.catalog import ModelConfig
+from hil.model.reference import TflmReference
+from hil.model.vectors import VectorSet, dequantize, load_vectors
 from hil.pytest.plugin import fail, summary_line
+from hil.units import bytes_text
+from hil.verdicts import quality
 from hil.verdicts.baselines import compare, load_baseline, save_baseline
+from hil.verdicts.divergence import explain_parity_failure
 from hil.verdicts.energy import EnergyStats, budget_failure, energy_text
 from hil.verdicts.timing import deadline_failure, deadline_margin
 
@@ -125,3 +137,131 @@ def assert_energy(hil: Harness, model: ModelConfig, request: pytest.FixtureReque
     if message:
         _fail(Category.ENERGY, f"{model.name} on {hil.profile.name}: {message}")
     return stats
+
+
+# ---- parity, footprint, quality ----
+
+
+def assert_parity(hil: Harness, model: ModelConfig, vector: int, record: dict) -> VectorResult:
+    """Fails unless vector `vector`'s outputs meet the target's parity rule (integer outputs within
+    the model's LSB tolerance, float outputs within the float tolerance); a failure reruns the
+    vector on the debug firmware to name the first divergent operator."""
+    try:
+        result = hil.run_vector(model, vector)
+    except HilError as exc:
+        fail(exc, record)
+    record.update(hil.target_record(hil.target(model)), **result.record())
+    if not result.parity.within_tolerance:
+        divergence = explain_parity_failure(hil, model, vector)
+        record["divergence"] = divergence.record()
+        pytest.fail(f"{parity_failure_message(model, vector, result)}; {divergence.message()}", pytrace=False)
+    return result
+
+
+def assert_footprint(hil: Harness, model: ModelConfig, request: pytest.FixtureRequest, record: dict) -> dict:
+    """Flash, RAM used (static + arena + stack peak after an inference) and arena against the
+    model's [budgets]; skipped without budgets, after the figures are recorded and summarised."""
+    try:
+        hil.run_vector(model, 0)  # the stack's high-water mark counts once an inference has run
+        target = hil.target(model)
+        figures = {**hil.target_record(target), **hil.ram_record(target)}
+    except HilError as exc:
+        fail(exc, record)
+    record.update(figures)
+    summary_line(request.config, "footprint", f"{model.name:<24} flash {bytes_text(figures['flash_bytes'])}, "
+                 f"RAM {ram_text(figures)}")
+    if not model.budgets:
+        pytest.skip(f"{model.name}: no [budgets] in its model.toml")
+    over = [f"{key} {figures[key]:,} B > budget {limit:,} B" for key, limit in sorted(model.budgets.items())
+            if figures.get(key, 0) > limit]
+    if over:
+        pytest.fail(f"[footprint] {model.name} on {hil.profile.name}: " + "; ".join(over), pytrace=False)
+    return figures
+
+
+def _quality_vectors(model: ModelConfig, table: dict, limit: int | None) -> VectorSet:
+    path = model.config_path.parent / table["vectors"] if "vectors" in table else model.vectors_file
+    if path is None:
+        raise ConfigError(f"{model.name}: [quality] needs a vector file (`vectors`) with labels and float_outputs")
+    vectors = load_vectors(path, model.info().input_tensors, limit)
+    missing = [k for k in ("float_outputs",) if k not in vectors.extra] + (["labels"] if vectors.labels is None else [])
+    if missing:
+        raise ConfigError(f"{path} lacks {', '.join(missing)} (rebuild it with `hil models build {model.name}`)")
+    if table["task"] == "anomaly" and "x" not in vectors.extra:
+        raise ConfigError(f"{path} lacks `x` (the float inputs the anomaly scores compare with)")
+    return vectors
+
+
+def _dequantized(outputs: list[np.ndarray], model: ModelConfig) -> np.ndarray:
+    t = model.info().output_tensors[0]
+    return dequantize(np.stack(outputs), t.scale, t.zero_point)
+
+
+def assert_quality(hil: Harness, model: ModelConfig, request: pytest.FixtureRequest,
+                   record: dict) -> quality.QualityRow:
+    """The model's test split (its [quality] table) on the target beside the float Keras model
+    and the int8 model on the host: fails when a target output differs from the host's beyond
+    the parity rule; warns, or fails with --quality-strict or `strict = true`, when int8 loses
+    more than `max_loss` against float. The row goes to reports/quality.json."""
+    table = model.extra.get("quality")
+    if not table:
+        pytest.skip(f"{model.name}: no [quality] table in its model.toml")
+    task = table["task"]
+    metric = quality.PRIMARY[task][0]
+    try:
+        vectors = _quality_vectors(model, table, hil.config.vector_limit)
+    except HilError as exc:
+        fail(exc)
+    in_t = model.info().input_tensors[0]
+    classes = int(vectors.extra["float_outputs"][0].size) if task == "classification" else None
+
+    def evaluate(outputs: np.ndarray, inputs: np.ndarray | None) -> dict:
+        return quality.evaluate(task, outputs, vectors.labels, inputs, classes)
+
+    float_m = evaluate(vectors.extra["float_outputs"], vectors.extra.get("x"))
+    ref = TflmReference(model.tflite)
+    host = [ref.run(v)[0] for v in vectors.inputs]
+    deq_inputs = dequantize(np.stack([v[0] for v in vectors.inputs]), in_t.scale, in_t.zero_point)
+    host_m = evaluate(_dequantized(host, model), deq_inputs)
+    row = quality.QualityRow(model.name, task, metric, len(vectors), float_m[metric], host_m[metric],
+                             loss=quality.loss_vs_float(task, float_m[metric], host_m[metric]),
+                             budget=table.get("max_loss"))
+    if task == "classification":
+        row.top1_agreement_float_host = float(np.mean(float_m["predictions"] == host_m["predictions"]))
+
+    try:
+        target = hil.target(model)
+        outputs = [hil.infer(target, vector).outputs[0] for vector in vectors.inputs]
+        record.update(hil.target_record(target))
+    except HilError as exc:
+        row.status = f"target-error: {exc.one_line()}"
+        quality.record(row)
+        fail(exc)
+    target_m = evaluate(_dequantized(outputs, model), deq_inputs)
+    row.int8_target = target_m[metric]
+    parities = [target.compare([t], [h]) for t, h in zip(outputs, host, strict=True)]
+    differing = [i for i, p in enumerate(parities) if not p.within_tolerance]
+    row.target_vs_host_mismatches = len(differing)
+    if task == "classification":
+        row.top1_agreement_target_host = float(np.mean(target_m["predictions"] == host_m["predictions"]))
+        row.confusion_target = target_m["confusion"].tolist()
+    over = row.budget is not None and row.loss > row.budget
+    row.status = "target-differs" if differing else ("over-budget" if over else "ok")
+    quality.record(row)
+    record.update({"model": model.name, "quality_metric": metric, "quality_float": row.float,
+                   "quality_int8_host": row.int8_host, "quality_int8_target": row.int8_target,
+                   "quality_loss": row.loss, "quality_vectors": row.vectors,
+                   "target_vs_host_mismatches": row.target_vs_host_mismatches})
+
+    if differing:
+        first = differing[0]
+        pytest.fail(f"[parity] {model.name}: {len(differing)}/{len(vectors)} test vectors differ between the "
+                    f"target and the int8 host reference (TFLM); first: vector {first}: "
+                    f"{parities[first].message()}", pytrace=False)
+    if over:
+        message = (f"[quality] {model.name}: int8 {metric} {row.int8_host:.4f} vs float {row.float:.4f}, "
+                   f"loss {row.loss:+.4f} exceeds the budget {row.budget:g} ([quality] max_loss)")
+        if table.get("strict") or request.config.getoption("quality_strict"):
+            pytest.fail(message, pytrace=False)
+        warnings.warn(quality.QualityBudgetWarning(message), stacklevel=1)
+    return row
