@@ -28,22 +28,26 @@ MODEL = "hello_world"  # the smallest catalog model: the tests measure the farm,
 
 @pytest.fixture(scope="module")
 def lab():
-    with LoopbackLab([BoardSpec("farm-a", "qemu", "lab-a"), BoardSpec("farm-b", "qemu", "lab-b")]) as running:
+    boards = [BoardSpec("farm-a", "qemu", "lab-a"), BoardSpec("farm-b", "qemu", "lab-b"),
+              BoardSpec("farm-m7", "qemu-m7", "lab-a")]
+    with LoopbackLab(boards) as running:
         yield running
 
 
-def pytest_command(lab: LoopbackLab, tmp_path: Path, *args: str) -> dict:
-    """Popen arguments of a `pytest --board=labgrid` run of the parity suite against the lab."""
+def pytest_command(lab: LoopbackLab, tmp_path: Path, *args: str, suite: str = "test_parity.py") -> dict:
+    """Popen arguments of a `pytest --board=labgrid` run of a suite (parity) against the lab."""
     models = [] if "--only-model" in args else ["--only-model", MODEL]
-    cmd = [sys.executable, "-m", "pytest", "test_suites/test_parity.py", "--board=labgrid",
+    board = ["--board=labgrid"] if suite == "test_parity.py" else []
+    cmd = [sys.executable, "-m", "pytest", f"test_suites/{suite}", *board,
            "--lg-coordinator", lab.address, *models, f"--results-db={tmp_path / 'results.sqlite'}",
            "-p", "no:cacheprovider", "-p", "no:randomly", *args]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "LG_PLACE", "LG_COORDINATOR")}
     return {"args": cmd, "cwd": ROOT, "text": True, "env": env}
 
 
-def run_pytest(lab: LoopbackLab, tmp_path: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(**pytest_command(lab, tmp_path, *args), capture_output=True, timeout=timeout)
+def run_pytest(lab: LoopbackLab, tmp_path: Path, *args: str, timeout: float = 600,
+               suite: str = "test_parity.py") -> subprocess.CompletedProcess:
+    return subprocess.run(**pytest_command(lab, tmp_path, *args, suite=suite), capture_output=True, timeout=timeout)
 
 
 def holder(lab: LoopbackLab, place: str) -> str | None:
@@ -172,4 +176,18 @@ def test_xdist_workers_share_two_places_and_the_third_waits(lab, tmp_path):
     assert len(per_worker) == 3 and all(n == 1 for _, n in per_worker), per_worker
     assert "waiting for a place tagged hil_board=qemu: 2 matching, busy: " in out, out[-3000:]
     assert "got place" in out, out[-3000:]
+    assert_all_free(lab)
+
+
+def test_cross_target_parity_over_two_places_of_different_boards(lab, tmp_path):
+    """The multi-target fixture with two places at once, one by name (Cortex-M4) and one by tag
+    (Cortex-M7): the same outputs on both, and both places released."""
+    proc = run_pytest(lab, tmp_path, "--cross-boards", "labgrid:farm-a,labgrid:hil_board=qemu-m7", "--vectors", "2",
+                      "-q", suite="test_cross_target.py")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    with sqlite3.connect(tmp_path / "results.sqlite") as con:
+        extras = [json.loads(e) for (e,) in con.execute("SELECT extra FROM results WHERE outcome = 'passed'")]
+    assert len(extras) == 2, out[-3000:]
+    assert all(e["places"] == {"qemu@farm-a": "farm-a", "qemu-m7@hil_board=qemu-m7": "farm-m7"} for e in extras), extras
     assert_all_free(lab)

@@ -50,6 +50,11 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
                     help="--board=labgrid: how long to wait for a matching place (default 600 s)")
     group.addoption("--board-profile", default=None, metavar="NAME",
                     help="--board=labgrid: the board profile of the place (default: its hil_board tag)")
+    group.addoption("--cross-boards", action="append", default=[], metavar="BOARD,BOARD",
+                    help="the cross-target suite's targets: boards (qemu,qemu-m7,qemu-m55), labgrid:PLACE or "
+                         "labgrid:KEY=VALUE (repeatable, comma-separated)")
+    group.addoption("--cross-engines", default="builtin", metavar="ENGINE,ENGINE",
+                    help="engines every cross-target board runs, e.g. builtin,tflm (default builtin)")
     group.addoption("--renode-path", default=None, help="the renode executable, if not on PATH")
     group.addoption("--cpu-hz", type=int, default=None, help="override the board profile's core clock")
     group.addoption("--engine", default="builtin", help="inference engine in the firmware: builtin or tflm")
@@ -183,6 +188,30 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def hil(pytestconfig: pytest.Config) -> Harness:
     """The session's harness: builds, flashes and talks to targets."""
     return pytestconfig.stash[HARNESS_KEY]
+
+
+@pytest.fixture(scope="session")
+def hil_targets(pytestconfig: pytest.Config):
+    """Several targets at once (hil/harness/multi.py): a harness per --cross-boards board and
+    --cross-engines engine; skips when fewer than two are given. Places are released at the end."""
+    from hil.farm.coordinator import coordinator_address
+    from hil.harness.multi import TargetSet, parse_targets
+
+    config = pytestconfig
+    try:
+        specs = parse_targets(config.getoption("cross_boards"),
+                              coordinator_address(getattr(config.option, "lg_coordinator", None)),
+                              config.getoption("lg_timeout"))
+        engines = [e.strip() for e in config.getoption("cross_engines").split(",") if e.strip()]
+        if len(specs) * len(engines) < 2:
+            pytest.skip("cross-target suite: give two or more targets, e.g. --cross-boards qemu,qemu-m7,qemu-m55 "
+                        "or --cross-engines builtin,tflm --tflm-root DIR")
+        targets = TargetSet(specs, engines, config.stash[HARNESS_KEY].config, progress=lambda m: _progress(config, m),
+                            notice=lambda m: _notice(config, m))
+    except HilError as exc:  # a configuration every test of the suite would fail on: one line, and stop
+        pytest.exit(exc.one_line(), returncode=pytest.ExitCode.USAGE_ERROR)
+    yield targets
+    targets.close()
 
 
 @pytest.fixture
