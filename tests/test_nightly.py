@@ -74,6 +74,9 @@ def test_first_nightly_run_passes_and_writes_everything(history):
     (model,) = data["models"]
     assert model["model"] == "hello_world" and model["provenance"] == "virtual" and model["cycles"] > 1000
     assert model["per_op"] and {op["op"] for op in model["per_op"]["ops"]} == {"FULLY_CONNECTED"}
+    # the energy suite's estimate, from the qemu profile's [power] model (docs/energy.md)
+    assert "test_energy" in suites and model["energy_provenance"] == "estimated" and model["energy_uj"] > 0
+    assert model["energy_source"].startswith("power model of qemu:")
     assert "run #" in history.first_output and "0 regressions" in history.first_output
 
 
@@ -89,6 +92,10 @@ def test_second_run_with_a_slow_kernel_reports_the_cycle_regression(history):
     assert reg["model"] == "hello_world" and reg["provenance"] == "virtual"
     assert reg["current"] > reg["previous"] * 1.02 and reg["tests_over"] >= 5  # at least every parity vector
     assert all(op["op"] == "FULLY_CONNECTED" for op in reg["ops"])  # when a slower test has a profile
+    # the estimated energy follows the cycles: an energy regression with its provenance
+    energy = [r for r in data["regressions"] if r["kind"] == "energy"]
+    assert len(energy) == 1 and energy[0]["provenance"] == "estimated", data["regressions"]
+    assert energy[0]["current"] > energy[0]["previous"] * 1.02 and "[estimated]" in energy[0]["message"]
     # the cycle-baseline suite itself now fails with the cycles category, naming the operator
     failing = {r["nodeid"].split("::")[-1]: r for r in data["regressions"] if r["kind"] == "newly-failing"}
     assert failing["test_cycles[hello_world]"]["category"] == "cycles"

@@ -131,3 +131,25 @@ def test_hil_run_measures_energy_through_the_ppk2_standin_on_qemu():
     assert out["energy_uj"] == pytest.approx(expected[2], rel=0.01)
     assert (out["energy_min_uj"], out["energy_max_uj"]) == pytest.approx((expected[0], expected[-1]), rel=0.01)
     assert out["idle_power_w"] == pytest.approx(300e-6 * 1.8, rel=0.01)
+
+
+def test_hil_energy_duty_cycle_from_the_ppk2_standin_on_qemu():
+    """`hil energy --power-monitor ppk2`: energy per inference, idle power and the duty cycle all
+    `measured`, from the STAND-IN's scripted pulses (not QEMU's activity), within 1%."""
+    standin = Ppk2Standin(autoplay=SCRIPT)
+    try:
+        result = hil("energy", HELLO, "--board", "qemu", "--json", "--repeat", "5", "--rate", "10/s",
+                     "--battery", "220mAh@3V", "--power-monitor", "ppk2", "--power-port", standin.port,
+                     "--power-voltage", "1.8")
+    finally:
+        standin.close()
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout)
+    assert out["energy_provenance"] == out["duty_provenance"] == "measured"
+    energy_uj = sorted(pulse_energies_uj(SCRIPT, 1.8, SAMPLE_RATE_HZ))[2]
+    seconds = sorted(s for s, _ in PULSES)[2]
+    idle_w = 300e-6 * 1.8
+    assert out["energy_uj"] == pytest.approx(energy_uj, rel=0.01)
+    assert out["seconds_per_inference"] == pytest.approx(seconds, rel=0.01)
+    assert out["average_power_w"] == pytest.approx(10 * energy_uj * 1e-6 + idle_w * (1 - 10 * seconds), rel=0.01)
+    assert out["battery_hours"] == pytest.approx(0.220 * 3 * 3600 / out["average_power_w"] / 3600, rel=1e-6)
