@@ -83,7 +83,8 @@ class Ppk2Standin:
     """A simulated PPK2 on a pty; `port` is the path the harness opens."""
 
     def __init__(self, idle_amps: float = 300e-6, sync_bit: int = 0,
-                 autoplay: list[tuple[float, float, int]] | None = None):
+                 autoplay: list[tuple[float, float, int]] | None = None,
+                 autoplays: list[list[tuple[float, float, int]]] | None = None):
         self.master, slave = os.openpty()
         tty.setraw(slave)
         self.port = os.ttyname(slave)
@@ -94,7 +95,8 @@ class Ppk2Standin:
         self.measuring = threading.Event()
         self.closed = threading.Event()
         self.source_mv: int | None = None
-        self.autoplay = autoplay  # played at the first AVERAGE_START (for `hil` run as a subprocess)
+        # played at successive AVERAGE_STARTs (for `hil` run as a subprocess); [] plays nothing (idle)
+        self.autoplays = list(autoplays) if autoplays is not None else ([autoplay] if autoplay else [])
         self.stop_requested = False
         threading.Thread(target=self._serve, daemon=True).start()
         threading.Thread(target=self._stream, daemon=True).start()
@@ -121,9 +123,9 @@ class Ppk2Standin:
             if cmd == 0x19:  # GET_META_DATA
                 os.write(self.master, self._metadata())
             elif cmd == 0x06:  # AVERAGE_START
-                if self.autoplay:
-                    self.player.scripts.put(self.autoplay)
-                    self.autoplay = None
+                script = self.autoplays.pop(0) if self.autoplays else None
+                if script:
+                    self.player.scripts.put(script)
                 self.stop_requested = False
                 self.measuring.set()
             elif cmd == 0x07:  # AVERAGE_STOP, once a script being played has ended

@@ -153,3 +153,30 @@ def test_hil_energy_duty_cycle_from_the_ppk2_standin_on_qemu():
     assert out["seconds_per_inference"] == pytest.approx(seconds, rel=0.01)
     assert out["average_power_w"] == pytest.approx(10 * energy_uj * 1e-6 + idle_w * (1 - 10 * seconds), rel=0.01)
     assert out["battery_hours"] == pytest.approx(0.220 * 3 * 3600 / out["average_power_w"] / 3600, rel=1e-6)
+
+
+def scaled(script: list[tuple[float, float, int]], factor: float) -> list[tuple[float, float, int]]:
+    """The script with every inference's current scaled (idle gaps unchanged)."""
+    return [(s, a * factor if sync else a, sync) for s, a, sync in script]
+
+
+def test_hil_tradeoff_measures_each_variant_through_the_ppk2_standin(tmp_path):
+    """`hil tradeoff --power-monitor ppk2` on QEMU: each variant's energy is measured (one capture
+    of its inferences, one of idle); the STAND-IN plays a differently scaled script per variant, so
+    each row must carry its own script's median, and the comparison with float32 is made."""
+    factors = {"int8": 0.3, "float16 weights": 1.0, "float32": 0.9}
+    scripts = [scaled(SCRIPT, f) for f in factors.values()]
+    standin = Ppk2Standin(autoplays=[part for script in scripts for part in (script, [])])
+    try:
+        result = hil("tradeoff", "digits_cnn", "--board", "qemu", "--vectors", "2", "--json", str(tmp_path / "t.json"),
+                     "--power-monitor", "ppk2", "--power-port", standin.port, "--power-voltage", "1.8")
+    finally:
+        standin.close()
+    assert result.returncode == 0, result.stderr[-2000:]
+    (entry,) = json.loads((tmp_path / "t.json").read_text())["tradeoffs"]
+    rows = {r["variant"]: r for r in entry["rows"]}
+    for (variant, _), script in zip(factors.items(), scripts, strict=True):
+        row = rows[variant]
+        assert row["energy_provenance"] == "measured" and "PPK2 on" in row["energy_source"]
+        assert row["energy_uj"] == pytest.approx(sorted(pulse_energies_uj(script, 1.8, SAMPLE_RATE_HZ))[2], rel=0.01)
+    assert "energy per inference vs float32: int8" in result.stdout and "[measured]" in result.stdout
