@@ -3,7 +3,9 @@ HARD_SWISH, int16 ADD / SUB / MUL / LOGISTIC / TANH / SOFTMAX / RELU / RELU6, in
 MUL, QUANTIZE and DEQUANTIZE pairs) on the host (ASan + UBSan) against the TFLM interpreter of
 the tflite-micro wheel, beyond the seeded generators of test_single_op_native.py: the lookup
 tables the int16 kernels interpolate, whole int16 input ranges, every integer pair QUANTIZE
-requantizes between, and models TFLM refuses, which the engine must refuse too."""
+requantizes between, and models TFLM refuses, which the engine must refuse too. Also every input
+pair of int8 DIV and SQUARED_DIFFERENCE, every int16 input of PRELU against every int8 alpha,
+every int8 input of ELU's table, and the rows LOG_SOFTMAX and L2_NORMALIZATION treat apart."""
 
 from __future__ import annotations
 
@@ -139,6 +141,12 @@ def _binary(opcode: int, dtype, zero_point: int, quantized: bool = True) -> byte
     return single_op_model(opcode, [Tensor((4,), dtype, *q), Tensor((4,), dtype, *q)], [Tensor((4,), dtype, *q)])
 
 
+def _l2_norm_options(activation: int) -> schema.L2NormOptionsT:
+    options = schema.L2NormOptionsT()
+    options.fusedActivationFunction = activation
+    return options
+
+
 REFUSED = {
     "logistic-int16-zero-point": (_unary(OP.LOGISTIC, np.int16, (1e-3, 5), (2.0 ** -15, 0)),
                                   "int16 input and output need zero points of 0 (as in TFLM)"),
@@ -155,6 +163,21 @@ REFUSED = {
                              "input and output need quantization (as in TFLM)"),
     "hard-swish-scale-ratio": (_unary(OP.HARD_SWISH, np.int8, (1.0, 0), (1e-3, 0)),
                                "input scale above 128 x output scale (TFLM rejects it)"),
+    "div-int32-quantized": (_binary(OP.DIV, np.int32, 0), "int32 tensors must not be quantized (as in TFLM)"),
+    "squared-difference-int16-zero-point": (_binary(OP.SQUARED_DIFFERENCE, np.int16, 1),
+                                            "int16 inputs and output need zero points of 0 (as in TFLM)"),
+    "add-n-int8-scales": (single_op_model(OP.ADD_N, [Tensor((4,), np.int8, 0.01), Tensor((4,), np.int8, 0.02)],
+                                          [Tensor((4,), np.int8, 0.03)]),
+                          "int8 inputs need one scale and zero point (as in TFLM)"),
+    "prelu-int16-alpha-int16": (single_op_model(OP.PRELU, [Tensor((4,), np.int16, 0.01), Tensor((4,), np.int16, 0.01)],
+                                                [Tensor((4,), np.int16, 0.01)]),
+                                "int16 kernel: int16 input and output, int8 alpha (as in TFLM)"),
+    "log-softmax-int8-output-scale": (_unary(OP.LOG_SOFTMAX, np.int8, (0.1, 0), (0.1, 127)),
+                                      "int8 output must have scale 16/256 and zero point 127"),
+    "l2-normalization-relu": (single_op_model(OP.L2_NORMALIZATION, [Tensor((4,), np.int8, 0.1)],
+                                              [Tensor((4,), np.int8, 1 / 128)], schema.BuiltinOptions.L2NormOptions,
+                                              _l2_norm_options(1)),
+                              "fused activation must be NONE (as in TFLM)"),
 }
 
 
@@ -190,3 +213,100 @@ def test_rsqrt_int8_below_the_zero_point_fails_like_tflm(tmp_path, native_build)
         TflmReference(path).run([x])
     with pytest.raises(NativeRefusal):
         run_native(path, [[x]], [((3,), np.int8)], native_build)
+
+
+# ---- DIV, SQUARED_DIFFERENCE, PRELU, ELU, ADD_N: every input (pair) ----
+
+INT8_ALL = np.arange(-128, 128, dtype=np.int8)
+
+
+def _every_int8_pair(divisor_zero_point: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(256, 256) x broadcast against a (256,) y: all 65,536 pairs; a y equal to
+    divisor_zero_point (a division by zero) moved one up."""
+    y = INT8_ALL.copy()
+    if divisor_zero_point is not None:
+        y[y == divisor_zero_point] = divisor_zero_point + 1
+    return np.repeat(INT8_ALL, 256).reshape(256, 256), y
+
+
+@pytest.mark.parametrize("scales", [(0.05, 0.01, 0.05 / (0.01 * 64)), (0.002, 0.3, 0.002 / (0.3 * 900)),
+                                    (0.1, 0.1, 0.1 / (0.1 * 3000))], ids=["ratio64", "ratio900", "ratio3000"])
+def test_div_int8_every_pair(scales, tmp_path, native_build):
+    """Scale ratios input1 / (input2 * output) of 64 and more, where TFLM's shifts stay in range
+    for every pair (kernels/div.c), zero points away from 0, with a fused ReLU6."""
+    x, y = _every_int8_pair(divisor_zero_point=-7)
+    options = schema.DivOptionsT()
+    options.fusedActivationFunction = 3
+    model = single_op_model(OP.DIV, [Tensor(x.shape, np.int8, scales[0], 5), Tensor(y.shape, np.int8, scales[1], -7)],
+                            [Tensor(x.shape, np.int8, scales[2], -3)], schema.BuiltinOptions.DivOptions, options)
+    _assert_same(_write(tmp_path, model), [x, y], native_build)
+
+
+@pytest.mark.parametrize("out_scale", [0.02, 0.3, 4.0])
+def test_squared_difference_int8_every_pair(out_scale, tmp_path, native_build):
+    x, y = _every_int8_pair()
+    inputs = [Tensor(x.shape, np.int8, 0.03, 4), Tensor(y.shape, np.int8, 0.05, -9)]
+    model = single_op_model(OP.SQUARED_DIFFERENCE, inputs, [Tensor(x.shape, np.int8, out_scale, -128)])
+    _assert_same(_write(tmp_path, model), [x, y], native_build)
+
+
+def test_squared_difference_int16_extremes(tmp_path, native_build):
+    """int16 differences as large as they get, one input against the other's extremes."""
+    x = INT16_ALL.reshape(256, 256)
+    y = np.int16([-32768, -1, 0, 1, 32767] * 51 + [12345])
+    model = single_op_model(OP.SQUARED_DIFFERENCE, [Tensor(x.shape, np.int16, 1e-4), Tensor(y.shape, np.int16, 3e-4)],
+                            [Tensor(x.shape, np.int16, 4e-3)])
+    _assert_same(_write(tmp_path, model), [x, y], native_build)
+
+
+@pytest.mark.parametrize("scales", [(1e-3, 0.01, 1e-3), (3e-5, 0.004, 1e-4), (0.01, 0.02, 2e-3)])
+def test_prelu_int16_every_input_against_every_alpha(scales, tmp_path, native_build):
+    """Each row of 256 int16 inputs meets all 256 int8 alphas, the rows covering every int16."""
+    x = INT16_ALL.reshape(256, 256)
+    model = single_op_model(OP.PRELU, [Tensor(x.shape, np.int16, scales[0]),
+                                       Tensor((256,), np.int8, scales[1], 3, INT8_ALL)],
+                            [Tensor(x.shape, np.int16, scales[2])])
+    _assert_same(_write(tmp_path, model), [x], native_build)
+
+
+@pytest.mark.parametrize("scales", [(0.05, -10, 0.02, -80), (0.004, 60, 0.01, -28), (0.3, 0, 0.2, -123)])
+def test_elu_int8_every_input(scales, tmp_path, native_build):
+    """ELU's 256-entry table, including outputs that saturate."""
+    model = single_op_model(OP.ELU, [Tensor((256,), np.int8, scales[0], scales[1])],
+                            [Tensor((256,), np.int8, scales[2], scales[3])])
+    _assert_same(_write(tmp_path, model), [INT8_ALL], native_build)
+
+
+def test_add_n_int8_every_input(tmp_path, native_build):
+    """Four inputs at one scale, every int8 value in each, at an output scale where sums saturate."""
+    rng = np.random.default_rng(3)
+    xs = [rng.permutation(INT8_ALL) for _ in range(4)]
+    model = single_op_model(OP.ADD_N, [Tensor((256,), np.int8, 0.02, -6) for _ in xs],
+                            [Tensor((256,), np.int8, 0.05, 10)])
+    _assert_same(_write(tmp_path, model), xs, native_build)
+
+
+# ---- LOG_SOFTMAX and L2_NORMALIZATION: rows they treat apart ----
+
+ROWS = [np.full(9, 7), np.full(9, -128), np.array([127] + [-128] * 8), np.array([-128, 127] * 4 + [0]),
+        np.arange(-128, 127, 28)[:9], np.zeros(9)]
+
+
+@pytest.mark.parametrize("scale", [0.01, 0.2, 2.0])
+def test_log_softmax_int8_rows(scale, tmp_path, native_build):
+    """Rows of one value, of one maximum among minima (most below diff_min), alternating extremes."""
+    x = np.stack(ROWS).astype(np.int8)
+    model = single_op_model(OP.LOG_SOFTMAX, [Tensor(x.shape, np.int8, scale, -5)],
+                            [Tensor(x.shape, np.int8, 16 / 256, 127)])
+    _assert_same(_write(tmp_path, model), [x], native_build)
+
+
+@pytest.mark.parametrize("zero_point", [0, -128, 7])
+def test_l2_normalization_int8_rows(zero_point, tmp_path, native_build):
+    """Rows whose offset values sum to 0 or 1 in squares (TFLM's 1 / sqrt gives 1 there) and
+    rows of extremes."""
+    rows = ROWS + [np.array([zero_point + 1] + [zero_point] * 8), np.full(9, zero_point)]
+    x = np.clip(np.stack(rows), -128, 127).astype(np.int8)
+    model = single_op_model(OP.L2_NORMALIZATION, [Tensor(x.shape, np.int8, 0.1, zero_point)],
+                            [Tensor(x.shape, np.int8, 1 / 128, 0)])
+    _assert_same(_write(tmp_path, model), [x], native_build)

@@ -1,8 +1,10 @@
 /* DIV, int8, with broadcasting and a fused activation: TFLM's reference_ops::DivElementwise and
  * BroadcastDivSlowQuantized. The offset divisor's reciprocal comes from GetReciprocal (Q0 after
  * normalising, with its shift), the offset dividend is normalised by its leading sign bits, their
- * rounding doubling product is rescaled by input1_scale / (input2_scale * output_scale) (TFLM
- * forms that ratio in single precision) with the three shifts added up.
+ * rounding doubling product is rescaled by input1_scale / (input2_scale * output_scale) with the
+ * three shifts added up. The ratio is formed in double, as the tflite-micro wheel does (TFLM
+ * 90b983c2's sources form it in single precision: the multipliers then differ in their low bits,
+ * which moves quotients that land on a rounding tie; tests/test_kernels_math_native.py).
  * Where that total right shift exceeds 31 bits (a small dividend over a large divisor at scale
  * ratios below 64) TFLM shifts an int32 by 32 or more, which C leaves undefined: the wheel's x86
  * build returns saturated values there, an Arm build others. The engine returns the exact
@@ -33,9 +35,10 @@ static int div_prepare(hil_graph *g, hil_node *node)
     hil_tensor *in1 = hil_node_input(g, node, 0), *in2 = hil_node_input(g, node, 1);
     hil_tensor *out = hil_node_output(g, node, 0);
     if (!hil_is_quantized(in1) || !hil_is_quantized(in2) || !hil_is_quantized(out))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "int8 inputs and output need quantization (as in TFLM)");
-    float ratio = in1->scale / (in2->scale * out->scale);
-    hil_quantize_multiplier((double)ratio, &p->output_multiplier, &p->output_shift);
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED,
+                          "int8 inputs and output need quantization (TFLM would rescale by 0 / 0)");
+    double ratio = (double)in1->scale / ((double)in2->scale * (double)out->scale);
+    hil_quantize_multiplier(ratio, &p->output_multiplier, &p->output_shift);
     if (p->output_shift > DIV_MAX_OUTPUT_SHIFT)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED,
                           "scale ratio input1 / (input2 * output) of 2^23 or more, beyond TFLM's int8 division");

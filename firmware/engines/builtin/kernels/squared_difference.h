@@ -33,7 +33,7 @@ static inline int hil_squared_difference_prepare(hil_graph *g, hil_node *node, i
     float denominator = (float)(1 << (2 * p->left_shift)) * out->scale;
     if (!hil_quantize_multiplier_below_one((double)in1->scale / twice_max, &p->input1_multiplier, &p->input1_shift) ||
         !hil_quantize_multiplier_below_one((double)in2->scale / twice_max, &p->input2_multiplier, &p->input2_shift))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "inputs need positive quantization scales (as in TFLM)");
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "inputs need positive quantization scales (TFLM aborts without)");
     hil_quantize_multiplier(twice_max * twice_max / (double)denominator, &p->output_multiplier, &p->output_shift);
     p->input1_offset = -in1->zero_point;
     p->input2_offset = -in2->zero_point;
