@@ -310,3 +310,58 @@ def test_l2_normalization_int8_rows(zero_point, tmp_path, native_build):
     model = single_op_model(OP.L2_NORMALIZATION, [Tensor(x.shape, np.int8, 0.1, zero_point)],
                             [Tensor(x.shape, np.int8, 1 / 128, 0)])
     _assert_same(_write(tmp_path, model), [x], native_build)
+
+
+# ---- ADD, SUB, MUL, LEAKY_RELU, HARD_SWISH: every int8 input (pair), int16 samples ----
+
+def _options(kind: str, **fields):
+    options = getattr(schema, f"{kind}OptionsT")()
+    for name, value in fields.items():
+        setattr(options, name, value)
+    return getattr(schema.BuiltinOptions, f"{kind}Options"), options
+
+
+BINARY_SCALES = [(0.02, 4, 0.05, -9, 0.06, 3), (0.3, -128, 0.001, 0, 0.2, 127), (0.004, 17, 0.004, 17, 0.01, -20)]
+
+
+@pytest.mark.parametrize("kind,opcode", [("Add", OP.ADD), ("Sub", OP.SUB), ("Mul", OP.MUL)], ids=["ADD", "SUB", "MUL"])
+@pytest.mark.parametrize("scales", BINARY_SCALES, ids=["mixed", "skewed", "equal"])
+def test_int8_arithmetic_every_pair(kind, opcode, scales, tmp_path, native_build):
+    """All 65,536 pairs, at input scales far apart and equal, with a fused ReLU."""
+    x, y = _every_int8_pair()
+    s1, z1, s2, z2, so, zo = scales
+    model = single_op_model(opcode, [Tensor(x.shape, np.int8, s1, z1), Tensor(y.shape, np.int8, s2, z2)],
+                            [Tensor(x.shape, np.int8, so, zo)], *_options(kind, fusedActivationFunction=1))
+    _assert_same(_write(tmp_path, model), [x, y], native_build)
+
+
+@pytest.mark.parametrize("kind,opcode", [("Add", OP.ADD), ("Sub", OP.SUB), ("Mul", OP.MUL)], ids=["ADD", "SUB", "MUL"])
+@pytest.mark.parametrize("scales", [(1e-4, 3e-4, 2e-4), (2e-3, 2e-3, 1e-3), (3e-5, 0.01, 0.02)],
+                         ids=["mixed", "equal", "skewed"])
+def test_int16_arithmetic_every_input(kind, opcode, scales, tmp_path, native_build):
+    """Every int16 value of input 1 against a row of int16 extremes and random values."""
+    x = INT16_ALL.reshape(256, 256)
+    y = np.concatenate([np.int16([-32768, -1, 0, 1, 32767]),
+                        np.random.default_rng(1).integers(-32768, 32768, 251)]).astype(np.int16)
+    model = single_op_model(opcode, [Tensor(x.shape, np.int16, scales[0]), Tensor(y.shape, np.int16, scales[1])],
+                            [Tensor(x.shape, np.int16, scales[2])], *_options(kind, fusedActivationFunction=0))
+    _assert_same(_write(tmp_path, model), [x, y], native_build)
+
+
+@pytest.mark.parametrize("alpha", [0.1, 0.73, -0.4, 2.5])
+@pytest.mark.parametrize("dtype", [np.int8, np.int16], ids=["int8", "int16"])
+def test_leaky_relu_every_input(alpha, dtype, tmp_path, native_build):
+    x = INT8_ALL if dtype == np.int8 else INT16_ALL
+    zero_points = (-5, 12) if dtype == np.int8 else (0, 0)
+    scales = (0.05, 0.03) if dtype == np.int8 else (3e-4, 2e-4)
+    model = single_op_model(OP.LEAKY_RELU, [Tensor(x.shape, dtype, scales[0], zero_points[0])],
+                            [Tensor(x.shape, dtype, scales[1], zero_points[1])], *_options("LeakyRelu", alpha=alpha))
+    _assert_same(_write(tmp_path, model), [x], native_build)
+
+
+@pytest.mark.parametrize("scales", [(0.05, -10, 0.03, -100), (0.004, 60, 0.002, -128), (0.1, 0, 0.09, 20),
+                                    (0.02, 3, 0.1, -120)])
+def test_hard_swish_int8_every_input(scales, tmp_path, native_build):
+    model = single_op_model(OP.HARD_SWISH, [Tensor((256,), np.int8, scales[0], scales[1])],
+                            [Tensor((256,), np.int8, scales[2], scales[3])])
+    _assert_same(_write(tmp_path, model), [INT8_ALL], native_build)
