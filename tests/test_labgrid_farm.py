@@ -191,3 +191,16 @@ def test_cross_target_parity_over_two_places_of_different_boards(lab, tmp_path):
     assert len(extras) == 2, out[-3000:]
     assert all(e["places"] == {"qemu@farm-a": "farm-a", "qemu-m7@hil_board=qemu-m7": "farm-m7"} for e in extras), extras
     assert_all_free(lab)
+
+
+def test_hil_run_on_a_place(lab, tmp_path):
+    """`hil run --board labgrid`: the same place handling as pytest's, the place in the JSON."""
+    model = ROOT / "models" / MODEL / f"{MODEL}.tflite"
+    cmd = [sys.executable, "-m", "hil.cli", "run", str(model), "--board", "labgrid", "--lg-place", "farm-a",
+           "--lg-coordinator", lab.address, "--vectors", "3", "--json", f"--results-db={tmp_path / 'r.sqlite'}"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    summary = json.loads(proc.stdout)
+    assert summary["place"] == "farm-a" and summary["board"] == "qemu" and summary["exact"], summary
+    assert "acquired place farm-a" in proc.stderr, proc.stderr[-2000:]
+    assert_all_free(lab)

@@ -39,6 +39,18 @@ def add_board_options(parser) -> None:
     parser.add_argument("--probe", default=None, help="debug probe unique ID")
     parser.add_argument("--gdb-remote", default=None, metavar="HOST:PORT")
     parser.add_argument("--renode-path", default=None)
+    parser.add_argument("--lg-place", default=os.environ.get("LG_PLACE"), metavar="NAME",
+                        help="--board labgrid: the labgrid place to use (default $LG_PLACE; docs/farm.md)")
+    parser.add_argument("--lg-tags", action="append", default=[], metavar="KEY=VALUE",
+                        help="--board labgrid: any free place with these tags (repeatable)")
+    parser.add_argument("--lg-coordinator", default=None, metavar="HOST:PORT",
+                        help="--board labgrid: the coordinator (default $LG_COORDINATOR, else 127.0.0.1:20408)")
+    parser.add_argument("--lg-env", default=os.environ.get("LG_ENV"), metavar="FILE",
+                        help="--board labgrid: a labgrid environment file naming the place")
+    parser.add_argument("--lg-timeout", type=float, default=600.0, metavar="S",
+                        help="--board labgrid: how long to wait for a place (default 600 s)")
+    parser.add_argument("--board-profile", default=None, metavar="NAME",
+                        help="--board labgrid: the place's board profile (default: its hil_board tag)")
 
 
 def add_power_options(parser) -> None:
@@ -56,7 +68,15 @@ def add_power_options(parser) -> None:
 
 def make_harness(args, progress=stderr_progress) -> Harness:
     options = {k: getattr(args, k) for k in BACKEND_OPTIONS}
-    config = HarnessConfig(find_profile(args.board), engine=args.engine, backend_options=options,
+    profile = find_profile(args.board) if args.board != "labgrid" else None
+    if profile is None:  # a board of a labgrid farm (hil/boards/labgrid.py)
+        from hil.farm.place import place_request, resolve_profile
+
+        request = place_request(place=args.lg_place, tags=args.lg_tags, coordinator=args.lg_coordinator,
+                                env_file=args.lg_env, timeout=args.lg_timeout)
+        profile = resolve_profile(request, args.board_profile)
+        options.update(labgrid=request, progress=stderr_progress)
+    config = HarnessConfig(profile, engine=args.engine, backend_options=options,
                            tflm_root=getattr(args, "tflm_root", None), tflm_lib=getattr(args, "tflm_lib", None))
     harness = Harness(config, progress=progress)
     harness.check_tools()

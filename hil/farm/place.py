@@ -253,3 +253,20 @@ def places_from_env(path: str) -> tuple[list[str], str | None]:
         raise ConfigError(f"--lg-env {path}: no target has a RemotePlace resource with a name "
                           f"(targets: {', '.join(targets) or 'none'})")
     return names, config.get_option("coordinator_address", None)
+
+
+def place_request(*, place: str | None, tags: list[str], coordinator: str | None, env_file: str | None,
+                  timeout: float) -> PlaceRequest:
+    """What --lg-place / --lg-tags / --lg-env / --lg-coordinator ask for (pytest and `hil` alike):
+    an explicit place or tags win over the environment file's place; --lg-coordinator over its
+    coordinator_address, which wins over $LG_COORDINATOR."""
+    from hil.farm.coordinator import coordinator_address
+
+    wanted = parse_tags(tags)
+    if env_file and not place and not wanted:
+        names, env_coordinator = places_from_env(env_file)
+        place, coordinator = names[0], coordinator or env_coordinator
+    if not place and not wanted:
+        raise ConfigError("--board=labgrid needs a place: --lg-place NAME (or $LG_PLACE), --lg-tags KEY=VALUE "
+                          "or --lg-env FILE")
+    return PlaceRequest(coordinator_address(coordinator), name=place, tags=wanted, timeout=timeout)

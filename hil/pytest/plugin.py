@@ -11,7 +11,7 @@ import pytest
 
 from hil.boards import BACKEND_OPTIONS, BoardProfile, find_profile
 from hil.boards.process import stop_on_sigterm
-from hil.errors import ConfigError, HilError
+from hil.errors import HilError
 from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
@@ -105,21 +105,13 @@ def _profile(config: pytest.Config) -> BoardProfile:
 
 
 def _place_request(config: pytest.Config):
-    """--board=labgrid: the place to ask the coordinator for (hil/farm/place.py). The coordinator
-    comes from labgrid's own --lg-coordinator option, else $LG_COORDINATOR."""
-    from hil.farm.coordinator import coordinator_address
-    from hil.farm.place import PlaceRequest, parse_tags, places_from_env
+    """--board=labgrid: the place to ask the coordinator for (hil/farm/place.py)."""
+    from hil.farm.place import place_request
 
-    name, tags = config.getoption("lg_place"), parse_tags(config.getoption("lg_tags"))
-    coordinator = getattr(config.option, "lg_coordinator", None)
-    env_file = getattr(config.option, "lg_env", None) or os.environ.get("LG_ENV")
-    if env_file and not name and not tags:
-        names, env_coordinator = places_from_env(env_file)
-        name, coordinator = names[0], coordinator or env_coordinator
-    if not name and not tags:
-        raise ConfigError("--board=labgrid needs a place: --lg-place NAME (or $LG_PLACE), --lg-tags KEY=VALUE "
-                          "or --lg-env FILE")
-    return PlaceRequest(coordinator_address(coordinator), name=name, tags=tags, timeout=config.getoption("lg_timeout"))
+    return place_request(place=config.getoption("lg_place"), tags=config.getoption("lg_tags"),
+                         coordinator=getattr(config.option, "lg_coordinator", None),
+                         env_file=getattr(config.option, "lg_env", None) or os.environ.get("LG_ENV"),
+                         timeout=config.getoption("lg_timeout"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
