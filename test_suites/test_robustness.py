@@ -16,6 +16,7 @@ from hil.errors import Category, HilError, ProtocolError, TargetError
 from hil.link.faulty_transport import Faults, FaultyTransport
 
 MODEL = "hello_world"
+MULTI_BYTE_MODEL = "digits_cnn"  # 64 input bytes: data can be short without being empty
 RECOVERY_BOUND_S = 10.0
 
 
@@ -96,6 +97,23 @@ def test_wrong_tensor_size_is_one_line_naming_sizes(hil, model):
     with pytest.raises(ProtocolError, match=f"wants .*{spec.nbytes} bytes"):
         hil.infer(target, [wrong])
     assert_exact(hil, target, 0)  # refused before any exchange: the same target goes on
+
+
+def test_run_data_one_byte_short_is_refused_by_the_target(hil, hil_models):
+    """The target's own length check, bypassing the host's: a multi-byte input one byte short
+    must not run on the stale byte left from the previous inference."""
+    from hil.link.protocol import Msg, run_payload
+
+    model = next((m for m in hil_models if m.name == MULTI_BYTE_MODEL), None)
+    if model is None:
+        pytest.skip(f"this case uses {MULTI_BYTE_MODEL}, which is not selected in this run")
+    target = hil.target(model)
+    total = sum(spec.nbytes for spec in target.device.ready.inputs)
+    device = target.device
+    error = expect_category(lambda: device.client.request(Msg.RUN, run_payload(1, bytes(total - 1)),
+                                                          Msg.RUN_RESULT, 5.0), Category.TARGET_ERROR, 5)
+    assert isinstance(error, TargetError) and error.code == 2 and error.detail == total, error.one_line()
+    assert_exact(target, 0)
 
 
 def test_invoke_without_input_is_a_target_error(hil, model):

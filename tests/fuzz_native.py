@@ -32,6 +32,10 @@ from hil.harness.build import source_hash  # noqa: E402
 from hil.link.protocol import Msg, encode, get_output_payload, run_payload, set_input_payload  # noqa: E402
 
 FUZZ_SRC = paths.firmware_dir() / "tests" / "fuzz"
+# The agent target's model (HIL_FUZZ_MODEL in firmware/tests/fuzz/CMakeLists.txt): one int8 input of
+# 128 bytes, so seeds can send data that is short without being empty.
+AGENT_MODEL = paths.models_dir() / "anomaly_ae" / "anomaly_ae.tflite"
+AGENT_INPUT_BYTES = 128
 TARGETS = ("agent", "loader", "frame")
 DICTS = {"agent": FUZZ_SRC / "agent.dict", "loader": FUZZ_SRC / "tflite.dict"}
 REGRESSIONS = FUZZ_SRC / "regressions"
@@ -68,13 +72,17 @@ def build_fuzzers(engine: str | None = None) -> Path:
 # ---- seed corpora ----
 
 def _agent_requests() -> list[tuple[int, bytes]]:
-    """One request of every message type, with payloads the hello_world model accepts."""
+    """One request of every message type, with payloads the agent target's model accepts, and
+    the near misses of its input size (one byte short, one byte past)."""
+    data = bytes(range(AGENT_INPUT_BYTES))
     return [
         (Msg.HELLO, b""),
-        (Msg.SET_INPUT, set_input_payload(0, 0, b"\x05")),
+        (Msg.SET_INPUT, set_input_payload(0, 0, data)),
+        (Msg.SET_INPUT, set_input_payload(0, 1, data)),
         (Msg.INVOKE, struct.pack("<H", 2)),
         (Msg.GET_OUTPUT, get_output_payload(0, 0, 64)),
-        (Msg.RUN, run_payload(1, b"\x7f")),
+        (Msg.RUN, run_payload(1, data)),
+        (Msg.RUN, run_payload(1, data[:-1])),
         (Msg.RUN, run_payload(3)),
         (Msg.PROFILE, struct.pack("<H", 0)),
         (Msg.CALIBRATE, struct.pack("<I", 100)),

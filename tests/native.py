@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -30,15 +31,20 @@ def build_lock(build: Path):
 
 
 def build_native(defines: tuple[str, ...] = (), sanitize: bool = True) -> Path:
-    """Builds (or reuses) the native tree for these defines; returns the build directory."""
-    key = hashlib.sha256("\0".join([source_hash(paths.firmware_dir()),
-                                    source_hash(NATIVE_SRC), *defines, str(sanitize)]).encode()).hexdigest()[:16]
-    build = paths.cache_dir() / f"native-{key}"
+    """Builds (or reuses) the native tree for these defines; returns the build directory.
+
+    HIL_NATIVE_BUILD_DIR keeps one tree per set of defines across source changes and rebuilds
+    it incrementally on every call (bench/mutation.py: a mutant recompiles one file, not all)."""
+    incremental = os.environ.get("HIL_NATIVE_BUILD_DIR")
+    options = "\0".join([*defines, str(sanitize)])
+    sources = "" if incremental else source_hash(paths.firmware_dir()) + source_hash(NATIVE_SRC)
+    key = hashlib.sha256((sources + "\0" + options).encode()).hexdigest()[:16]
+    build = Path(incremental) / f"native-{key}" if incremental else paths.cache_dir() / f"native-{key}"
     stamp = build / ".built"
-    if stamp.exists():
+    if stamp.exists() and not incremental:
         return build
     with build_lock(build):
-        if stamp.exists():
+        if stamp.exists() and not incremental:
             return build
         generator = ["-G", "Ninja"] if shutil.which("ninja") else []
         subprocess.run(["cmake", "-S", str(NATIVE_SRC), "-B", str(build), *generator,

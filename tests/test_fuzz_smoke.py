@@ -44,3 +44,16 @@ def test_fuzz_smoke(fuzz_build, target, tmp_path):
     assert not run.crashed, (f"fuzz_{target} crashed after {run.executions} executions: "
                              f"{_first_error(run.log)} (inputs: {crashes}; command: {' '.join(run.command)})")
     assert run.executions > 1000, f"fuzz_{target} ran only {run.executions} inputs in {run.seconds} s"
+
+
+def test_agent_seeds_fit_the_agent_targets_model():
+    """The seeds' input data is sized for the model the agent target embeds (a multi-byte input,
+    so short-but-non-empty RUN data exists): the two must not drift apart."""
+    import numpy as np
+    from fuzz_native import AGENT_INPUT_BYTES, AGENT_MODEL, FUZZ_SRC
+
+    from hil.model.tflite import load_model
+
+    (tensor,) = load_model(AGENT_MODEL).input_tensors
+    assert int(np.prod(tensor.shape)) * np.dtype(tensor.np_dtype).itemsize == AGENT_INPUT_BYTES > 1
+    assert f"models/{AGENT_MODEL.parent.name}/{AGENT_MODEL.name}" in (FUZZ_SRC / "CMakeLists.txt").read_text()

@@ -2,6 +2,7 @@
 names the output that holds it (models with two heads of different types)."""
 
 import numpy as np
+import pytest
 
 from hil.verdicts.parity import compare_outputs
 
@@ -30,3 +31,43 @@ def test_an_argmax_change_in_the_second_head_is_not_top1_agreement():
     target, reference = _two_heads(), _two_heads()
     target[1][0, 0] = 32000
     assert not compare_outputs(target, reference).top1_agree
+
+
+def test_rmse_and_cosine_are_over_every_element_of_every_output():
+    target = [np.array([3, 0], np.int8), np.array([0, 4], np.int16)]
+    reference = [np.array([0, 0], np.int8), np.array([0, 0], np.int16)]
+    parity = compare_outputs(target, reference, tolerance_lsb=4)
+    assert parity.rmse == 2.5  # sqrt((9 + 16) / 4)
+    assert parity.max_abs_diff == 4 and parity.within_tolerance  # the tolerance itself is allowed
+    assert not compare_outputs(target, reference, tolerance_lsb=3.5).within_tolerance
+    assert parity.cosine == 0.0  # one side all zero, the other not
+    assert compare_outputs(reference, reference).cosine == 1.0  # both all zero: identical
+    same_direction = compare_outputs([np.array([2, 4], np.int16)], [np.array([1, 2], np.int16)])
+    assert same_direction.cosine == pytest.approx(1.0) and same_direction.mismatches == 2
+    orthogonal = compare_outputs([np.array([1, 0], np.int16)], [np.array([0, 1], np.int16)])
+    assert orthogonal.cosine == 0.0 and orthogonal.max_abs_diff == 1
+
+
+def test_a_sub_lsb_float_difference_counts_as_a_mismatch_of_one_lsb():
+    parity = compare_outputs([np.array([0.25], np.float32)], [np.array([0.0], np.float32)])
+    assert parity.mismatches == 1 and parity.max_abs_diff == 1.0 and not parity.exact
+
+
+def test_integers_beyond_float_precision_are_compared_as_integers():
+    big = np.array([2**60, 2**60 + 1], np.int64)
+    parity = compare_outputs([big], [np.array([2**60 + 1, 2**60 + 1], np.int64)])
+    assert parity.mismatches == 1 and parity.first_index == (0,)
+
+
+def test_metrics_and_messages_of_a_match():
+    parity = compare_outputs(_two_heads(), _two_heads())
+    assert parity.message() == "outputs match exactly"
+    assert parity.metrics() == {"exact": True, "max_abs_diff_lsb": 0.0, "mismatches": 0, "rmse": 0.0,
+                                "cosine": pytest.approx(1.0), "top1_agree": True}
+
+
+def test_outputs_of_different_counts_or_shapes_are_refused():
+    with pytest.raises(ValueError, match="target has 1 outputs, reference 2"):
+        compare_outputs(_two_heads()[:1], _two_heads())
+    with pytest.raises(ValueError, match="output 1: target shape"):
+        compare_outputs([_two_heads()[0], np.zeros((1, 3), np.int16)], _two_heads())

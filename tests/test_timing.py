@@ -138,3 +138,41 @@ def test_slowed_kernel_fails_cycles_and_is_named():
     assert result.returncode == 1, result.stdout[-2000:]
     assert "[cycles] hello_world on qemu/builtin: worst case" in result.stdout
     assert "grew most: FULLY_CONNECTED (op #" in result.stdout
+
+
+def _counts(image: str, cycles: int, cycles_min: int, inferences: int = 10, provenance: str = "virtual") -> dict:
+    return {"board": "qemu", "image_sha256": image, "cycles": cycles, "cycles_min": cycles_min,
+            "inferences": inferences, "provenance": provenance}
+
+
+def test_a_baseline_whose_counts_moved_with_the_firmware_image_is_stale():
+    from hil.verdicts.baselines import stale_reason
+
+    baseline = _counts("a" * 64, 15_124_600, 15_124_520)
+    moved = stale_reason(baseline, _counts("b" * 64, 15_125_240, 15_125_200))
+    assert moved and "firmware image changed" in moved and "15,124,600 -> 15,125,240" in moved
+    assert "pytest --board=qemu test_suites/test_cycles.py --update-baselines" in moved
+    assert "not recorded" in stale_reason({**baseline, "image_sha256": None}, _counts("b" * 64, 1, 1))
+    assert "deterministic" in stale_reason(baseline, _counts("a" * 64, 15_124_640, 15_124_520))
+    assert stale_reason(baseline, _counts("b" * 64, 15_124_600, 15_124_520)) is None  # new code, same counts
+    assert stale_reason(baseline, _counts("b" * 64, 1, 1, inferences=2)) is None  # another vector selection
+    assert stale_reason(baseline, _counts("b" * 64, 1, 1, provenance="measured")) is None  # silicon varies
+
+
+def test_image_hash_follows_the_code_not_the_debug_info(tmp_path):
+    from hil.harness.build import build_firmware, image_sha256
+
+    elf = build_firmware("mps2_an386", catalog.paths.models_dir() / "hello_world" / "hello_world.tflite").elf
+    stripped, patched = tmp_path / "stripped.elf", tmp_path / "patched.elf"
+    subprocess.run(["arm-none-eabi-objcopy", "--strip-debug", str(elf), str(stripped)], check=True)
+    subprocess.run(["arm-none-eabi-objcopy", "--add-section", ".hil_extra=/dev/null", str(elf), str(patched)],
+                   check=True)  # an unallocated section: not executed, not hashed
+    assert image_sha256(stripped) == image_sha256(patched) == image_sha256(elf)
+    text = tmp_path / "text.bin"
+    subprocess.run(["arm-none-eabi-objcopy", "-O", "binary", "--only-section=.text", str(elf), str(text)], check=True)
+    data = bytearray(text.read_bytes())
+    data[100] ^= 0xFF
+    text.write_bytes(bytes(data))
+    changed = tmp_path / "changed.elf"  # a new name: image_sha256 caches by path (cache ELFs never change)
+    subprocess.run(["arm-none-eabi-objcopy", "--update-section", f".text={text}", str(elf), str(changed)], check=True)
+    assert image_sha256(changed) != image_sha256(elf)

@@ -124,6 +124,50 @@ static void test_run_refuses_data_one_byte_short_of_the_inputs(void)
     CHECK_EQ_INT(reply[4 + 8], 15); /* in0[0] + in1[4] = 10 + 5 */
 }
 
+static uint16_t error_code(uint8_t type, const uint8_t *reply)
+{
+    return type == HIL_MSG_ERROR ? (uint16_t)(reply[0] | (reply[1] << 8)) : 0;
+}
+
+static void test_set_input_refuses_data_one_byte_past_the_tensor(void)
+{
+    uint8_t set[8 + IN1_BYTES + 1] = {1, 0, 0, 0, 0, 0, 0, 0};
+    const uint8_t *reply;
+    size_t len;
+    uint8_t type = exchange(HIL_MSG_SET_INPUT, 4, set, sizeof set, &reply, &len);
+    CHECK_EQ_INT(error_code(type, reply), HIL_ERR_BAD_RANGE);
+    set[4] = 1; /* offset 1: IN1_BYTES bytes from there also run one past */
+    type = exchange(HIL_MSG_SET_INPUT, 5, set, sizeof set - 1, &reply, &len);
+    CHECK_EQ_INT(error_code(type, reply), HIL_ERR_BAD_RANGE);
+    set[4] = 0;
+    CHECK_EQ_INT(exchange(HIL_MSG_SET_INPUT, 6, set, sizeof set - 1, &reply, &len), HIL_MSG_ACK);
+}
+
+static void test_run_header_must_be_four_bytes(void)
+{
+    uint8_t run[3] = {1, 0, 0};
+    const uint8_t *reply;
+    size_t len;
+    uint8_t type = exchange(HIL_MSG_RUN, 7, run, sizeof run, &reply, &len);
+    CHECK_EQ_INT(error_code(type, reply), HIL_ERR_BAD_LENGTH);
+    CHECK_EQ_INT(reply[4], 3); /* detail: the bytes received, not the bytes the inputs take */
+}
+
+static void test_invoke_refuses_an_input_written_only_in_part(const hil_agent_config *config)
+{
+    uint8_t boot[1024], set0[8 + IN0_BYTES] = {0}, set1[8 + 2] = {1, 0, 0, 0, 0, 0, 0, 0};
+    uint8_t invoke[2] = {1, 0};
+    const uint8_t *reply;
+    size_t len;
+    host_port_capture(boot, sizeof boot);
+    hil_agent_start(config); /* a fresh boot: no input written yet */
+    CHECK_EQ_INT(exchange(HIL_MSG_SET_INPUT, 8, set0, sizeof set0, &reply, &len), HIL_MSG_ACK);
+    CHECK_EQ_INT(exchange(HIL_MSG_SET_INPUT, 9, set1, sizeof set1, &reply, &len), HIL_MSG_ACK); /* 2 of 5 bytes */
+    uint8_t type = exchange(HIL_MSG_INVOKE, 10, invoke, sizeof invoke, &reply, &len);
+    CHECK_EQ_INT(error_code(type, reply), HIL_ERR_NO_INPUT);
+    CHECK_EQ_INT(reply[4], 1); /* detail: the input not fully set */
+}
+
 int main(void)
 {
     static uint8_t rx_buffer[RX_CAPACITY];
@@ -135,5 +179,8 @@ int main(void)
     hil_agent_start(&config);
     test_ready_names_input_and_output_counts_apart();
     test_run_refuses_data_one_byte_short_of_the_inputs();
+    test_set_input_refuses_data_one_byte_past_the_tensor();
+    test_run_header_must_be_four_bytes();
+    test_invoke_refuses_an_input_written_only_in_part(&config);
     TEST_MAIN_END();
 }

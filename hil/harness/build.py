@@ -96,6 +96,21 @@ def elf_footprint(elf: Path) -> Footprint:
     return Footprint(text + data, data + bss, text, data, bss)
 
 
+@functools.lru_cache(maxsize=64)  # a cached ELF's name holds its content hash: it never changes
+def image_sha256(elf: Path) -> str:
+    """Hash of what the target executes: every allocated section with contents (code, read-only
+    data, initialised data), by name. Debug info and paths do not enter it, so the same sources
+    built in two checkouts give the same hash, and any change to the code run gives another."""
+    from elftools.elf.elffile import ELFFile
+
+    h = hashlib.sha256()
+    with open(elf, "rb") as f:
+        for section in ELFFile(f).iter_sections():
+            if section["sh_flags"] & 0x2 and section["sh_type"] != "SHT_NOBITS":  # SHF_ALLOC, with bytes
+                h.update(section.name.encode() + b"\0" + section.data() + b"\0")
+    return h.hexdigest()
+
+
 def _first_error(text: str) -> str | None:
     """The first error line of a build log; for CMake's "CMake Error at f:n (message):" header,
     the message line under it."""

@@ -13,7 +13,7 @@ import numpy as np
 from hil.boards import BoardProfile, make_backend
 from hil.boards.base import Session
 from hil.errors import Category, HilError
-from hil.harness.build import Firmware, Footprint, build_firmware
+from hil.harness.build import Firmware, Footprint, build_firmware, image_sha256
 from hil.harness.config import HarnessConfig
 from hil.link.client import TargetFault
 from hil.link.device import Inference
@@ -193,7 +193,8 @@ class Harness:
         place = {"place": target.session.place} if target.session.place else {}
         return {"board": self.profile.name, **place, "engine": self.engine.name, "model": target.config.name,
                 "model_sha256": target.info.sha256, "firmware_key": target.firmware.key,
-                "flash_bytes": fp.flash_bytes, "ram_reserved_bytes": fp.ram_bytes, "arena_bytes": ready.arena_used,
+                "image_sha256": image_sha256(target.firmware.elf), "flash_bytes": fp.flash_bytes,
+                "ram_reserved_bytes": fp.ram_bytes, "arena_bytes": ready.arena_used,
                 "provenance": target.clock.provenance, "cpu_hz": target.clock.cpu_hz}
 
     @staticmethod

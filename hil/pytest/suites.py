@@ -25,7 +25,7 @@ from hil.model.vectors import VectorSet, dequantize, load_vectors
 from hil.pytest.plugin import fail, summary_line
 from hil.units import bytes_text
 from hil.verdicts import quality
-from hil.verdicts.baselines import compare, load_baseline, save_baseline
+from hil.verdicts.baselines import compare, load_baseline, save_baseline, stale_reason
 from hil.verdicts.divergence import explain_parity_failure
 from hil.verdicts.energy import EnergyStats, budget_failure, energy_text
 from hil.verdicts.timing import deadline_failure, deadline_margin
@@ -80,7 +80,8 @@ def assert_cycles_baseline(hil: Harness, model: ModelConfig, request: pytest.Fix
     macs = timing.target.get("macs") or model.info().total_macs
     current = {"board": board, "engine": engine, "model": model.name, "model_sha256": timing.target["model_sha256"],
                "cycles": stats.wcet, "cycles_min": stats.bcet, "provenance": stats.clock.provenance,
-               "macs": macs, "per_op": [{k: op[k] for k in ("index", "op", "cycles", "macs")} for op in timing.per_op]}
+               "image_sha256": timing.target["image_sha256"], "inferences": len(stats.samples), "macs": macs,
+               "per_op": [{k: op[k] for k in ("index", "op", "cycles", "macs")} for op in timing.per_op]}
     record["cycles_per_mac"] = stats.wcet / macs if macs else None
     if request.config.getoption("update_baselines"):
         path = save_baseline(board, engine, model.name, current)
@@ -103,6 +104,9 @@ def assert_cycles_baseline(hil: Harness, model: ModelConfig, request: pytest.Fix
         _fail(Category.CYCLES, f"{model.name} on {board}/{engine}: worst case {stats.wcet:,} cycles, baseline "
                                f"{result.baseline:,} ({result.change:+.2%}, tolerance {result.tolerance:.1%}) "
                                f"[{stats.clock.provenance}]; grew most: {result.describe_ops()}")
+    stale = stale_reason(baseline, current)
+    if stale:
+        _fail(Category.CYCLES, f"{model.name} on {board}/{engine}: stale cycle baseline: {stale}")
     return timing
 
 
