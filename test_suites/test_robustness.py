@@ -113,7 +113,7 @@ def test_run_data_one_byte_short_is_refused_by_the_target(hil, hil_models):
     error = expect_category(lambda: device.client.request(Msg.RUN, run_payload(1, bytes(total - 1)),
                                                           Msg.RUN_RESULT, 5.0), Category.TARGET_ERROR, 5)
     assert isinstance(error, TargetError) and error.code == 2 and error.detail == total, error.one_line()
-    assert_exact(target, 0)
+    assert_exact(hil, target, 0)
 
 
 def test_invoke_without_input_is_a_target_error(hil, model):
