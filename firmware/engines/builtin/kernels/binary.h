@@ -5,6 +5,7 @@
 #ifndef HIL_BINARY_H
 #define HIL_BINARY_H
 #include <stddef.h>
+#include <string.h>
 
 #include "broadcast.h"
 #include "graph.h"
@@ -75,5 +76,25 @@ static inline int hil_binary_eval(hil_graph *g, hil_node *node, hil_broadcast_ro
                       hil_node_output(g, node, 0)->data, row, node->params);
     return HIL_OK;
 }
+
+/* A row function for hil_binary_eval: element i of the output (out_ctype) is `expr` of x and y,
+ * elements of the inputs (ctype) at their steps. memcpy: the arena aligns tensors to 4 bytes,
+ * not to 8 (int64). */
+#define HIL_BINARY_ROW(symbol, ctype, out_ctype, expr)                                            \
+    static void symbol##_row(const void *params, const void *in1, int32_t step1, const void *in2, \
+                             int32_t step2, void *out, int32_t n)                                 \
+    {                                                                                             \
+        (void)params;                                                                             \
+        const unsigned char *a = in1, *b = in2;                                                   \
+        unsigned char *o = out;                                                                   \
+        const int32_t da = step1 * (int32_t)sizeof(ctype), db = step2 * (int32_t)sizeof(ctype);  \
+        for (int32_t i = 0; i < n; i++, a += da, b += db) {                                       \
+            ctype x, y;                                                                           \
+            memcpy(&x, a, sizeof x);                                                              \
+            memcpy(&y, b, sizeof y);                                                              \
+            out_ctype r = (out_ctype)(expr);                                                      \
+            memcpy(o + (size_t)i * sizeof r, &r, sizeof r);                                       \
+        }                                                                                         \
+    }
 
 #endif

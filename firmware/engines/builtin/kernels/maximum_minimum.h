@@ -5,8 +5,6 @@
  * one (operator, type) kernel; int64 elements are read with memcpy (the arena aligns them to 4). */
 #ifndef HIL_MAXIMUM_MINIMUM_H
 #define HIL_MAXIMUM_MINIMUM_H
-#include <string.h>
-
 #include "binary.h"
 
 typedef struct {
@@ -21,21 +19,7 @@ typedef struct {
                                           hil_binary_type_message(type), &status);                            \
         return status;                                                                                        \
     }                                                                                                         \
-    static void symbol##_row(const void *params, const void *in1, int32_t step1, const void *in2,             \
-                             int32_t step2, void *out, int32_t n)                                             \
-    {                                                                                                         \
-        (void)params;                                                                                         \
-        const unsigned char *a = in1, *b = in2;                                                               \
-        unsigned char *o = out;                                                                               \
-        const int32_t da = step1 * (int32_t)sizeof(ctype), db = step2 * (int32_t)sizeof(ctype);              \
-        for (int32_t i = 0; i < n; i++, a += da, b += db) {                                                   \
-            ctype x, y;                                                                                       \
-            memcpy(&x, a, sizeof x);                                                                          \
-            memcpy(&y, b, sizeof y);                                                                          \
-            ctype r = x op y ? x : y;                                                                         \
-            memcpy(o + (size_t)i * sizeof r, &r, sizeof r);                                                   \
-        }                                                                                                     \
-    }                                                                                                         \
+    HIL_BINARY_ROW(symbol, ctype, ctype, x op y ? x : y)                                                      \
     static int symbol##_eval(hil_graph *g, hil_node *node)                                                    \
     {                                                                                                         \
         return hil_binary_eval(g, node, symbol##_row);                                                        \

@@ -14,6 +14,7 @@ static inline const char *hil_unary_type_message(int type)
     case HIL_FLOAT32: return "float32 kernel: input and output must be float32";
     case HIL_INT16: return "int16 kernel: input and output must be int16";
     case HIL_INT32: return "int32 kernel: input and output must be int32";
+    case HIL_BOOL: return "bool kernel: input and output must be bool";
     default: return "only int8 input and output are supported";
     }
 }

@@ -1,0 +1,5 @@
+/* EQUAL, float32 (comparison.h). */
+#include "comparison.h"
+
+HIL_COMPARE_ROW(hil_kernel_equal_f32, float, ==)
+HIL_COMPARE_KERNEL(hil_kernel_equal_f32, 71, "EQUAL", HIL_FLOAT32, float)

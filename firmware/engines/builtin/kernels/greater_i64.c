@@ -1,0 +1,5 @@
+/* GREATER, int64 (comparison.h). */
+#include "comparison.h"
+
+HIL_COMPARE_ROW(hil_kernel_greater_i64, int64_t, >)
+HIL_COMPARE_KERNEL(hil_kernel_greater_i64, 61, "GREATER", HIL_INT64, int64_t)

@@ -1,0 +1,5 @@
+/* NOT_EQUAL, int8 (rescaled to a common scale) (comparison.h). */
+#include "comparison.h"
+
+HIL_COMPARE_ROW_INT8(hil_kernel_not_equal, !=)
+HIL_COMPARE_KERNEL(hil_kernel_not_equal, 72, "NOT_EQUAL", HIL_INT8, int8_t)

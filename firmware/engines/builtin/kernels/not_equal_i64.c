@@ -1,0 +1,5 @@
+/* NOT_EQUAL, int64 (comparison.h). */
+#include "comparison.h"
+
+HIL_COMPARE_ROW(hil_kernel_not_equal_i64, int64_t, !=)
+HIL_COMPARE_KERNEL(hil_kernel_not_equal_i64, 72, "NOT_EQUAL", HIL_INT64, int64_t)
