@@ -383,7 +383,8 @@ class RunSummary:
         worst = max(self.cycles) if self.cycles else 0
         return {
             "model": str(t.config.tflite), "model_sha256": t.info.sha256, "board": self.board,
-            **({"place": t.session.place} if t.session.place else {}), "engine": t.device.ready.engine, "vectors": self.vectors, "vector_source": t.vectors.source,
+            **({"place": t.session.place} if t.session.place else {}),
+            "engine": t.device.ready.engine, "vectors": self.vectors, "vector_source": t.vectors.source,
             "exact": self.exact, "mismatching": self.mismatching, "max_abs_diff_lsb": self.max_abs_diff,
             "arena_bytes": t.device.ready.arena_used, "flash_bytes": t.firmware.footprint.flash_bytes,
             "ram_reserved_bytes": t.firmware.footprint.ram_bytes, **self.ram, "cycles": worst,
