@@ -204,3 +204,27 @@ def test_hil_run_on_a_place(lab, tmp_path):
     assert summary["place"] == "farm-a" and summary["board"] == "qemu" and summary["exact"], summary
     assert "acquired place farm-a" in proc.stderr, proc.stderr[-2000:]
     assert_all_free(lab)
+
+
+def test_no_free_place_within_the_timeout_is_place_unavailable(lab, tmp_path):
+    """Someone else holds the only matching place for longer than --lg-timeout: the tests fail as
+    place-unavailable, naming the holder, and the run leaves no reservation behind."""
+    client = connect(lab.address)
+    holder_name = client.identity
+    token = client.reserve({"name": "farm-a"})
+    try:
+        deadline = time.monotonic() + 30
+        while client.poll(token)[0] != "allocated" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        client.acquire("farm-a")
+        proc = run_pytest(lab, tmp_path, "--lg-place", "farm-a", "--lg-timeout", "2", "--vectors", "2", "-q")
+    finally:
+        client.cancel(token)
+        client.release("farm-a")
+        client.close()
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out[-3000:]
+    rows = results(tmp_path)
+    assert len(rows) == 2 and {r[2] for r in rows} == {"place-unavailable"}, rows
+    assert f"no labgrid place for place farm-a within 2 s: 1 matching, busy: farm-a held by {holder_name}" in out
+    assert_all_free(lab)
