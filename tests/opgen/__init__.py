@@ -16,6 +16,7 @@ do not reconvert.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib
 import inspect
@@ -185,12 +186,38 @@ def _build(fn: Generator, seed: int) -> bytes:
     return fn.edit(converted) if getattr(fn, "edit", None) else converted
 
 
+def _convert_missing(todo: list[tuple[Generator, int, Path]]) -> None:
+    """Converts every case whose model is not cached yet. Concurrent processes (xdist workers
+    collecting the same cases) share the work: each takes the cases no other holds the lock of,
+    then waits for the rest, so every model is converted once."""
+    deferred = []
+    for fn, seed, path in todo:
+        if not _convert_locked(fn, seed, path, wait=False):
+            deferred.append((fn, seed, path))
+    for fn, seed, path in deferred:
+        _convert_locked(fn, seed, path, wait=True)
+
+
+def _convert_locked(fn: Generator, seed: int, path: Path, wait: bool) -> bool:
+    """False when another process holds the case and `wait` is False."""
+    with open(path.with_suffix(".lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        if not path.exists():
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(_build(fn, seed))
+            tmp.replace(path)
+    return True
+
+
 def cases(ops: list[str] | None = None, seeds: range = range(3)) -> list[OpCase]:
     """Every (operator, generator variant, seed), converting any model not yet cached."""
     _load_generators()
     out_dir = paths.cache_dir() / "opgen"
     out_dir.mkdir(exist_ok=True)
-    result = []
+    result, todo = [], []
     for op in sorted(REGISTRY):
         if ops and op not in ops:
             continue
@@ -200,8 +227,7 @@ def cases(ops: list[str] | None = None, seeds: range = range(3)) -> list[OpCase]
                 key = hashlib.sha256(f"{op}\0{seed}\0{source}".encode()).hexdigest()[:16]
                 path = out_dir / f"{op.lower()}-{fn.__name__}-s{seed}-{key}.tflite"
                 if not path.exists():
-                    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # xdist workers may convert the same case
-                    tmp.write_bytes(_build(fn, seed))
-                    tmp.replace(path)
+                    todo.append((fn, seed, path))
                 result.append(OpCase(op, fn.__name__, seed, path, fn.quant, fn.input_range, fn.sample))
+    _convert_missing(todo)
     return result
