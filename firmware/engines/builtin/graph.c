@@ -302,13 +302,16 @@ static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_f
     hil_fb_vec custom_code = hil_fb_string_at(fb, &oc, OC_CUSTOM_CODE);
     node->opcode = custom_code.len ? hil_custom_opcode((const char *)hil_fb_vec_bytes(fb, custom_code), custom_code.len)
                                    : (uint32_t)(builtin > deprecated ? builtin : deprecated);
-    node->custom_options = hil_fb_vector_at(fb, ot, OP_CUSTOM_OPTIONS, 1);
-    if (custom_code.len && hil_fb_u8(fb, ot, OP_CUSTOM_OPTIONS_FORMAT, 0) != 0)
-        return fail(g, HIL_ERR_UNSUPPORTED, "custom options in a format other than flexbuffers");
+    if (custom_code.len) {
+        node->custom_options = hil_fb_vector_at(fb, ot, OP_CUSTOM_OPTIONS, 1);
+        if (hil_fb_u8(fb, ot, OP_CUSTOM_OPTIONS_FORMAT, 0) != 0)
+            return fail(g, HIL_ERR_UNSUPPORTED, "custom options in a format other than flexbuffers");
+    } else {
+        node->options = hil_fb_table_at(fb, ot, OP_OPTIONS);
+    }
     node->inputs = hil_fb_vector_at(fb, ot, OP_INPUTS, 4);
     node->outputs = hil_fb_vector_at(fb, ot, OP_OUTPUTS, 4);
     node->options_type = hil_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0);
-    node->options = hil_fb_table_at(fb, ot, OP_OPTIONS);
     node->scratch = -1;
     node->alias_input = -1;
     if (fb->error)

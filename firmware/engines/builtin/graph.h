@@ -56,9 +56,12 @@ typedef struct hil_node {
     const struct hil_kernel *kernel;
     hil_fb_vec inputs;  /* int32 tensor indices, -1 for an absent optional input */
     hil_fb_vec outputs;
-    hil_fb_table options; /* the builtin options table of this operator */
+    union { /* a builtin operator has no custom options and a custom one no builtin options: the
+             * node stays as small as before custom operators (the planner keeps every node) */
+        hil_fb_table options;      /* a builtin operator's options table */
+        hil_fb_vec custom_options; /* a custom operator's flexbuffer options (bytes) */
+    };
     uint32_t options_type;
-    hil_fb_vec custom_options; /* a custom operator's flexbuffer options (bytes) */
     void *params;         /* kernel-owned, prepared once at load */
     int32_t scratch;      /* index of a scratch pseudo-tensor, or -1 */
     int32_t alias_input;  /* tensor that output 0 may overlap (hil_allow_alias), or -1 */
