@@ -1,18 +1,20 @@
 """The TFLM adapter's own code compiles: a STAND-IN check, not a TFLM compatibility check.
 
-TFLM's headers cannot be installed on these machines, so this builds the adapter target
+No package carries TFLM's headers and CI has no TFLM tree, so this builds the adapter target
 (firmware/engines/tflm: tflm_engine.cc, cxx_runtime.cc and the op resolver generated from a
 real model) through the real CMake rules and flags against stand-in headers written here.
 The stand-ins declare only the TFLM names the adapter uses, with the signatures of TFLM's
 headers (micro_interpreter.h, micro_mutable_op_resolver.h, micro_profiler_interface.h,
 debug_log_callback.h, schema_generated.h), in two namespace layouts:
-  - "tflite": declarations in namespace tflite and the C types global (TFLM up to 2025);
+  - "tflite": declarations in namespace tflite and the C types global (TFLM up to at least
+    90b983c2, August 2026, the tree the adapter was verified against for real);
   - "tflite_micro": declarations only in tflite::micro, plus a distinct global TfLiteTensor
-    and kTfLiteOk (the 2026 move, as the tflite-micro wheel's symbols show), so an
+    and kTfLiteOk (the later move, as the tflite-micro wheel's symbols show), so an
     unqualified use of those names in the adapter would be ambiguous and fail here.
 What this proves: the adapter is valid C++17 under TFLM's flags, uses the agent interface and
 the generated header correctly, exports hil_tflm_engine with C linkage and adds no static
-constructors. What it does not prove: that a real TFLM tree compiles it (see docs/porting.md).
+constructors. What it does not prove: that a real TFLM tree compiles it; tests/test_tflm_engine.py
+does that where TFLM_ROOT is set, and docs/porting.md says which trees were verified.
 """
 
 from __future__ import annotations
