@@ -228,3 +228,22 @@ def test_no_free_place_within_the_timeout_is_place_unavailable(lab, tmp_path):
     assert len(rows) == 2 and {r[2] for r in rows} == {"place-unavailable"}, rows
     assert f"no labgrid place for place farm-a within 2 s: 1 matching, busy: farm-a held by {holder_name}" in out
     assert_all_free(lab)
+
+
+def test_a_killed_harness_does_not_keep_its_place(lab, tmp_path):
+    """SIGKILL leaves no chance to release: the place's watchdog (hil/farm/watchdog.py) sees the
+    harness gone and releases the place from the harness's name."""
+    proc = subprocess.Popen(**pytest_command(lab, tmp_path, "--lg-place", "farm-a", "--vectors", "200", "-q"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while holder(lab, "farm-a") is None and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert holder(lab, "farm-a") is not None, "the run never acquired farm-a"
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 60
+    while holder(lab, "farm-a") is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert_all_free(lab)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from hil.boards.flashers import Flasher, GdbFlasher, NoFlasher
 from hil.errors import Category, ConfigError, HilError
 from hil.farm.coordinator import Coordinator, FarmError, PlaceInfo, Resource, connect
+from hil.farm.watchdog import ReleaseWatchdog
 from hil.harness.progress import duration_text
 
 BOARD_TAG = "hil_board"
@@ -135,6 +136,7 @@ class HeldPlace:
         self.name: str | None = None
         self.token: str | None = None
         self.info: PlaceInfo | None = None
+        self._watchdog: ReleaseWatchdog | None = None  # releases the place if this process dies holding it
         self._progress = progress or (lambda _: None)
         self._poll_s, self._every_s = poll_s, every_s
 
@@ -144,6 +146,8 @@ class HeldPlace:
         try:
             self.name = self._wait()
             self.coordinator.acquire(self.name)
+            self._watchdog = ReleaseWatchdog(self.coordinator.address, self.name, self.coordinator.identity,
+                                             self.token)
         except BaseException:
             self.release()
             raise
@@ -196,6 +200,9 @@ class HeldPlace:
     def release(self) -> None:
         name, token = self.name, self.token
         self.name = self.token = None
+        if self._watchdog is not None:
+            self._watchdog.stop()
+            self._watchdog = None
         errors: list[HilError] = []
         # The reservation goes first: released while still allocated to it, the place would wait
         # for its cancellation before the coordinator gave it to the next reservation in line.
