@@ -20,6 +20,7 @@ _TYPES = {np.dtype(np.float32): schema.TensorType.FLOAT32, np.dtype(np.int32): s
 
 
 BOUNDS_KEY = "opgen_input_bounds"
+MAX_IO = 16  # the agent exchanges at most this many inputs and outputs (HIL_MAX_IO, firmware/agent/hil_agent.c)
 
 
 def input_bounds(model: bytes) -> dict[int, tuple]:
@@ -123,6 +124,7 @@ class Graph:
         graph.inputs = np.asarray([i for i, t in enumerate(self.tensors) if t.data is None and i not in written],
                                   np.int32)
         graph.outputs = np.asarray([i for i in range(len(self.tensors)) if i in written and i not in read], np.int32)
+        assert max(len(graph.inputs), len(graph.outputs)) <= MAX_IO, f"more than {MAX_IO} model inputs or outputs"
         graph.operators = []
         for code, ins, outs, options_type, options, custom_options in self.ops:
             op = schema.OperatorT()

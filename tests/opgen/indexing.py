@@ -1,7 +1,7 @@
 """ops-core indexing and cutting operators, written with the flatbuffer object API (no TensorFlow
 conversion: these models cost nothing to make in CI). Each model holds one node of the operator
 per type TFLM's kernel takes, so one firmware covers every cell: GATHER (any axis and
-batch_dims, constant or input positions), SLICE (int32 or int64 begin and size, size -1, a
+batch_dims, constant or input positions), GATHER_ND, SLICE (int32 or int64 begin and size, size -1, a
 computed begin), SPLIT, SPLIT_V, UNPACK and PACK (every axis, negative axes)."""
 
 import numpy as np
@@ -36,6 +36,27 @@ def gather(rng: np.random.Generator):
         options.batchDims = batch_dims - len(pos_dims) if batch_dims and rng.random() < 0.5 else batch_dims
         g.op(OPS.GATHER, [tensor(dims, dtype, quant), pos], [tensor(out_dims, dtype, quant)],
              OPTIONS.GatherOptions, options)
+    return g.build()
+
+
+@generator("GATHER_ND", quant="none")
+def gather_nd(rng: np.random.Generator):
+    """Params of rank 1-4, index vectors of length 1 to the rank (slices or single elements) in
+    an indices tensor of rank 1-3, constant or a model input kept within each dimension."""
+    g = Graph()
+    for dtype in (INT8, FLOAT32):
+        dims = shape(rng, 1, 4)
+        nd = int(rng.integers(1, len(dims) + 1))
+        batch = shape(rng, 0, 2, 4)
+        high = np.asarray(dims[:nd]) - 1
+        quant = quantization(rng, dtype)
+        constant = rng.random() < 0.5
+        data = rng.integers(0, high + 1, size=batch + (nd,)).astype(INT32) if constant else None
+        indices = g.tensor(tensor(batch + (nd,), INT32, data=data))
+        if not constant:
+            g.bound(indices, 0, high)
+        g.op(OPS.GATHER_ND, [tensor(dims, dtype, quant), indices], [tensor(batch + dims[nd:], dtype, quant)],
+             OPTIONS.GatherNdOptions, schema.GatherNdOptionsT())
     return g.build()
 
 
@@ -114,10 +135,10 @@ def split_v(rng: np.random.Generator):
 
 @generator("UNPACK", quant="none")
 def unpack(rng: np.random.Generator):
-    """Every index of any axis of a rank 2-4 input."""
+    """Every index of any axis of a rank 2-4 input (dimensions up to 4: 16 outputs at most)."""
     g = Graph()
     for dtype in (INT8, INT16, INT32, FLOAT32):
-        dims = shape(rng, 2, 4)
+        dims = shape(rng, 2, 4, 4)
         axis = int(rng.integers(0, len(dims)))
         out = dims[:axis] + dims[axis + 1:]
         quant = quantization(rng, dtype)

@@ -115,6 +115,20 @@ static inline int hil_same_shape(const hil_tensor *a, const hil_tensor *b)
 int hil_reject(hil_graph *g, const hil_node *node, int code, const char *reason);
 int hil_dtype_size(uint32_t dtype);
 
+/* Element i of an integer tensor (int8, int16, int32 or int64: shapes, axes, positions) as int64. */
+static inline int64_t hil_int_at(const hil_tensor *t, uint32_t i)
+{
+    switch (t->type) {
+    case HIL_INT8: return (int8_t)t->data[i];
+    case HIL_INT16: return (int16_t)(t->data[2u * i] | (t->data[2u * i + 1] << 8));
+    case HIL_INT64: {
+        const uint8_t *p = t->data + 8u * i;
+        return (int64_t)((uint64_t)hil_le32(p) | ((uint64_t)hil_le32(p + 4) << 32));
+    }
+    default: return (int32_t)hil_le32(t->data + 4u * i);
+    }
+}
+
 /* Graph life cycle (graph.c, planner.c). */
 int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *arena,
                    uint32_t arena_size, char *msg, size_t msg_cap);

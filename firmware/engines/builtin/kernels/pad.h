@@ -19,15 +19,6 @@ typedef struct {
     int8_t pad_value;   /* int8: the output zero point; float32 pads with 0.0f */
 } hil_pad_params;
 
-static inline int64_t hil_pad_at(const hil_tensor *paddings, uint32_t i)
-{
-    if (paddings->type == HIL_INT64) {
-        const uint8_t *p = paddings->data + 8u * i;
-        return (int64_t)((uint64_t)hil_le32(p) | ((uint64_t)hil_le32(p + 4) << 32));
-    }
-    return (int32_t)hil_le32(paddings->data + 4u * i);
-}
-
 /* `type`: HIL_INT8 or HIL_FLOAT32, for input and output. */
 static inline int hil_pad_prepare_type(hil_graph *g, hil_node *node, int type)
 {
@@ -54,8 +45,8 @@ static inline int hil_pad_prepare_type(hil_graph *g, hil_node *node, int type)
     p->ndim = ndim;
     p->out_rows = 1;
     for (int32_t d = 0; d < ndim; d++) {
-        int64_t before = hil_pad_at(paddings, 2u * (uint32_t)d);
-        int64_t after = hil_pad_at(paddings, 2u * (uint32_t)d + 1u);
+        int64_t before = hil_int_at(paddings, 2u * (uint32_t)d);
+        int64_t after = hil_int_at(paddings, 2u * (uint32_t)d + 1u);
         if (before < 0 || after < 0)
             return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "negative paddings are not supported");
         if (before + input->dims[d] + after != output->dims[d])

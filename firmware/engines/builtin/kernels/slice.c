@@ -14,15 +14,6 @@ typedef struct {
     uint8_t computed; /* begin or size is not constant: the view is rebuilt at each invoke */
 } slice_params;
 
-static int64_t index_at(const hil_tensor *t, int i)
-{
-    if (t->type == HIL_INT64) {
-        const uint8_t *p = t->data + 8 * i;
-        return (int64_t)((uint64_t)hil_le32(p) | ((uint64_t)hil_le32(p + 4) << 32));
-    }
-    return (int32_t)hil_le32(t->data + 4 * i);
-}
-
 /* The view of the box begin/size selects; 0 when it leaves the input or is not the output's shape. */
 static int slice_view(hil_view *v, const hil_tensor *in, const hil_tensor *begin, const hil_tensor *size,
                       const hil_tensor *out)
@@ -30,7 +21,7 @@ static int slice_view(hil_view *v, const hil_tensor *in, const hil_tensor *begin
     int32_t stride[HIL_MAX_DIMS], origin = 0;
     hil_view_strides(in, stride);
     for (int d = 0; d < in->ndim; d++) {
-        int64_t b = index_at(begin, d), n = index_at(size, d);
+        int64_t b = hil_int_at(begin, d), n = hil_int_at(size, d);
         if (n == -1)
             n = in->dims[d] - b;
         if (b < 0 || n < 0 || b + n > in->dims[d] || n != out->dims[d])
