@@ -39,7 +39,8 @@ from hil.verdicts.parity import compare_outputs
 
 TFLM_PERSON_DETECT_ARENA = 82_292  # docs: /work/shared/ARCHITECTURE.md, "Performance anchors"
 TARGET_INSTR_PER_MAC = 2.5
-C_TESTS = ["test_opt_kernels", "test_opt_requant", "test_opt_alias", "test_conv", "test_depthwise"]
+C_TESTS = ["test_opt_kernels", "test_opt_kernels16", "test_opt_requant", "test_opt_alias", "test_conv",
+           "test_depthwise"]
 
 
 # ---- models with the shapes each optimized path handles, converted once and cached ----
@@ -158,21 +159,21 @@ ON_TARGET = ["dw3x3_c12_relu6", "dw3x3_s2_c13_valid", "dw_one_channel_10x8", "co
              "fc_tails", "block_chain", "chain_odd_channels"]
 
 
-def generated(build: Callable) -> Path:
-    """build()'s model as full int8 TFLite, cached by the builder's source."""
-    key = hashlib.sha256(inspect.getsource(build).encode()).hexdigest()[:16]
+def generated(build: Callable, quant: str = "int8") -> Path:
+    """build()'s model as full int8 TFLite (or 16x8: quant "int16"), cached by the builder's source."""
+    key = hashlib.sha256((inspect.getsource(build) + ("" if quant == "int8" else quant)).encode()).hexdigest()[:16]
     path = paths.cache_dir() / "opgen" / f"opt-{build.__name__}-{key}.tflite"
     if path.exists():
         return path
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import tensorflow as tf
-    from opgen import convert_int8
+    from opgen import convert_int8, convert_int16x8
 
     tf.keras.utils.set_random_seed(3)
     model, samples = build()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(convert_int8(model, samples))
+    tmp.write_bytes(convert_int16x8(model, samples) if quant == "int16" else convert_int8(model, samples))
     tmp.replace(path)
     return path
 

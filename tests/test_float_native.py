@@ -85,8 +85,8 @@ def float_op_cases() -> list[tuple[str, Path]]:
     cases = []
     for op in sorted(opgen.REGISTRY):
         for fn in opgen.REGISTRY[op]:
-            if not getattr(fn, "int8_io", True) or fn.quant != "int8":
-                continue  # float only at the edges (QUANTIZE / DEQUANTIZE), int16 or unquantized: run as they are
+            if not getattr(fn, "int8_io", True) or fn.quant != "int8" or fn.written:
+                continue  # float only at the edges (QUANTIZE / DEQUANTIZE), int16, unquantized or written models
             source = inspect.getsource(inspect.getmodule(fn))
             for seed in range(FLOAT_SEEDS):
                 key = hashlib.sha256(f"f32\0{op}\0{seed}\0{source}".encode()).hexdigest()[:16]

@@ -53,6 +53,22 @@ def test_model_source_interface_and_committed_artifacts(name):
     assert f"# {name}" in (directory / zoo.CARD).read_text()
 
 
+@pytest.mark.parametrize("name", zoo.names(MODELS))
+def test_int16x8_conversion_is_in_the_catalog_with_its_vectors(name):
+    """The build's 16x8 conversion (int16 input and output) and its parity vectors (the int8
+    ones' samples, quantized for it) enter the catalog through models/<name>/model_int16x8.toml."""
+    directory = MODELS / name
+    config = catalog.load_config(directory / "model_int16x8.toml")
+    assert config.name == f"{name}_int16x8" and config.tflite == directory / f"{name}_int16x8.tflite"
+    assert config.vectors_file == directory / zoo.VECTORS_16X8 and config.tolerance_lsb == 0
+    info = load_model(config.tflite)
+    assert [t.dtype_name for t in info.input_tensors + info.output_tensors] == ["int16", "int16"]
+    vectors, int8 = read_npz(config.vectors_file), read_npz(directory / zoo.VECTORS)
+    assert vectors["inputs"].dtype == np.int16 and vectors["inputs"].shape[1:] == info.input_tensors[0].shape
+    np.testing.assert_array_equal(vectors["labels"], int8["labels"])
+    assert config.name in {c.name for c in catalog.discover(MODELS)}
+
+
 def test_float_variants_are_not_in_the_default_catalog():
     tflites = {c.tflite.name for c in catalog.discover(MODELS)}
     assert "digits_cnn.tflite" in tflites

@@ -22,6 +22,7 @@ from pathlib import Path
 
 OP_LINE = re.compile(r"^\s*HIL_OP\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)\s*\)", re.M)
 TYPE_INPUT_LINE = re.compile(r"^\s*HIL_OP_TYPE_INPUT\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\d+)\s*\)", re.M)
+INT4 = 17  # TensorType INT4 (graph.h HIL_INT4)
 DTYPE_LINE = re.compile(r"^\s*HIL_(\w+)\s*=\s*(\d+)\s*,", re.M)  # the TensorType enum of graph.h
 CUSTOM_BASE = 1000  # graph.h HIL_CUSTOM_BASE: ops.def codes of custom operators start here
 
@@ -119,8 +120,8 @@ def _operator_code(buf: bytes, code: tuple[int, int, int], table: Table) -> int 
 def model_cells(model: bytes, table: Table) -> list[tuple[int, int, int | None]]:
     """(ops.def code, TensorType of the selecting tensor, operator index) for every operator of
     the first subgraph the engine knows, as graph.c chooses kernels (_operator_code); the type of
-    the input ops.def names (input 0 by default), or of output 0 when the operator has no input.
-    Custom operators without a kernel are left out."""
+    the input ops.def names (input 0 by default), or of output 0 when the operator has no input;
+    INT4 when input 1 (weights) is int4. Custom operators without a kernel are left out."""
     root = _table(model, struct.unpack_from("<I", model, 0)[0])
     codes = [_operator_code(model, code, table) for code in _tables(model, root, 1)]  # Model.operator_codes
     subgraphs = _tables(model, root, 2)
@@ -135,7 +136,10 @@ def model_cells(model: bytes, table: Table) -> list[tuple[int, int, int | None]]
         inputs, outputs = _ints(model, op, 1), _ints(model, op, 2)
         tensor = (inputs[table.type_input.get(code, 0)] if table.type_input.get(code, 0) < len(inputs) else -1) \
             if inputs else (outputs[0] if outputs else -1)
-        cells.append((code, tensor_types[tensor] if 0 <= tensor < len(tensor_types) else 9, index))
+        dtype = tensor_types[tensor] if 0 <= tensor < len(tensor_types) else 9
+        if len(inputs) > 1 and 0 <= inputs[1] < len(tensor_types) and tensor_types[inputs[1]] == INT4:
+            dtype = INT4  # int4 packed weights select their own cells
+        cells.append((code, dtype, index))
     return cells
 
 
@@ -145,6 +149,8 @@ def header(table: Table, used: set[tuple[int, int]] | None) -> str:
     for cell in table.cells:
         keep = used is None or (cell.code, values.get(cell.dtype)) in used
         lines.append(f"#define HIL_USE_{cell.name}_{cell.dtype}(...) {'__VA_ARGS__' if keep else ''}".rstrip())
+    if used is None or any(dtype == INT4 for _, dtype in used):  # graph.c reads int4 tensors only then
+        lines.append("#define HIL_MODEL_HAS_INT4 1")
     return "\n".join(dict.fromkeys(lines)) + "\n"
 
 

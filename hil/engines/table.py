@@ -32,7 +32,8 @@ def table():
 
 def op_cells(model: ModelInfo) -> dict[int, object | None]:
     """{operator index: its ops.def cell, or None when the engine has no kernel for it} for
-    every builtin operator of the model (custom operators are left out)."""
+    every builtin operator of the model, and of every custom operator the engine has a kernel
+    for (ops.def rows named by their custom code); other custom operators are left out."""
     t = table()
     try:
         cells = _model_ops().model_cells(model.path.read_bytes(), t)

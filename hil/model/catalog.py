@@ -95,9 +95,11 @@ def _energy_budget(table: dict, path: Path) -> float | None:
 
 
 def discover(root: Path | None = None) -> list[ModelConfig]:
-    """Every models/*/model.toml, sorted by name."""
+    """Every models/*/model.toml and model_<variant>.toml (another conversion of the same model,
+    e.g. model_int16x8.toml), sorted by name."""
     root = root or paths.models_dir()
     configs = [load_config(p) for p in sorted(root.glob("*/model.toml"))]
+    configs += [load_config(p) for p in sorted(root.glob("*/model_*.toml"))]
     configs += [load_config(p) for p in sorted(root.glob("third_party/*/model.toml"))]
     return sorted(configs, key=lambda c: c.name)
 

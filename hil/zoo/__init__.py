@@ -12,7 +12,8 @@ Every model directory holds a `build.py` with one common interface, used by `hil
     def dataset() -> Dataset            # float32 train/test split, deterministic
     def keras_model() -> keras.Model    # the architecture, untrained
     def train(data, progress) -> keras.Model
-    def convert(model, data) -> bytes   # full-int8 .tflite (int8 input and output)
+    def convert(model, data, scheme="int8") -> bytes   # full-int8 .tflite (int8 input and output),
+                                        # or scheme "int16x8": int16 activations, int8 weights
 
 This module imports no TensorFlow: the build runs in a child process (hil.zoo.build).
 """
@@ -32,6 +33,7 @@ from hil.errors import ConfigError
 
 TASKS = ("classification", "regression", "anomaly")
 VECTORS = "vectors.npz"   # parity vectors (the first PARITY_VECTORS test samples)
+VECTORS_16X8 = "vectors_int16x8.npz"  # the same samples quantized for the int16x8 conversion
 TEST = "test.npz"         # the whole test split, for the quality suite, when larger than VECTORS
 CARD = "CARD.md"
 
@@ -84,7 +86,8 @@ def load_source(name: str, root: Path | None = None) -> ModuleType:
 
 def artifacts(name: str, test_split: bool) -> list[str]:
     """The files a build writes into the model directory, in build order."""
-    files = [f"{name}.tflite", f"{name}_float32.tflite", f"{name}_fp16.tflite", VECTORS]
+    files = [f"{name}.tflite", f"{name}_float32.tflite", f"{name}_fp16.tflite", f"{name}_int16x8.tflite", VECTORS,
+             VECTORS_16X8]
     if test_split:
         files.append(TEST)
     return [*files, CARD]

@@ -114,14 +114,29 @@ def build_into(name: str, out_dir: Path, progress: Progress = print) -> None:
     progress(f"{name}: training (seed {module.SEED}, TensorFlow {tf.__version__}, float64, 1 thread)")
     started = time.monotonic()
     trained = module.train(data, progress)
-    progress(f"{name}: trained in {time.monotonic() - started:.0f} s; converting (int8, float32, float16)")
+    progress(f"{name}: trained in {time.monotonic() - started:.0f} s; converting (int8, float32, float16, int16x8)")
     float_out = predict(trained, data.x_test)  # the float64 model's outputs, rounded to float32
     model = float32_copy(module, trained)
-    blobs = {"int8": module.convert(model, data), "float32": convert_float32(model), "fp16": convert_fp16(model)}
-    files = {"int8": f"{name}.tflite", "float32": f"{name}_float32.tflite", "fp16": f"{name}_fp16.tflite"}
+    blobs = {"int8": module.convert(model, data), "float32": convert_float32(model), "fp16": convert_fp16(model),
+             "int16x8": module.convert(model, data, scheme="int16x8")}
+    files = {"int8": f"{name}.tflite", "float32": f"{name}_float32.tflite", "fp16": f"{name}_fp16.tflite",
+             "int16x8": f"{name}_int16x8.tflite"}
     for kind, blob in blobs.items():
         (out_dir / files[kind]).write_bytes(blob)
     _write_vectors_and_card(name, module, data, model, float_out, out_dir, files, blobs, progress)
+
+
+def _write_16x8_vectors(tflite: Path, data, count: int, out: Path) -> None:
+    """The parity samples quantized for the int16x8 conversion (its own input scale), with labels."""
+    from hil.model.tflite import load_model
+    from hil.model.vectors import quantize
+    from hil.zoo.npzio import write_npz
+
+    t = load_model(tflite).input_tensors[0]
+    if t.dtype_name != "int16":
+        raise HilError(f"{tflite.name}: the int16x8 conversion has a {t.dtype_name} input, expected int16")
+    inputs = quantize(data.x_test[:count], t.scale, t.zero_point, np.int16).reshape(-1, *t.shape)
+    write_npz(out, {"inputs": inputs, "labels": data.y_test[:count]})
 
 
 def _write_vectors_and_card(name, module, data, model, float_out, out_dir, files, blobs, progress) -> None:
@@ -140,6 +155,7 @@ def _write_vectors_and_card(name, module, data, model, float_out, out_dir, files
         arrays["x"] = data.x_test.astype(np.float32)
     count = min(int(getattr(module, "PARITY_VECTORS", 100)), len(inputs))
     write_npz(out_dir / zoo.VECTORS, {k: v[:count] for k, v in arrays.items()})
+    _write_16x8_vectors(out_dir / files["int16x8"], data, count, out_dir / zoo.VECTORS_16X8)
     test_file = zoo.TEST if len(inputs) > count else None
     if test_file:
         write_npz(out_dir / test_file, arrays)

@@ -127,7 +127,8 @@ def render(name: str, module, data, info: ModelInfo, sizes: dict[str, int], metr
         f"Input: {_quant(info.input_tensors[0])}. Output: {_quant(info.output_tensors[0])}.", "",
         "## Memory", "",
         f"- Flash (model flatbuffer): int8 {sizes['int8']:,} B; float32 {sizes['float32']:,} B; "
-        f"float16 weights {sizes['fp16']:,} B. The firmware's total flash is measured per board by the suites.",
+        f"float16 weights {sizes['fp16']:,} B; int16x8 {sizes['int16x8']:,} B. The firmware's total flash is measured "
+        "per board by the suites.",
         f"- Tensor arena estimate: activations peak {activation_peak_bytes(info):,} B (live tensors in "
         "operator order, no alignment or scratch); TFLM host interpreter "
         + (f"{arena:,} B" if arena is not None else "n/a")

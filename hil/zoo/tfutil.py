@@ -110,17 +110,22 @@ def converter_batch1(model):
     return tf.lite.TFLiteConverter.from_keras_model(tf.keras.Model(inp, model(inp)))
 
 
-def convert_int8(model, representative: np.ndarray) -> bytes:
+def convert_int8(model, representative: np.ndarray, scheme: str = "int8") -> bytes:
     """Full-integer quantization: int8 weights (per channel) and activations, int8 input and
-    output; activation ranges calibrated on `representative` (samples of the training split)."""
+    output; activation ranges calibrated on `representative` (samples of the training split).
+    scheme "int16x8": TFLite's 16x8 scheme instead (int16 activations, input and output, int8
+    weights, int64 bias), the one TFLM's 16x8 kernels run."""
     import tensorflow as tf
 
+    int16 = scheme == "int16x8"
     converter = converter_batch1(model)
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = _representative(representative)
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tf.int8
-    converter.inference_output_type = tf.int8
+    converter.target_spec.supported_ops = [
+        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8 if int16
+        else tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int16 if int16 else tf.int8
+    converter.inference_output_type = tf.int16 if int16 else tf.int8
     return converter.convert()
 
 

@@ -173,10 +173,10 @@ def train(data: Dataset, progress):
     return model
 
 
-def convert(model, data: Dataset) -> bytes:
+def convert(model, data: Dataset, scheme: str = "int8") -> bytes:
     from hil.zoo.tfutil import convert_int8
 
-    return convert_int8(model, data.x_train[:300])
+    return convert_int8(model, data.x_train[:300], scheme)
 
 
 if __name__ == "__main__":

@@ -4,19 +4,23 @@ kernel of the built-in engine against TFLM, natively and on the target.
 
 A generator module registers functions with @generator("OP_NAME"); each takes a seeded
 numpy Generator and returns (keras_model, representative_inputs), or the bytes of a model it
-wrote itself (opgen/flatbuffer.py: cells the converter does not emit). How the model is converted
-is the generator's `quant`:
+wrote itself (opgen/flatbuffer.py: cells the converter does not emit; such a generator says
+`written=True`). How the model is converted is the generator's `quant`:
 - "int8": full int8 post-training quantization (the default);
 - "int16": 16x8 (int16 activations, int8 weights, 64-bit bias: the converter's
   EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8 ops set), int16 inputs and outputs;
 - "none": no quantization (float32 models, and integer models whose tensors are int32).
-Converted models are cached under .hil-cache/opgen by (op, seed, generator source), so reruns
-do not reconvert.
+`also` registers the same Keras model under further quants (the 16x8 twin of an int8
+generator, named <function>_int16). A Keras model may ask for converter options with
+attributes: `per_tensor_dense` (Dense weights per tensor), `bias_int32` (int32 biases in 16x8).
+Converted models are cached under .hil-cache/opgen by (op, seed, generator source, and
+opgen/flatbuffer.py's for written models), so reruns do not reconvert.
 """
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import importlib
 import inspect
@@ -42,7 +46,7 @@ Sampler = Callable[[np.random.Generator, list[tuple[tuple[int, ...], np.dtype]]]
 
 def generator(op_name: str, int8_io: bool = True, quant: str = "int8",
               input_range: tuple[float, float] | None = None, edit: Callable[[bytes], bytes] | None = None,
-              sample: Sampler | None = None):
+              sample: Sampler | None = None, also: tuple[str, ...] = (), written: bool = False):
     """int8_io=False keeps float32 model inputs and outputs (QUANTIZE / DEQUANTIZE at the edges);
     input_range bounds the float test inputs (default [-1, 1): hil.model.vectors), for operators
     defined on part of the line only (LOG, SQRT, RSQRT); `edit` rewrites the converted model (an
@@ -50,13 +54,23 @@ def generator(op_name: str, int8_io: bool = True, quant: str = "int8",
     the schema's object API); `sample(rng, [(shape, dtype)])` draws one test vector where uniform
     values would miss what matters (audio-like levels, shift counts). Models written with
     opgen/flatbuffer.py may also bound single inputs of any type themselves (Graph.bound: positions
-    that must stay within the gathered axis). OpCase.vectors applies all three."""
-    assert quant in QUANTS, quant
+    that must stay within the gathered axis). OpCase.vectors applies all three. `also`: further
+    quants of the same Keras model; `written`: the generator returns model bytes (no Keras model:
+    no float conversion of it either)."""
+    assert quant in QUANTS and all(q in QUANTS for q in also), (quant, also)
 
-    def register(fn: Generator) -> Generator:
-        fn.int8_io, fn.quant, fn.input_range, fn.edit, fn.sample = int8_io, quant, input_range, edit, sample
+    def tag(fn: Generator, q: str) -> Generator:
+        fn.int8_io, fn.quant, fn.input_range, fn.edit, fn.sample = int8_io, q, input_range, edit, sample
+        fn.written = written
         REGISTRY.setdefault(op_name, []).append(fn)
         return fn
+
+    def register(fn: Generator) -> Generator:
+        for other in also:
+            twin = functools.wraps(fn)(lambda rng, _fn=fn: _fn(rng))
+            twin.__name__ = f"{fn.__name__}_{other}"
+            tag(twin, other)
+        return tag(fn, quant)
     return register
 
 
@@ -131,11 +145,19 @@ def _quantizing_converter(model, representative: list[np.ndarray]):
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
 
     def rep():  # a sample is one array (one model input) or a list of arrays (several inputs)
+        names = [t.name for t in model.inputs]
         for sample in representative:
-            parts = sample if isinstance(sample, (list, tuple)) else [sample]
-            yield [np.asarray(p, np.float32)[None] for p in parts]
+            arrays = sample if isinstance(sample, (list, tuple)) else [sample]
+            parts = [np.asarray(p, np.float32)[None] for p in arrays]
+            # several inputs by name: the converted model may order its inputs differently
+            yield dict(zip(names, parts, strict=True)) if len(parts) > 1 else parts
 
     converter.representative_dataset = rep
+    # converter options a generator asks for on its model: per-tensor Dense weights, int32 biases
+    converter._experimental_disable_per_channel_quantization_for_dense_layers = getattr(model, "per_tensor_dense",
+                                                                                         False)
+    if getattr(model, "bias_int32", False):
+        converter._experimental_full_integer_quantization_bias_type = tf.int32
     return converter
 
 
@@ -223,6 +245,8 @@ def cases(ops: list[str] | None = None, seeds: range = range(3)) -> list[OpCase]
             continue
         for fn in REGISTRY[op]:
             source = inspect.getsource(inspect.getmodule(fn))  # the generator and its helpers
+            if fn.written:  # and the model writer
+                source += inspect.getsource(importlib.import_module(f"{__name__}.flatbuffer"))
             for seed in seeds:
                 key = hashlib.sha256(f"{op}\0{seed}\0{source}".encode()).hexdigest()[:16]
                 path = out_dir / f"{op.lower()}-{fn.__name__}-s{seed}-{key}.tflite"

@@ -1,5 +1,6 @@
 """CONV_2D and DEPTHWISE_CONV_2D with random shapes, padding, strides, dilation, kernel sizes,
-groups, depth multipliers and fused activations. Int8 PTQ quantizes their weights per channel.
+groups, depth multipliers and fused activations. Int8 PTQ quantizes their weights per channel;
+each generator also has a 16x8 twin (int16 activations, int64 bias; `also`).
 
 Keras' own dilated layers convert to SPACE_TO_BATCH_ND + conv + BATCH_TO_SPACE_ND, so the
 dilated variants call TF's conv ops directly (the converter then emits CONV_2D /
@@ -11,7 +12,7 @@ import numpy as np
 from . import generator
 
 
-@generator("CONV_2D")
+@generator("CONV_2D", also=("int16",))
 def conv2d(rng: np.random.Generator):
     import tensorflow as tf
 
@@ -27,7 +28,7 @@ def conv2d(rng: np.random.Generator):
     return model, [rng.normal(0, 1, (h, w, c)).astype(np.float32) for _ in range(32)]
 
 
-@generator("CONV_2D")
+@generator("CONV_2D", also=("int16",))
 def conv2d_dilated(rng: np.random.Generator):
     """Dilation 1-2 per axis (at least one 2), stride 1-2, any fused activation."""
     import tensorflow as tf
@@ -52,7 +53,7 @@ def conv2d_dilated(rng: np.random.Generator):
     return model, [rng.normal(0, 1, (h, w, c)).astype(np.float32) for _ in range(32)]
 
 
-@generator("CONV_2D")
+@generator("CONV_2D", also=("int16",))
 def conv2d_grouped(rng: np.random.Generator):
     """Keras groups > 1: weights hold in_c / groups input channels per filter."""
     import tensorflow as tf
@@ -68,7 +69,7 @@ def conv2d_grouped(rng: np.random.Generator):
     return model, [rng.normal(0, 1, (h, w, c)).astype(np.float32) for _ in range(32)]
 
 
-@generator("CONV_2D")
+@generator("CONV_2D", also=("int16",))
 def conv2d_then_conv(rng: np.random.Generator):
     """Two convolutions: the second one's input zero point comes from real (ReLU) activations."""
     import tensorflow as tf
@@ -83,7 +84,7 @@ def conv2d_then_conv(rng: np.random.Generator):
     return model, [rng.normal(0, 1, (h, w, c)).astype(np.float32) for _ in range(32)]
 
 
-@generator("DEPTHWISE_CONV_2D")
+@generator("DEPTHWISE_CONV_2D", also=("int16",))
 def depthwise(rng: np.random.Generator):
     import tensorflow as tf
 
@@ -99,7 +100,7 @@ def depthwise(rng: np.random.Generator):
     return model, [rng.normal(0, 1, (h, w, c)).astype(np.float32) for _ in range(32)]
 
 
-@generator("DEPTHWISE_CONV_2D")
+@generator("DEPTHWISE_CONV_2D", also=("int16",))
 def depthwise_dilated(rng: np.random.Generator):
     """Dilation 2 (width) and 1-2 (height), stride 1-2, depth multiplier 1-3, any activation."""
     import tensorflow as tf

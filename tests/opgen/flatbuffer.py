@@ -1,7 +1,9 @@
 """Single-operator .tflite models written with the flatbuffer object API of the wheel's schema
 module, for cells the converter does not emit (fused activations on int32 operators, type pairs
-and scales it never chooses, probes of the reference's lookup tables). A generator may return
-the bytes of such a model instead of (keras_model, representative)."""
+and scales it never chooses, probes of the reference's lookup tables, int4 packed weights,
+custom operators, L2_POOL_2D). A generator may return the bytes of such a model instead of
+(keras_model, representative). Constant buffers start 16-byte aligned, as the converter
+writes them (the engine refuses constants misaligned for their element type)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ import flatbuffers
 import numpy as np
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
-_TYPES = {np.dtype(np.float32): schema.TensorType.FLOAT32, np.dtype(np.int32): schema.TensorType.INT32,
+INT4 = "int4"  # a Tensor dtype: int4 values packed two per byte (data: pack_int4's bytes)
+_TYPES = {INT4: schema.TensorType.INT4,
+          np.dtype(np.float32): schema.TensorType.FLOAT32, np.dtype(np.int32): schema.TensorType.INT32,
           np.dtype(np.int16): schema.TensorType.INT16, np.dtype(np.int8): schema.TensorType.INT8,
           np.dtype(np.uint8): schema.TensorType.UINT8, np.dtype(np.int64): schema.TensorType.INT64,
           np.dtype(np.bool_): schema.TensorType.BOOL, np.dtype(np.uint32): schema.TensorType.UINT32,
@@ -36,28 +40,70 @@ def input_bounds(model: bytes) -> dict[int, tuple]:
 
 @dataclass
 class Tensor:
-    """A tensor of the model: shape and element type, optional per-tensor quantization, and data
-    when it is a constant."""
+    """A tensor of the model: shape and element type, optional quantization (per tensor, or per
+    channel along quantized_dimension when scale is a sequence), and data when it is a constant
+    (an array of dtype, or the packed bytes of an INT4 tensor)."""
     shape: tuple[int, ...]
-    dtype: type | np.dtype
-    scale: float | None = None
-    zero_point: int = 0
-    data: np.ndarray | None = None
+    dtype: type | np.dtype | str
+    scale: float | list[float] | np.ndarray | None = None
+    zero_point: int | list[int] = 0
+    data: np.ndarray | bytes | None = None
     name: str = ""
+    quantized_dimension: int = 0
+
+
+def pack_int4(values: np.ndarray) -> bytes:
+    """int4 values (-8..7) two per byte, element 2i in the low nibble (TFLM's packing)."""
+    flat = (np.asarray(values, np.int64).ravel() & 0xF).astype(np.uint8)
+    if flat.size % 2:
+        flat = np.append(flat, np.uint8(0))
+    return (flat[0::2] | (flat[1::2] << 4)).astype(np.uint8).tobytes()
+
+
+class _AlignedBuffer(schema.BufferT):
+    """A buffer whose bytes start 16-byte aligned."""
+
+    def Pack(self, builder):  # noqa: N802 (the object API's name)
+        raw = bytes(self.data) if self.data is not None else b""
+        data = None
+        if raw:
+            builder.StartVector(1, len(raw), 16)
+            builder.head -= len(raw)
+            builder.Bytes[builder.head:builder.head + len(raw)] = raw
+            data = builder.EndVector()
+        schema.BufferStart(builder)
+        if data is not None:
+            schema.BufferAddData(builder, data)
+        return schema.BufferEnd(builder)
 
 
 def _tensor(t: Tensor, buffer: int, index: int) -> schema.TensorT:
     out = schema.TensorT()
     out.shape = np.asarray(t.shape, np.int32)
-    out.type = _TYPES[np.dtype(t.dtype)]
+    out.type = _TYPES[t.dtype if t.dtype == INT4 else np.dtype(t.dtype)]
     out.buffer = buffer
     out.name = t.name or f"t{index}"
     if t.scale is not None:
+        scales = np.atleast_1d(np.asarray(t.scale, np.float32))
         q = schema.QuantizationParametersT()
-        q.scale = np.asarray([t.scale], np.float32)
-        q.zeroPoint = np.asarray([t.zero_point], np.int64)
+        q.scale = scales
+        q.zeroPoint = np.broadcast_to(np.asarray(t.zero_point, np.int64), scales.shape).copy()
+        q.quantizedDimension = t.quantized_dimension
         out.quantization = q
     return out
+
+
+def _data(t: Tensor) -> bytes:
+    return t.data if isinstance(t.data, bytes) else np.ascontiguousarray(t.data, dtype=t.dtype).tobytes()
+
+
+def options(name: str, **fields) -> tuple[int, object]:
+    """(options type, options table) for single_op_model: the schema's `name` table (e.g.
+    "Conv2DOptions") with its object-API attributes set from `fields`."""
+    table = getattr(schema, f"{name}T")()
+    for key, value in fields.items():
+        setattr(table, key, value)
+    return getattr(schema.BuiltinOptions, name), table
 
 
 class Graph:
@@ -114,8 +160,8 @@ class Graph:
         for i, t in enumerate(self.tensors):
             buffer = 0
             if t.data is not None:
-                buf = schema.BufferT()
-                buf.data = np.frombuffer(np.ascontiguousarray(t.data, dtype=t.dtype).tobytes(), np.uint8)
+                buf = _AlignedBuffer()
+                buf.data = _data(t)
                 model.buffers.append(buf)
                 buffer = len(model.buffers) - 1
             graph.tensors.append(_tensor(t, buffer, i))
@@ -152,10 +198,10 @@ class Graph:
         return bytes(builder.Output())
 
 
-def single_op_model(opcode: int, inputs: list[Tensor], outputs: list[Tensor], options_type: int = 0,
+def single_op_model(opcode: int, inputs: list[Tensor | None], outputs: list[Tensor], options_type: int = 0,
                     options: object | None = None, custom: tuple[str, bytes] | None = None) -> bytes:
-    """A model of one operator; inputs without data are model inputs, in order; `custom` as in
-    Graph.op."""
+    """A model of one operator; inputs without data are model inputs, in order; None is an absent
+    optional input; `custom` as in Graph.op."""
     graph = Graph()
     graph.op(opcode, list(inputs), list(outputs), options_type, options, custom)
     return graph.build()

@@ -1,11 +1,12 @@
-"""FULLY_CONNECTED: Dense layers of random width, with and without bias and fused activations."""
+"""FULLY_CONNECTED: Dense layers of random width, with and without bias and fused activations,
+in int8 and in the 16x8 scheme (`also`)."""
 
 import numpy as np
 
 from . import generator
 
 
-@generator("FULLY_CONNECTED")
+@generator("FULLY_CONNECTED", also=("int16",))
 def dense(rng: np.random.Generator):
     import tensorflow as tf
 

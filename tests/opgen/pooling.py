@@ -1,14 +1,15 @@
 """AVERAGE_POOL_2D and MAX_POOL_2D: Keras pooling layers with random pool sizes, strides and
 padding, plus a fused-activation variant (TF pooling followed by ReLU6 / ReLU, which the
 converter fuses into the pooling op). Inputs are centred near zero so windows sum to negative
-values too, exercising TFLM's sign-dependent rounding of the average."""
+values too, exercising TFLM's sign-dependent rounding of the average. Every generator has a
+16x8 twin (int16 activations; `also`)."""
 
 import numpy as np
 
 from . import generator
 
 
-@generator("AVERAGE_POOL_2D")
+@generator("AVERAGE_POOL_2D", also=("int16",))
 def average_pool(rng: np.random.Generator):
     import tensorflow as tf
 
@@ -22,7 +23,7 @@ def average_pool(rng: np.random.Generator):
     return model, [rng.normal(0, 1, (h, w, c)).astype(np.float32) for _ in range(32)]
 
 
-@generator("MAX_POOL_2D")
+@generator("MAX_POOL_2D", also=("int16",))
 def max_pool(rng: np.random.Generator):
     import tensorflow as tf
 
@@ -36,7 +37,7 @@ def max_pool(rng: np.random.Generator):
     return model, [rng.normal(0, 1, (h, w, c)).astype(np.float32) for _ in range(32)]
 
 
-@generator("AVERAGE_POOL_2D")
+@generator("AVERAGE_POOL_2D", also=("int16",))
 def average_pool_fused_activation(rng: np.random.Generator):
     """tf.nn.avg_pool2d then ReLU or ReLU6: converted into one op with a fused activation."""
     import tensorflow as tf
@@ -54,7 +55,7 @@ def average_pool_fused_activation(rng: np.random.Generator):
     return model, [rng.normal(0, 2, (h, w, c)).astype(np.float32) for _ in range(32)]
 
 
-@generator("MAX_POOL_2D")
+@generator("MAX_POOL_2D", also=("int16",))
 def max_pool_fused_activation(rng: np.random.Generator):
     """tf.nn.max_pool2d then ReLU or ReLU6: converted into one op with a fused activation."""
     import tensorflow as tf

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-enum { FBT_INT = 1, FBT_UINT = 2, FBT_MAP = 9, FBT_BOOL = 26 };
+enum { FBT_INT = 1, FBT_UINT = 2, FBT_FLOAT = 3, FBT_INDIRECT_INT = 6, FBT_INDIRECT_FLOAT = 8, FBT_MAP = 9, FBT_BOOL = 26 };
 
 static int valid_width(uint64_t w) { return w == 1 || w == 2 || w == 4 || w == 8; }
 
@@ -66,6 +66,16 @@ static int key_is(const hil_flex_map *m, uint32_t index, const char *key)
            m->buf[pos + (int64_t)n] == 0;
 }
 
+/* The `width` bytes at pos as a two's complement integer (TFLM's ReadInt64). */
+static int64_t read_i(const uint8_t *buf, uint32_t pos, uint32_t width)
+{
+    uint64_t raw = read_u(buf, pos, width);
+    uint32_t bits = 8u * width;
+    if (bits < 64 && (raw >> (bits - 1u)) & 1u)
+        raw |= ~(uint64_t)0 << bits;
+    return (int64_t)raw;
+}
+
 int hil_flex_int(const hil_flex_map *m, uint32_t index, const char *key, int64_t *out)
 {
     if (index >= m->len || !key_is(m, index, key))
@@ -73,10 +83,50 @@ int hil_flex_int(const hil_flex_map *m, uint32_t index, const char *key, int64_t
     uint32_t type = m->buf[m->values + m->len * m->width + index] >> 2;
     if (type != FBT_INT && type != FBT_UINT && type != FBT_BOOL)
         return HIL_FLEX_NOT_INT;
-    uint64_t raw = read_u(m->buf, m->values + index * m->width, m->width);
-    uint32_t bits = 8u * m->width;
-    if (bits < 64 && (raw >> (bits - 1u)) & 1u) /* sign-extend, as TFLM's ReadInt64 */
-        raw |= ~(uint64_t)0 << bits;
-    *out = (int64_t)raw;
+    *out = read_i(m->buf, m->values + index * m->width, m->width);
     return HIL_FLEX_OK;
+}
+
+/* The scalar of `type` (an inline type: INT, UINT, FLOAT or BOOL) stored in `width` bytes at pos. */
+static hil_flex_value scalar(const hil_flex_map *m, uint32_t type, uint32_t pos, uint32_t width)
+{
+    hil_flex_value v = {HIL_FLEX_MISSING, 0, 0.0};
+    if (type == FBT_FLOAT && width >= 4) {
+        v.kind = HIL_FLEX_FLOAT;
+        if (width == 4) {
+            float f;
+            memcpy(&f, m->buf + pos, 4);
+            v.f = f;
+        } else {
+            memcpy(&v.f, m->buf + pos, 8);
+        }
+    } else if (type == FBT_INT) {
+        v.kind = HIL_FLEX_INTEGER;
+        v.i = read_i(m->buf, pos, width);
+    } else if (type == FBT_UINT || type == FBT_BOOL) {
+        v.kind = HIL_FLEX_INTEGER;
+        v.i = (int64_t)read_u(m->buf, pos, width);
+    }
+    return v;
+}
+
+hil_flex_value hil_flex_get(const hil_flex_map *m, const char *key)
+{
+    hil_flex_value missing = {HIL_FLEX_MISSING, 0, 0.0};
+    for (uint32_t i = 0; i < m->len; i++) {
+        if (!key_is(m, i, key))
+            continue;
+        uint8_t packed = m->buf[m->values + m->len * m->width + i];
+        uint32_t type = packed >> 2u, pos = m->values + i * m->width, width = m->width;
+        if (type >= FBT_INDIRECT_INT && type <= FBT_INDIRECT_FLOAT) { /* the value lies behind an offset */
+            int64_t at = back(pos, read_u(m->buf, pos, width));
+            width = 1u << (packed & 3u);
+            if (at < 0 || !in_bounds(m, (uint64_t)at, width))
+                return missing;
+            pos = (uint32_t)at;
+            type -= FBT_INDIRECT_INT - FBT_INT;
+        }
+        return scalar(m, type, pos, width);
+    }
+    return missing;
 }

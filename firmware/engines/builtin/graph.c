@@ -21,6 +21,17 @@ enum { HIL_CUSTOM = 32 }; /* BuiltinOperator CUSTOM */
 
 #define MAX_TENSOR_BYTES 0x40000000u
 
+/* int4 packed weights (kernels/int4_weights.c): read only by firmwares whose model has them
+ * (cmake/model_ops.py), so other models' load code stays as it was; every other build has them. */
+#ifdef HIL_MODEL_OPS
+#include "hil_model_ops.h"
+#endif
+#if !defined(HIL_MODEL_OPS) || defined(HIL_MODEL_HAS_INT4)
+#define INT4_WEIGHTS 1
+#else
+#define INT4_WEIGHTS 0
+#endif
+
 /* ---- one-line messages without printf ---- */
 
 static void msg_add(hil_graph *g, const char *s)
@@ -119,6 +130,19 @@ void *hil_persistent_alloc(hil_graph *g, size_t bytes)
     g->persistent_start &= ~7u;
     memset(g->arena + g->persistent_start, 0, bytes);
     return g->arena + g->persistent_start;
+}
+
+uint32_t hil_grow_scratch(hil_graph *g, hil_node *node, uint32_t bytes)
+{
+    if (node->scratch < 0)
+        return hil_request_scratch(g, node, bytes) == HIL_OK ? 0u : UINT32_MAX;
+    hil_tensor *t = &g->tensors[node->scratch];
+    uint32_t at = (t->bytes + 7u) & ~7u;
+    if (at < t->bytes || bytes > UINT32_MAX - at)
+        return UINT32_MAX;
+    t->bytes = at + bytes;
+    t->dims[0] = (int32_t)t->bytes;
+    return at;
 }
 
 int hil_request_scratch(hil_graph *g, hil_node *node, uint32_t bytes)
@@ -254,7 +278,9 @@ static int load_tensor(hil_graph *g, hil_tensor *t, const hil_fb_table *tt, hil_
         if (elements > MAX_TENSOR_BYTES)
             return fail(g, HIL_ERR_MODEL_INVALID, "tensor is too large");
     }
-    uint64_t bytes = elements * (uint64_t)hil_dtype_size(t->type);
+    /* int4 (packed weights) holds two values per byte, the last byte half used when odd */
+    uint64_t bytes = INT4_WEIGHTS && t->type == HIL_INT4 ? (elements + 1u) / 2u
+                                                     : elements * (uint64_t)hil_dtype_size(t->type);
     if (bytes > MAX_TENSOR_BYTES)
         return fail(g, HIL_ERR_MODEL_INVALID, "tensor is too large");
     t->bytes = (uint32_t)bytes;
@@ -281,11 +307,14 @@ static int check_tensor_list(hil_graph *g, hil_fb_vec list, int allow_absent)
 }
 
 /* The TensorType that selects an operator's kernel: its input 0's (or the input ops.def names
- * for the operator), or its output 0's when it has no input. */
+ * for the operator), or its output 0's when it has no input; INT4 when input 1 (weights) is int4. */
 static uint32_t node_type(hil_graph *g, const hil_node *node)
 {
     hil_tensor *t = node->inputs.len ? hil_node_input(g, node, (unsigned)hil_type_input(node->opcode))
                                      : hil_node_output(g, node, 0);
+    hil_tensor *w = INT4_WEIGHTS ? hil_node_input(g, node, 1) : 0;
+    if (w && w->type == HIL_INT4) /* int4 packed weights select their own cells (kernels/int4_weights.c) */
+        return HIL_INT4;
     return t ? t->type : HIL_INT8;
 }
 

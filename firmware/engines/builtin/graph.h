@@ -21,6 +21,7 @@ enum {
     HIL_INT8 = 9,
     HIL_UINT64 = 12, /* the signal library's filter bank energies */
     HIL_UINT32 = 15, /* the signal library's spectra and filter bank channels */
+    HIL_INT4 = 17, /* packed, two per byte: only as constant weights (kernels/int4_weights.c) */
 };
 
 /* Custom operators (TFLM's signal library) get ops.def codes from here up, matched by their
@@ -100,6 +101,9 @@ hil_tensor *hil_node_input(hil_graph *g, const hil_node *node, unsigned i);  /* 
 hil_tensor *hil_node_output(hil_graph *g, const hil_node *node, unsigned i); /* NULL if absent */
 void *hil_persistent_alloc(hil_graph *g, size_t bytes); /* 8-byte aligned, zeroed; NULL if full */
 int hil_request_scratch(hil_graph *g, hil_node *node, uint32_t bytes);
+/* Adds `bytes` (8-byte aligned) to the end of the node's scratch, requesting it if there is none
+ * yet (a wrapper kernel after the kernel it wraps); returns their offset, or UINT32_MAX. */
+uint32_t hil_grow_scratch(hil_graph *g, hil_node *node, uint32_t bytes);
 /* Lets output 0 share memory with input `input` where that input is last used by this node:
  * the kernel reads and writes in an order that stays correct whenever output base - input
  * base <= max_displacement bytes (hil_window_alias_limit). The planner decides whether to. */

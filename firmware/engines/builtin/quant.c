@@ -69,6 +69,22 @@ void hil_activation_range(const hil_tensor *output, int activation, int32_t *act
     }
 }
 
+#ifdef HIL_TEST_BREAK_ROUNDING
+#define RIGHT_SHIFT_OK 0 /* the test-only defect lives in hil_rounding_divide_by_pot */
+#else
+#define RIGHT_SHIFT_OK 1
+#endif
+
+/* Inlined into both callers: the conv kernels' hil_requant_prepare stays one function. */
+static inline __attribute__((always_inline)) void set_channel(hil_requant *out, uint32_t c, double real)
+{
+    int shift;
+    hil_quantize_multiplier(real, &out->multiplier[c], &shift);
+    out->shift[c] = (int8_t)shift; /* hil_quantize_multiplier keeps it within [-31, 31] */
+    if (out->multiplier[c] < 0 || shift > -1 || shift < -23)
+        out->right_shift = 0;
+}
+
 int hil_requant_prepare(hil_graph *g, hil_node *node, const hil_tensor *input, const hil_tensor *filter,
                         const hil_tensor *output, uint32_t channels, hil_requant *out)
 {
@@ -76,23 +92,25 @@ int hil_requant_prepare(hil_graph *g, hil_node *node, const hil_tensor *input, c
     if (n != 1 && n != channels)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "filter scales do not match the output channels");
     out->channels = n;
-#ifdef HIL_TEST_BREAK_ROUNDING
-    out->right_shift = 0; /* the test-only defect lives in hil_rounding_divide_by_pot */
-#else
-    out->right_shift = 1;
-#endif
+    out->right_shift = RIGHT_SHIFT_OK;
     out->multiplier = hil_persistent_alloc(g, sizeof(int32_t) * n);
     out->shift = hil_persistent_alloc(g, sizeof(int8_t) * n);
     if (!out->multiplier || !out->shift)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena too small for requantization data");
     for (uint32_t c = 0; c < n; c++) {
         float filter_scale = n > 1 ? hil_fb_vec_f32(&g->fb, filter->scales, c) : filter->scale;
-        double real = (double)input->scale * (double)filter_scale / (double)output->scale;
-        int shift;
-        hil_quantize_multiplier(real, &out->multiplier[c], &shift);
-        out->shift[c] = (int8_t)shift; /* hil_quantize_multiplier keeps it within [-31, 31] */
-        if (out->multiplier[c] < 0 || shift > -1 || shift < -23)
-            out->right_shift = 0;
+        set_channel(out, c, (double)input->scale * (double)filter_scale / (double)output->scale);
     }
     return HIL_OK;
+}
+
+int hil_requant_prepare_fc(hil_graph *g, hil_node *node, const hil_tensor *input, const hil_tensor *filter,
+                           const hil_tensor *output, uint32_t channels, hil_requant *out)
+{
+    int status = hil_requant_prepare(g, node, input, filter, output, channels, out);
+    if (status == HIL_OK && out->channels == 1) {
+        out->right_shift = RIGHT_SHIFT_OK;
+        set_channel(out, 0, (double)(input->scale * filter->scale) / (double)output->scale);
+    }
+    return status;
 }

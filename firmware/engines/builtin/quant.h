@@ -40,6 +40,19 @@ static inline int32_t hil_multiply_by_quantized_multiplier(int32_t x, int32_t mu
 /* A quantized tensor in TFLM's sense (kTfLiteAffineQuantization): scales and zero points. */
 static inline int hil_is_quantized(const hil_tensor *t) { return t->scales.len > 0 && t->zero_points.len > 0; }
 
+/* TFLM's MultiplyByQuantizedMultiplier for an int64 accumulator (its 16x8 kernels): the Q31
+ * multiplier rounded to 16 bits, then one rounding right shift by 15 - shift, the result
+ * truncated to int32 as TFLM's conversion does. Defined for shift <= 14 (kernels refuse larger
+ * multipliers: TFLM's shift by 15 - shift would be negative). Computed modulo 2^64 like TFLM's
+ * unchecked int64 arithmetic, so an absurd bias cannot make it undefined here. */
+static inline int32_t hil_multiply_by_quantized_multiplier_64(int64_t x, int32_t multiplier, int shift)
+{
+    int32_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+    int total = 15 - shift;
+    uint64_t r = (uint64_t)x * (uint64_t)(int64_t)reduced + ((uint64_t)1 << (total - 1));
+    return (int32_t)(uint32_t)((int64_t)r >> total);
+}
+
 static inline int32_t hil_clamp(int32_t v, int32_t lo, int32_t hi)
 {
     return v < lo ? lo : (v > hi ? hi : v);
@@ -97,5 +110,11 @@ typedef struct {
 
 int hil_requant_prepare(hil_graph *g, hil_node *node, const hil_tensor *input, const hil_tensor *filter,
                         const hil_tensor *output, uint32_t channels, hil_requant *out);
+
+/* The same for FULLY_CONNECTED: with per-tensor weights TFLM multiplies the input and weight
+ * scales in float before dividing in double (GetQuantizedConvolutionMultipler), which changes
+ * the multiplier's low bits; per-channel weights take the double form above. */
+int hil_requant_prepare_fc(hil_graph *g, hil_node *node, const hil_tensor *input, const hil_tensor *filter,
+                           const hil_tensor *output, uint32_t channels, hil_requant *out);
 
 #endif

@@ -135,6 +135,35 @@ HIL_INLINE void hil_ld_2x32_ia(const uint32_t **p, uint32_t *a, uint32_t *b)
     __asm__ volatile("ldrd %0, %1, [%2], #8" : "=r"(*a), "=r"(*b), "+r"(*p) : "m"(*(const uint64_t *)(const void *)*p));
 }
 
+/* [a.lo, b.lo]: PKHBT with b shifted left by 16 (16x8 column packing). */
+HIL_INLINE uint32_t hil_pkhbt16(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__ volatile("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/* [a.hi, b.hi]: PKHTB with a shifted right by 16. */
+HIL_INLINE uint32_t hil_pkhtb16(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__ volatile("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(b), "r"(a));
+    return r;
+}
+
+/* acc + x.hi * y.lo and acc + x.lo * y.hi. */
+HIL_INLINE int32_t hil_smlatb(uint32_t x, uint32_t y, int32_t acc)
+{
+    __asm__ volatile("smlatb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(y));
+    return acc;
+}
+
+HIL_INLINE int32_t hil_smlabt(uint32_t x, uint32_t y, int32_t acc)
+{
+    __asm__ volatile("smlabt %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(y));
+    return acc;
+}
+
 #else /* portable emulation: the same results, modulo-2^32 accumulation as on the core */
 
 HIL_INLINE int32_t hil_lo16(uint32_t x) { return (int16_t)(x & 0xFFFFu); }
@@ -184,6 +213,20 @@ HIL_INLINE void hil_ld_2x32_ia(const uint32_t **p, uint32_t *a, uint32_t *b)
     *a = (*p)[0];
     *b = (*p)[1];
     *p += 2;
+}
+
+
+HIL_INLINE uint32_t hil_pkhbt16(uint32_t a, uint32_t b) { return (a & 0xFFFFu) | (b << 16); }
+HIL_INLINE uint32_t hil_pkhtb16(uint32_t a, uint32_t b) { return (a >> 16) | (b & 0xFFFF0000u); }
+
+HIL_INLINE int32_t hil_smlatb(uint32_t x, uint32_t y, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(hil_hi16(x) * hil_lo16(y)));
+}
+
+HIL_INLINE int32_t hil_smlabt(uint32_t x, uint32_t y, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(hil_lo16(x) * hil_hi16(y)));
 }
 
 #endif

@@ -12,7 +12,7 @@ static int conv_dsp_eval(hil_graph *g, hil_node *node);
 static int conv_prepare(hil_graph *g, hil_node *node)
 {
     hil_conv_tensors t;
-    int status = hil_conv_check(g, node, HIL_CONV, HIL_INT8, &t);
+    int status = hil_conv_check(g, node, HIL_CONV, hil_conv_types_s8, hil_conv_check_weights, &t);
     if (status != HIL_OK)
         return status;
     conv_params *p = hil_persistent_alloc(g, sizeof *p);

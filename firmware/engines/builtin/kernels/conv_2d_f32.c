@@ -13,7 +13,7 @@ typedef struct {
 static int conv_f32_prepare(hil_graph *g, hil_node *node)
 {
     hil_conv_tensors t;
-    int status = hil_conv_check(g, node, HIL_CONV, HIL_FLOAT32, &t);
+    int status = hil_conv_check(g, node, HIL_CONV, hil_conv_types_f32, 0, &t);
     if (status != HIL_OK)
         return status;
     conv_f32_params *p = hil_persistent_alloc(g, sizeof *p);

@@ -16,15 +16,16 @@ static const conv_fields FIELDS[2] = {
     [HIL_DEPTHWISE] = {0, 1, 2, 3, 4, 5, 6},
 };
 
-static int check_types(hil_graph *g, hil_node *node, int type, const hil_conv_tensors *t)
+int hil_conv_types_f32(hil_graph *g, hil_node *node, int kind, const hil_conv_tensors *t)
 {
-    if (type == HIL_FLOAT32) {
-        if (t->input->type != HIL_FLOAT32 || t->output->type != HIL_FLOAT32 || t->filter->type != HIL_FLOAT32 ||
-            (t->bias && t->bias->type != HIL_FLOAT32))
-            return hil_reject(g, node, HIL_ERR_UNSUPPORTED,
-                              "float32 kernel: input, weights, bias and output must be float32");
-        return HIL_OK;
-    }
+    if (t->input->type != HIL_FLOAT32 || t->output->type != HIL_FLOAT32 || t->filter->type != HIL_FLOAT32 ||
+        (t->bias && t->bias->type != HIL_FLOAT32))
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "float32 kernel: input, weights, bias and output must be float32");
+    return HIL_OK;
+}
+
+int hil_conv_types_s8(hil_graph *g, hil_node *node, int kind, const hil_conv_tensors *t)
+{
     if (t->input->type != HIL_INT8 || t->filter->type != HIL_INT8 || t->output->type != HIL_INT8)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input, weights and output are supported");
     if (t->bias && t->bias->type != HIL_INT32)
@@ -32,8 +33,19 @@ static int check_types(hil_graph *g, hil_node *node, int type, const hil_conv_te
     return HIL_OK;
 }
 
-/* int8 weights: symmetric, per-tensor or per output channel (dimension 0, depthwise 3). */
-static int check_weight_quantization(hil_graph *g, hil_node *node, int kind, const hil_tensor *filter)
+/* TFLM's 16x8 kernels: int16 activations, int8 weights; CONV_2D takes an int64 or int32 bias
+ * (the accumulator follows it), DEPTHWISE_CONV_2D reads its bias as int64 only. */
+int hil_conv_types_s16(hil_graph *g, hil_node *node, int kind, const hil_conv_tensors *t)
+{
+    if (t->input->type != HIL_INT16 || t->filter->type != HIL_INT8 || t->output->type != HIL_INT16)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "int16 kernel: input and output must be int16, weights int8");
+    if (t->bias && t->bias->type != HIL_INT64 && (kind == HIL_DEPTHWISE || t->bias->type != HIL_INT32))
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED,
+                          kind == HIL_DEPTHWISE ? "bias must be int64" : "bias must be int64 or int32");
+    return HIL_OK;
+}
+
+int hil_conv_check_weights(hil_graph *g, hil_node *node, int kind, const hil_tensor *filter)
 {
     if (filter->scales.len > 1 && filter->quantized_dimension != (kind == HIL_DEPTHWISE ? 3 : 0))
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED,
@@ -45,7 +57,8 @@ static int check_weight_quantization(hil_graph *g, hil_node *node, int kind, con
     return HIL_OK;
 }
 
-int hil_conv_check(hil_graph *g, hil_node *node, int kind, int type, hil_conv_tensors *t)
+int hil_conv_check(hil_graph *g, hil_node *node, int kind, hil_conv_types_fn types, hil_conv_weights_fn weights,
+                   hil_conv_tensors *t)
 {
     t->input = hil_node_input(g, node, 0);
     t->filter = hil_node_input(g, node, 1);
@@ -53,7 +66,7 @@ int hil_conv_check(hil_graph *g, hil_node *node, int kind, int type, hil_conv_te
     t->output = hil_node_output(g, node, 0);
     if (!t->input || !t->filter || !t->output || hil_node_num_outputs(node) != 1)
         return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, a filter and one output");
-    int status = check_types(g, node, type, t);
+    int status = types(g, node, kind, t);
     if (status != HIL_OK)
         return status;
     if (t->input->ndim != 4 || t->filter->ndim != 4 || t->output->ndim != 4)
@@ -62,7 +75,7 @@ int hil_conv_check(hil_graph *g, hil_node *node, int kind, int type, hil_conv_te
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be a constant [1, kh, kw, channels] tensor");
     if (kind == HIL_CONV && !t->filter->is_const)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be constant");
-    return type == HIL_INT8 ? check_weight_quantization(g, node, kind, t->filter) : HIL_OK;
+    return weights ? weights(g, node, kind, t->filter) : HIL_OK;
 }
 
 /* Output channels from the weights, and how they relate to the input channels. */
@@ -129,8 +142,6 @@ void hil_conv_allow_alias(hil_graph *g, hil_node *node, const hil_conv_geometry 
     /* An output larger than the arena cannot be planned anyway: skip the per-pixel scan. */
     if ((uint64_t)w->batches * (uint64_t)w->out_h * (uint64_t)w->out_w * (uint64_t)w->out_c > g->arena_size)
         return;
-    const hil_window_geometry a = {w->batches, w->in_h, w->in_w, w->in_c, w->out_h, w->out_w, w->out_c,
-                                   w->filter_h, w->filter_w, w->stride_h, w->stride_w, w->dilation_h,
-                                   w->dilation_w, w->pad_h, w->pad_w};
+    const hil_window_geometry a = hil_conv_window(w, 1);
     hil_allow_alias(g, node, 0, hil_window_alias_limit(&a, group));
 }

@@ -5,6 +5,7 @@
 #define HIL_CONV_GEOMETRY_H
 #include <stdint.h>
 
+#include "alias.h"
 #include "graph.h"
 
 /* The geometry fields, listed once. A kernel's params embed them with HIL_CONV_GEOMETRY_MEMBER:
@@ -41,18 +42,43 @@ typedef struct {
     hil_tensor *input, *filter, *bias, *output; /* bias may be NULL */
 } hil_conv_tensors;
 
-/* Fetches and checks the node's tensors for element type `type` (HIL_INT8: int32 bias and
- * symmetric int8 weights, per-channel along the output channels; HIL_FLOAT32: float32
- * everywhere). `kind` is HIL_CONV or HIL_DEPTHWISE. Returns HIL_OK or a hil_reject status. */
-int hil_conv_check(hil_graph *g, hil_node *node, int kind, int type, hil_conv_tensors *t);
+/* The element types one kernel accepts. One function per kernel type, so that a firmware links
+ * only the checks of the kernels its model uses (--gc-sections). */
+typedef int (*hil_conv_types_fn)(hil_graph *g, hil_node *node, int kind, const hil_conv_tensors *t);
+int hil_conv_types_s8(hil_graph *g, hil_node *node, int kind, const hil_conv_tensors *t);  /* int8, int32 bias */
+int hil_conv_types_s16(hil_graph *g, hil_node *node, int kind, const hil_conv_tensors *t); /* 16x8 */
+int hil_conv_types_f32(hil_graph *g, hil_node *node, int kind, const hil_conv_tensors *t);
+
+/* Integer kernels' weight check: symmetric (zero point 0), per-tensor or per output channel
+ * (dimension 0, depthwise 3). */
+typedef int (*hil_conv_weights_fn)(hil_graph *g, hil_node *node, int kind, const hil_tensor *filter);
+int hil_conv_check_weights(hil_graph *g, hil_node *node, int kind, const hil_tensor *filter);
+
+/* Fetches the node's tensors and checks them: element types (`types`), 4-D shapes, constant
+ * weights, then `weights` (NULL for float). `kind` is HIL_CONV or HIL_DEPTHWISE. Returns HIL_OK
+ * or a hil_reject status. */
+int hil_conv_check(hil_graph *g, hil_node *node, int kind, hil_conv_types_fn types, hil_conv_weights_fn weights,
+                   hil_conv_tensors *t);
 
 /* Reads the options and fills `geo` and the fused activation (NONE, RELU, RELU6 or
  * RELU_N1_TO_1; others are refused); refuses shapes that disagree with the options. */
 int hil_conv_geometry_read(hil_graph *g, hil_node *node, int kind, const hil_conv_tensors *t,
                            hil_conv_geometry *geo, int *activation);
 
-/* int8 kernels: declares how far the output may overlap the input (alias.h), for a path whose
- * reads and writes interleave per pixel (group 0) or come in groups of `group` pixels. */
+/* The window geometry of alias.h for elements of `elem` bytes. */
+static inline hil_window_geometry hil_conv_window(const hil_conv_geometry *w, int32_t elem)
+{
+    const hil_window_geometry a = {w->batches, w->in_h, w->in_w, w->in_c * elem, w->out_h, w->out_w, w->out_c * elem,
+                                   w->filter_h, w->filter_w, w->stride_h, w->stride_w, w->dilation_h,
+                                   w->dilation_w, w->pad_h, w->pad_w};
+    return a;
+}
+
+/* Integer kernels: declares how far the output may overlap the input (alias.h), for a path whose
+ * reads and writes interleave per pixel (group 0) or come in groups of `group` pixels; int8
+ * (conv_geometry.c) and int16 (conv_geometry_s16.c: a file of its own, so that the int8 one
+ * compiles as it did before int16 existed). */
 void hil_conv_allow_alias(hil_graph *g, hil_node *node, const hil_conv_geometry *geo, int group);
+void hil_conv_allow_alias_s16(hil_graph *g, hil_node *node, const hil_conv_geometry *geo, int group);
 
 #endif

@@ -12,7 +12,7 @@ static int dw_dsp_eval(hil_graph *g, hil_node *node);
 static int dw_prepare(hil_graph *g, hil_node *node)
 {
     hil_conv_tensors t;
-    int status = hil_conv_check(g, node, HIL_DEPTHWISE, HIL_INT8, &t);
+    int status = hil_conv_check(g, node, HIL_DEPTHWISE, hil_conv_types_s8, hil_conv_check_weights, &t);
     if (status != HIL_OK)
         return status;
     dw_params *p = hil_persistent_alloc(g, sizeof *p);

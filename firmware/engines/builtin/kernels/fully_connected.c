@@ -28,7 +28,7 @@ static int fc_prepare(hil_graph *g, hil_node *node)
                          &p->act_min, &p->act_max);
     node->params = p;
     p->optimized = HIL_OPT_KERNELS && hil_opt_enabled && p->filter_offset == 0;
-    return hil_requant_prepare(g, node, input, filter, output, p->units, &p->requant);
+    return hil_requant_prepare_fc(g, node, input, filter, output, p->units, &p->requant);
 }
 
 static int fc_eval(hil_graph *g, hil_node *node)

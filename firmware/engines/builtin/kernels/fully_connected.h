@@ -11,9 +11,10 @@
 #include "quant.h"
 #include "simd.h"
 
-enum { HIL_FC_OPT_ACTIVATION = 0, HIL_FC_OPT_WEIGHTS_FORMAT = 1 }; /* FullyConnectedOptions */
+enum { HIL_FC_OPT_ACTIVATION = 0, HIL_FC_OPT_WEIGHTS_FORMAT = 1, HIL_FC_OPT_QUANTIZED_BIAS_TYPE = 4 }; /* FullyConnectedOptions */
 
-/* Element type `type` (HIL_INT8 with int32 bias, or HIL_FLOAT32 everywhere). */
+/* Element type `type` (HIL_INT8 with int32 bias, HIL_INT16 with int8 weights and an int64 or
+ * int32 bias, or HIL_FLOAT32 everywhere). */
 static inline int hil_fc_check(hil_graph *g, hil_node *node, int type, const hil_tensor *input,
                                const hil_tensor *filter, const hil_tensor *bias, const hil_tensor *output)
 {
@@ -26,6 +27,10 @@ static inline int hil_fc_check(hil_graph *g, hil_node *node, int type, const hil
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input, weights and output are supported");
     if (type == HIL_INT8 && bias && bias->type != HIL_INT32)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "bias must be int32");
+    if (type == HIL_INT16 && (input->type != HIL_INT16 || filter->type != HIL_INT8 || output->type != HIL_INT16))
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "int16 kernel: input and output must be int16, weights int8");
+    if (type == HIL_INT16 && bias && bias->type != HIL_INT64 && bias->type != HIL_INT32)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "bias must be int64 or int32");
     if (!filter->is_const || filter->ndim != 2)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "weights must be a constant 2-D tensor");
     if (hil_fb_i8(&g->fb, &node->options, HIL_FC_OPT_WEIGHTS_FORMAT, 0) != 0)

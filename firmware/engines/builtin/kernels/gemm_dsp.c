@@ -46,49 +46,6 @@ void hil_cols_pack(const int8_t *a, const int8_t *b, int32_t k, int32_t input_of
     }
 }
 
-/* One block of four k for 2 channels x 2 pixels: 2 weight loads, 4 widenings, 2 double-word
- * column loads, 8 SMLADs (16 MACs). Written in the order that needs the fewest registers: the
- * two weight words widened, pixel a's columns used by both channels, then pixel b's columns
- * loaded into the same registers. */
-#define BLOCK_2X2(wp0, wp1, col)                                                                   \
-    do {                                                                                           \
-        uint32_t x0 = hil_ld_s8x4_ia(&(wp0)), x1 = hil_ld_s8x4_ia(&(wp1)), c0, c1;                 \
-        hil_ld_2x32_ia(&(col), &c0, &c1);                                                          \
-        uint32_t w0e = hil_sxtb16(x0), w0o = hil_sxtb16_ror8(x0);                                  \
-        acc0a = hil_smlad(w0e, c0, acc0a);                                                         \
-        acc0a = hil_smlad(w0o, c1, acc0a);                                                         \
-        uint32_t w1e = hil_sxtb16(x1), w1o = hil_sxtb16_ror8(x1);                                  \
-        acc1a = hil_smlad(w1e, c0, acc1a);                                                         \
-        acc1a = hil_smlad(w1o, c1, acc1a);                                                         \
-        hil_ld_2x32_ia(&(col), &c0, &c1);                                                          \
-        acc0b = hil_smlad(w0e, c0, acc0b);                                                         \
-        acc0b = hil_smlad(w0o, c1, acc0b);                                                         \
-        acc1b = hil_smlad(w1e, c0, acc1b);                                                         \
-        acc1b = hil_smlad(w1o, c1, acc1b);                                                         \
-    } while (0)
-
-/* The same for one channel and pixel a (and pixel b when `two`). */
-HIL_INLINE void block_1ch(uint32_t x, const uint32_t *col, int32_t *acca, int32_t *accb, const int two)
-{
-    uint32_t we = hil_sxtb16(x), wo = hil_sxtb16_ror8(x);
-    *acca = hil_smlad(we, col[0], *acca);
-    *acca = hil_smlad(wo, col[1], *acca);
-    if (two) {
-        *accb = hil_smlad(we, col[2], *accb);
-        *accb = hil_smlad(wo, col[3], *accb);
-    }
-}
-
-/* Dot products of one channel's k weights with the columns of pixel a (and b when `two`). */
-HIL_INLINE void dot_1ch(const uint32_t *col, const int8_t *w, int32_t blocks, int32_t tail, int32_t *acca,
-                        int32_t *accb, const int two)
-{
-    for (int32_t j = 0; j < blocks; j++, col += 4)
-        block_1ch(hil_ld_s8x4_ia(&w), col, acca, accb, two);
-    if (tail)
-        block_1ch(hil_read_s8_tail(w, tail, 0), col, acca, accb, two);
-}
-
 /* 2 channels x 2 pixels per pass, fast output stage from the channel table. */
 static void gemm_2px_fast(const uint32_t *cols, const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch,
                           const int32_t *tbl, int8_t *out_a, int8_t *out_b)
@@ -102,15 +59,15 @@ static void gemm_2px_fast(const uint32_t *cols, const int8_t *w, int32_t k, int3
         const uint32_t *col = cols;
         int32_t j = blocks;
         for (; j >= 2; j -= 2) { /* unrolled twice: half the loop overhead */
-            BLOCK_2X2(w0, w1, col);
-            BLOCK_2X2(w0, w1, col);
+            HIL_BLOCK_2X2(w0, w1, col);
+            HIL_BLOCK_2X2(w0, w1, col);
         }
         if (j)
-            BLOCK_2X2(w0, w1, col);
+            HIL_BLOCK_2X2(w0, w1, col);
         if (tail) {
             uint32_t t0 = hil_read_s8_tail(w0, tail, 0), t1 = hil_read_s8_tail(w1, tail, 0);
             const int8_t *tp0 = (const int8_t *)&t0, *tp1 = (const int8_t *)&t1;
-            BLOCK_2X2(tp0, tp1, col);
+            HIL_BLOCK_2X2(tp0, tp1, col);
         }
         const int32_t *k = tbl;
         hil_requant_store2(acc0a, acc0b, &k, out_a + c, out_b + c);
@@ -120,7 +77,7 @@ static void gemm_2px_fast(const uint32_t *cols, const int8_t *w, int32_t k, int3
     if (c < n_ch) { /* odd channel count: the last channel alone */
         int32_t acca = tbl[HIL_CHAN_BIAS], accb = acca;
         const int32_t *k = tbl;
-        dot_1ch(cols, w + c * w_stride, blocks, tail, &acca, &accb, 1);
+        hil_dot_1ch(cols, w + c * w_stride, blocks, tail, &acca, &accb, 1);
         hil_requant_store2(acca, accb, &k, out_a + c, out_b + c);
     }
 }
@@ -133,7 +90,7 @@ static void gemm_1px_fast(const uint32_t *cols, const int8_t *w, int32_t k, int3
     for (int32_t c = 0; c < n_ch; c++, tbl += HIL_CHAN_WORDS) {
         int32_t acc = tbl[HIL_CHAN_BIAS], unused = 0;
         const int32_t *k = tbl;
-        dot_1ch(cols, w + c * w_stride, blocks, tail, &acc, &unused, 0);
+        hil_dot_1ch(cols, w + c * w_stride, blocks, tail, &acc, &unused, 0);
         hil_requant_store(acc, &k, out + c);
     }
 }
@@ -146,9 +103,9 @@ static void gemm_generic(const uint32_t *cols, const int8_t *w, int32_t k, int32
     for (int32_t c = 0; c < n_ch; c++) {
         int32_t acca = o->bias ? o->bias[c] : 0, accb = acca;
         if (out_b)
-            dot_1ch(cols, w + c * w_stride, blocks, tail, &acca, &accb, 1);
+            hil_dot_1ch(cols, w + c * w_stride, blocks, tail, &acca, &accb, 1);
         else
-            dot_1ch(cols, w + c * w_stride, blocks, tail, &acca, &accb, 0);
+            hil_dot_1ch(cols, w + c * w_stride, blocks, tail, &acca, &accb, 0);
         out_a[c] = hil_out_requant(o, acca, c);
         if (out_b)
             out_b[c] = hil_out_requant(o, accb, c);

@@ -115,6 +115,55 @@ void hil_cols_pack(const int8_t *a, const int8_t *b, int32_t k, int32_t input_of
 void hil_gemm_s8(const uint32_t *cols, const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch,
                  const hil_out_stage *o, const int32_t *tbl, int8_t *out_a, int8_t *out_b);
 
+/* The inner blocks of the matrix multiply, shared by the int8 core (gemm_dsp.c) and the 16x8
+ * one (gemm_dsp16.c): both multiply int8 weights with 16-bit columns. */
+#if HIL_OPT_KERNELS
+
+/* One block of four k for 2 channels x 2 pixels: 2 weight loads, 4 widenings, 2 double-word
+ * column loads, 8 SMLADs (16 MACs). Written in the order that needs the fewest registers: the
+ * two weight words widened, pixel a's columns used by both channels, then pixel b's columns
+ * loaded into the same registers. */
+#define HIL_BLOCK_2X2(wp0, wp1, col)                                                               \
+    do {                                                                                           \
+        uint32_t x0 = hil_ld_s8x4_ia(&(wp0)), x1 = hil_ld_s8x4_ia(&(wp1)), c0, c1;                 \
+        hil_ld_2x32_ia(&(col), &c0, &c1);                                                          \
+        uint32_t w0e = hil_sxtb16(x0), w0o = hil_sxtb16_ror8(x0);                                  \
+        acc0a = hil_smlad(w0e, c0, acc0a);                                                         \
+        acc0a = hil_smlad(w0o, c1, acc0a);                                                         \
+        uint32_t w1e = hil_sxtb16(x1), w1o = hil_sxtb16_ror8(x1);                                  \
+        acc1a = hil_smlad(w1e, c0, acc1a);                                                         \
+        acc1a = hil_smlad(w1o, c1, acc1a);                                                         \
+        hil_ld_2x32_ia(&(col), &c0, &c1);                                                          \
+        acc0b = hil_smlad(w0e, c0, acc0b);                                                         \
+        acc0b = hil_smlad(w0o, c1, acc0b);                                                         \
+        acc1b = hil_smlad(w1e, c0, acc1b);                                                         \
+        acc1b = hil_smlad(w1o, c1, acc1b);                                                         \
+    } while (0)
+
+/* The same for one channel and pixel a (and pixel b when `two`). */
+HIL_INLINE void hil_block_1ch(uint32_t x, const uint32_t *col, int32_t *acca, int32_t *accb, const int two)
+{
+    uint32_t we = hil_sxtb16(x), wo = hil_sxtb16_ror8(x);
+    *acca = hil_smlad(we, col[0], *acca);
+    *acca = hil_smlad(wo, col[1], *acca);
+    if (two) {
+        *accb = hil_smlad(we, col[2], *accb);
+        *accb = hil_smlad(wo, col[3], *accb);
+    }
+}
+
+/* Dot products of one channel's k weights with the columns of pixel a (and b when `two`). */
+HIL_INLINE void hil_dot_1ch(const uint32_t *col, const int8_t *w, int32_t blocks, int32_t tail, int32_t *acca,
+                        int32_t *accb, const int two)
+{
+    for (int32_t j = 0; j < blocks; j++, col += 4)
+        hil_block_1ch(hil_ld_s8x4_ia(&w), col, acca, accb, two);
+    if (tail)
+        hil_block_1ch(hil_read_s8_tail(w, tail, 0), col, acca, accb, two);
+}
+
+#endif
+
 /* TFLM's requantization of one accumulator of channel c (generic stage), zero point, clamp. */
 static inline int8_t hil_out_requant(const hil_out_stage *o, int32_t acc, int32_t c)
 {

@@ -1,6 +1,7 @@
-/* AVERAGE_POOL_2D and MAX_POOL_2D, int8 and float32, share their prepare: Pool2DOptions, tensor
- * checks, output size and padding, the fused activation's range in the element type. Each
- * kernel file keeps its own arithmetic. Header-only (static inline): a kernel compiles only
+/* AVERAGE_POOL_2D and MAX_POOL_2D, int8, int16 and float32, share their prepare: Pool2DOptions,
+ * tensor checks, output size and padding, the fused activation's range in the element type;
+ * the integer kernels also share their loops (HIL_DEFINE_AVG_POOL_EVAL, HIL_DEFINE_MAX_POOL_EVAL,
+ * per element type). Header-only (static inline): a kernel compiles only
  * its own type's branches. */
 #ifndef HIL_POOL_H
 #define HIL_POOL_H
@@ -17,7 +18,7 @@ typedef struct {
     int32_t filter_h, filter_w, stride_h, stride_w, pad_h, pad_w;
     union {
         struct {
-            int32_t act_min, act_max; /* int8 kernels */
+            int32_t act_min, act_max; /* integer kernels */
         };
         struct {
             float act_min_f32, act_max_f32; /* float32 kernels */
@@ -33,9 +34,11 @@ static inline int hil_pool_check(hil_graph *g, hil_node *node, int type, const h
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "float32 kernel: input and output must be float32");
     if (type == HIL_INT8 && (input->type != HIL_INT8 || output->type != HIL_INT8))
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "only int8 input and output are supported");
+    if (type == HIL_INT16 && (input->type != HIL_INT16 || output->type != HIL_INT16))
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "int16 kernel: input and output must be int16");
     if (input->ndim != 4 || output->ndim != 4)
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "input and output must be 4-D (NHWC)");
-    if (type == HIL_INT8) {
+    if (type != HIL_FLOAT32) {
         /* TFLM's pooling prepare demands the same quantization on both sides (scales within 1e-6). */
         double scale_diff = (double)input->scale - (double)output->scale;
         if (scale_diff > 1e-6 || scale_diff < -1e-6 || input->zero_point != output->zero_point)
@@ -95,6 +98,85 @@ static inline int hil_pool_prepare(hil_graph *g, hil_node *node) { return hil_po
 static inline int hil_pool_f32_prepare(hil_graph *g, hil_node *node)
 {
     return hil_pool_prepare_type(g, node, HIL_FLOAT32);
+}
+
+static inline int hil_pool_i16_prepare(hil_graph *g, hil_node *node) { return hil_pool_prepare_type(g, node, HIL_INT16); }
+
+/* The integer kernels' eval, one definition for int8 and int16 (T): a firmware compiles the one
+ * its model uses, and the int8 one is the code the int8 kernels always had.
+ *
+ * AVERAGE_POOL_2D: TFLM's reference_integer_ops::AveragePool: the window clipped to the image,
+ * the int32 sum of the raw values divided by the number of taps inside, rounding half away
+ * from zero with C's truncating division: sum > 0 ? (sum + n/2) / n : (sum - n/2) / n. */
+#define HIL_DEFINE_AVG_POOL_EVAL(name, T)                                                                            \
+static int name(hil_graph *g, hil_node *node)                                                                        \
+{                                                                                                                    \
+    const hil_pool_params *p = node->params;                                                                         \
+    const T *input = (const T *)(const void *)hil_node_input(g, node, 0)->data;                                      \
+    T *out = (T *)(void *)hil_node_output(g, node, 0)->data;                                                         \
+    const int32_t row = p->in_w * p->channels;                                                                       \
+                                                                                                                     \
+    for (int32_t b = 0; b < p->batches; b++) {                                                                       \
+        const T *in_batch = input + b * p->in_h * row;                                                               \
+        for (int32_t oy = 0; oy < p->out_h; oy++) {                                                                  \
+            int32_t in_y0 = oy * p->stride_h - p->pad_h, fy0, fy1;                                                   \
+            hil_window_taps(in_y0, p->in_h, p->filter_h, 1, &fy0, &fy1);                                             \
+            for (int32_t ox = 0; ox < p->out_w; ox++) {                                                              \
+                int32_t in_x0 = ox * p->stride_w - p->pad_w, fx0, fx1;                                               \
+                hil_window_taps(in_x0, p->in_w, p->filter_w, 1, &fx0, &fx1);                                         \
+                int32_t count = (fy1 - fy0) * (fx1 - fx0);                                                           \
+                if (count == 0) /* TFLM fails the invoke too; SAME/VALID windows never do this */                    \
+                    return hil_reject(g, node, HIL_ERR_INVOKE_FAILED, "pooling window outside the image");           \
+                const int32_t origin = in_y0 * row + in_x0 * p->channels; /* may be negative: index only */          \
+                for (int32_t c = 0; c < p->channels; c++) {                                                          \
+                    int32_t sum = 0;                                                                                 \
+                    for (int32_t fy = fy0; fy < fy1; fy++)                                                           \
+                        for (int32_t fx = fx0; fx < fx1; fx++)                                                       \
+                            sum += in_batch[origin + fy * row + fx * p->channels + c];                               \
+                    sum = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;                           \
+                    out[c] = (T)hil_clamp(sum, p->act_min, p->act_max);                                              \
+                }                                                                                                    \
+                out += p->channels;                                                                                  \
+            }                                                                                                        \
+        }                                                                                                            \
+    }                                                                                                                \
+    return HIL_OK;                                                                                                   \
+}
+
+/* MAX_POOL_2D: TFLM's reference_integer_ops::MaxPool: the window clipped to the image (padding
+ * never wins), the maximum from the type's `lowest` value, clamped to the fused activation. */
+#define HIL_DEFINE_MAX_POOL_EVAL(name, T, lowest)                                                                    \
+static int name(hil_graph *g, hil_node *node)                                                                        \
+{                                                                                                                    \
+    const hil_pool_params *p = node->params;                                                                         \
+    const T *input = (const T *)(const void *)hil_node_input(g, node, 0)->data;                                      \
+    T *out = (T *)(void *)hil_node_output(g, node, 0)->data;                                                         \
+    const int32_t row = p->in_w * p->channels;                                                                       \
+                                                                                                                     \
+    for (int32_t b = 0; b < p->batches; b++) {                                                                       \
+        const T *in_batch = input + b * p->in_h * row;                                                               \
+        for (int32_t oy = 0; oy < p->out_h; oy++) {                                                                  \
+            int32_t in_y0 = oy * p->stride_h - p->pad_h, fy0, fy1;                                                   \
+            hil_window_taps(in_y0, p->in_h, p->filter_h, 1, &fy0, &fy1);                                             \
+            for (int32_t ox = 0; ox < p->out_w; ox++) {                                                              \
+                int32_t in_x0 = ox * p->stride_w - p->pad_w, fx0, fx1;                                               \
+                hil_window_taps(in_x0, p->in_w, p->filter_w, 1, &fx0, &fx1);                                         \
+                const int32_t origin = in_y0 * row + in_x0 * p->channels; /* may be negative: index only */          \
+                for (int32_t c = 0; c < p->channels; c++) {                                                          \
+                    int32_t max = lowest;                                                                            \
+                    for (int32_t fy = fy0; fy < fy1; fy++)                                                           \
+                        for (int32_t fx = fx0; fx < fx1; fx++) {                                                     \
+                            int32_t v = in_batch[origin + fy * row + fx * p->channels + c];                          \
+                            if (v > max)                                                                             \
+                                max = v;                                                                             \
+                        }                                                                                            \
+                    out[c] = (T)hil_clamp(max, p->act_min, p->act_max);                                              \
+                }                                                                                                    \
+                out += p->channels;                                                                                  \
+            }                                                                                                        \
+        }                                                                                                            \
+    }                                                                                                                \
+    return HIL_OK;                                                                                                   \
 }
 
 #endif
