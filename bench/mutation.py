@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -75,8 +76,10 @@ def load_config() -> dict:
 
 
 def scratch_copy(dest: Path) -> Path:
-    """The checkout's tracked files as they are in the working tree (uncommitted edits too)."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=paths.REPO_ROOT, capture_output=True, check=True)
+    """The checkout's files as they are in the working tree: tracked ones (uncommitted edits too)
+    and new ones git does not ignore (a test written but not yet committed)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=paths.REPO_ROOT, capture_output=True, check=True)
     for name in listed.stdout.decode().split("\0"):
         src = paths.REPO_ROOT / name
         if name and src.is_file():
@@ -113,10 +116,20 @@ def _cosmic_ray_config(path: Path, module: dict, scratch: Path) -> None:
                     f'[cosmic-ray.filters.operators-filter]\nexclude-operators = [{excluded}]\n')
 
 
+def _require_passing(name: str, tests: list[str], passed: bool) -> None:
+    """A failing (or missing) test would count every mutant as killed."""
+    if not passed:
+        raise SystemExit(f"bench.mutation: {name}: its tests ({' '.join(tests)}) fail on the unmutated source; "
+                         f"fix them or bench/mutation.toml first")
+
+
 def run_python_module(name: str, module: dict, scratch: Path) -> ModuleScore:
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
+    command = shlex.split(" ".join(_pytest_command(module["tests"])))  # as cosmic-ray runs it
+    clean = subprocess.run(command, cwd=scratch, env=_env(scratch), capture_output=True)
+    _require_passing(name, module["tests"], clean.returncode == 0)
     work = scratch / ".mutation"
     work.mkdir(exist_ok=True)
     slug = name.replace("/", "_")
@@ -178,8 +191,7 @@ def _tests_pass(tests: list[str], scratch: Path, native: NativeTree) -> bool:
 def run_firmware_module(name: str, module: dict, scratch: Path, native: NativeTree) -> ModuleScore:
     path = scratch / module["path"]
     original = path.read_text()
-    if not _tests_pass(module["tests"], scratch, native):
-        raise SystemExit(f"bench.mutation: {name}: its tests fail on the unmutated source; fix them first")
+    _require_passing(name, module["tests"], _tests_pass(module["tests"], scratch, native))
     score = ModuleScore(name, "firmware", module["tests"])
     for mutant in module["mutants"]:
         if original.count(mutant["find"]) != 1:

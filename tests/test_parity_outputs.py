@@ -71,3 +71,37 @@ def test_outputs_of_different_counts_or_shapes_are_refused():
         compare_outputs(_two_heads()[:1], _two_heads())
     with pytest.raises(ValueError, match="output 1: target shape"):
         compare_outputs([_two_heads()[0], np.zeros((1, 3), np.int16)], _two_heads())
+
+
+def test_more_target_outputs_or_a_larger_shape_are_refused_by_name():
+    with pytest.raises(ValueError, match="target has 2 outputs, reference 1"):
+        compare_outputs(_two_heads(), _two_heads()[:1])
+    with pytest.raises(ValueError, match=r"output 0: target shape \(1, 4\) != reference \(1, 3\)"):
+        compare_outputs([np.zeros((1, 4), np.int8)], [np.zeros((1, 3), np.int8)])
+
+
+def test_default_tolerance_is_bit_exact():
+    parity = compare_outputs([np.array([5], np.int8)], [np.array([4], np.int8)])
+    assert parity.tolerance_lsb == 0 and not parity.within_tolerance
+
+
+def test_differences_below_the_tolerance_are_within_it():
+    parity = compare_outputs([np.array([5, 0], np.int8)], [np.array([1, 0], np.int8)], tolerance_lsb=5)
+    assert parity.within_tolerance and not parity.exact and parity.max_abs_diff == 4
+
+
+def test_top1_disagrees_whichever_side_has_the_later_argmax():
+    later, earlier = [np.array([1, 5], np.int8)], [np.array([5, 1], np.int8)]
+    assert not compare_outputs(later, earlier).top1_agree
+    assert not compare_outputs(earlier, later).top1_agree
+
+
+def test_identical_float_outputs_match_exactly():
+    values = [np.array([0.0, -1.5, 2.25], np.float32)]
+    parity = compare_outputs(values, [v.copy() for v in values])
+    assert parity.exact and parity.mismatches == 0 and parity.max_abs_diff == 0.0
+
+
+def test_empty_outputs_match_with_zero_error():
+    parity = compare_outputs([np.zeros(0, np.int8)], [np.zeros(0, np.int8)])
+    assert parity.exact and parity.elements == 0 and parity.rmse == 0.0 and parity.cosine == 1.0
