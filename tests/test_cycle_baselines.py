@@ -58,10 +58,12 @@ def _op(index: int, op: str, cycles: int) -> dict:
 
 def test_grown_operators_are_ranked_by_absolute_growth():
     baseline = {"cycles": 10_000, "per_op": [_op(0, "CONV_2D", 1000), _op(1, "ADD", 100),
-                                             _op(2, "FULLY_CONNECTED", 5000), _op(3, "SOFTMAX", 70)]}
-    current = [_op(0, "CONV_2D", 1600), _op(1, "ADD", 400), _op(2, "FULLY_CONNECTED", 5100),
+                                             _op(2, "FULLY_CONNECTED", 5000), _op(3, "SOFTMAX", 70),
+                                             _op(5, "MUL", 300)]}
+    current = [_op(4, "RESHAPE", 50),      # not in the baseline: nothing to compare
                _op(3, "SOFTMAX", 70),      # unchanged: not grown
-               _op(4, "RESHAPE", 50)]      # not in the baseline: nothing to compare
+               _op(5, "MUL", 200),         # faster: not grown
+               _op(2, "FULLY_CONNECTED", 5100), _op(1, "ADD", 400), _op(0, "CONV_2D", 1600)]
     comparison = compare(baseline, 11_000, current, 0.02)
     assert comparison.grown_ops == [(0, "CONV_2D", 1000, 1600), (1, "ADD", 100, 400),
                                     (2, "FULLY_CONNECTED", 5000, 5100)]
@@ -77,3 +79,16 @@ def test_describe_ops_names_the_top_three_with_their_growth():
     assert from_zero.describe_ops() == "ADD (op #0) 0 -> 10 (+inf%)"
     assert baselines.CycleComparison(1, 2, 0.02, []).describe_ops() == (
         "no single operator grew (overhead outside operators)")
+
+
+def test_a_stale_baseline_names_both_image_hashes_by_their_first_12_digits():
+    baseline = {"cycles": 100, "cycles_min": 90, "inferences": 4, "image_sha256": "a" * 64}
+    current = {"board": "qemu", "cycles": 101, "cycles_min": 90, "inferences": 4, "provenance": "virtual",
+               "image_sha256": "b" * 64}
+    reason = baselines.stale_reason(baseline, current)
+    moved = "and its counts moved (worst case 100 -> 101, best case 90 -> 90)"
+    assert f"(sha256 {'a' * 12} -> {'b' * 12}) {moved}" in reason
+    unrecorded = baselines.stale_reason({"cycles": 100, "inferences": 4}, current)  # before cycles_min and the hash
+    assert "(sha256 not recorded -> bbbbbbbbbbbb)" in unrecorded and "best case 0 -> 90" in unrecorded
+    same_image = baselines.stale_reason(baseline, {**current, "image_sha256": "a" * 64})
+    assert f"the same firmware image (sha256 {'a' * 12}) counted differently" in same_image
