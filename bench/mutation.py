@@ -124,9 +124,6 @@ def _require_passing(name: str, tests: list[str], passed: bool) -> None:
 
 
 def run_python_module(name: str, module: dict, scratch: Path) -> ModuleScore:
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
-
     command = shlex.split(" ".join(_pytest_command(module["tests"])))  # as cosmic-ray runs it
     clean = subprocess.run(command, cwd=scratch, env=_env(scratch), capture_output=True)
     _require_passing(name, module["tests"], clean.returncode == 0)
@@ -140,7 +137,16 @@ def run_python_module(name: str, module: dict, scratch: Path) -> ModuleScore:
                  ["cosmic-ray", "exec", config, session]):
         subprocess.run([str(bin_dir / step[0]), *map(str, step[1:])], cwd=scratch, env=_env(scratch), check=True,
                        capture_output=True)
-    lines = (scratch / module["path"]).read_text().splitlines()
+    return score_session(name, module, scratch / module["path"], session)
+
+
+def score_session(name: str, module: dict, source: Path, session: Path) -> ModuleScore:
+    """The outcome of every mutant in a cosmic-ray session, with this module's equivalent list
+    applied (also usable on the session of an interrupted run)."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+
+    lines = source.read_text().splitlines()
     score = ModuleScore(name, "python", module["tests"])
     with use_db(str(session), WorkDB.Mode.open) as db:
         for item, result in db.completed_work_items:
