@@ -92,3 +92,11 @@ def test_a_stale_baseline_names_both_image_hashes_by_their_first_12_digits():
     assert "(sha256 not recorded -> bbbbbbbbbbbb)" in unrecorded and "best case 0 -> 90" in unrecorded
     same_image = baselines.stale_reason(baseline, {**current, "image_sha256": "a" * 64})
     assert f"the same firmware image (sha256 {'a' * 12}) counted differently" in same_image
+
+
+def test_counts_over_another_number_of_inferences_are_never_stale():
+    baseline = {"cycles": 100, "cycles_min": 90, "inferences": 4, "image_sha256": "a" * 64}
+    for inferences in (3, 5):  # fewer or more vectors than the baseline's: other counts are expected
+        current = {"board": "qemu", "cycles": 150, "cycles_min": 80, "inferences": inferences,
+                   "provenance": "virtual", "image_sha256": "b" * 64}
+        assert baselines.stale_reason(baseline, current) is None

@@ -1,10 +1,12 @@
 """Parity over every output of a model: a difference in any output fails, and the message
 names the output that holds it (models with two heads of different types)."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from hil.verdicts.parity import compare_outputs
+from hil.verdicts.parity import ParityRule, compare_outputs
 
 
 def _two_heads():
@@ -105,3 +107,19 @@ def test_identical_float_outputs_match_exactly():
 def test_empty_outputs_match_with_zero_error():
     parity = compare_outputs([np.zeros(0, np.int8)], [np.zeros(0, np.int8)])
     assert parity.exact and parity.elements == 0 and parity.rmse == 0.0 and parity.cosine == 1.0
+    assert parity.max_abs_diff == 0.0
+
+
+def test_cosine_is_zero_when_only_the_target_is_all_zero():
+    assert compare_outputs([np.array([0, 0], np.int8)], [np.array([3, 4], np.int8)]).cosine == 0.0
+
+
+def test_the_first_difference_is_the_earliest_of_several():
+    parity = compare_outputs([np.array([1, 9, 8, 7], np.int8)], [np.array([1, 2, 3, 4], np.int8)])
+    assert parity.first_index == (1,) and parity.target_value == 9 and parity.mismatches == 3
+
+
+def test_the_rule_is_float_when_any_output_is_float():
+    outputs = [SimpleNamespace(np_dtype=np.int8), SimpleNamespace(np_dtype=np.float32)]
+    assert ParityRule.for_outputs(outputs) == ParityRule(True, 0)
+    assert ParityRule.for_outputs(outputs[:1], 2) == ParityRule(False, 2)

@@ -55,8 +55,8 @@ def test_latency_is_cycles_over_the_core_clock():
 
 
 def test_clock_describes_where_its_cycles_come_from():
-    assert Clock(VIRTUAL, 25_000_000, 25_000_000, 40).describe() == (
-        "virtual cycles (emulator instruction counts, 40 instructions per counter tick; latency at 25 MHz)")
+    assert Clock(VIRTUAL, 64_500_000, 25_000_000, 40).describe() == (
+        "virtual cycles (emulator instruction counts, 40 instructions per counter tick; latency at 64.5 MHz)")
     assert Clock(DWT, 168_000_000, 168_000_000).describe() == "dwt cycles at 168 MHz"
     assert Clock(SYSTICK, 64_500_000, 1_000).describe() == "systick cycles at 64.5 MHz"
 
