@@ -54,6 +54,28 @@ def conv1d():
     ]), (64, 3)
 
 
+def dilated_conv1d_batch1():
+    """Dilated Conv1D with SAME padding and a fixed batch of 1: one CONV_2D with dilation."""
+    import tensorflow as tf
+    layers = tf.keras.layers
+    return tf.keras.Sequential([
+        tf.keras.Input((32, 4), batch_size=1),
+        layers.Conv1D(8, 3, dilation_rate=2, padding="same", activation="relu"),
+    ]), (32, 4)
+
+
+def resizing_nearest():
+    """A decoder step that upsamples with Resizing(interpolation="nearest")
+    (RESIZE_NEAREST_NEIGHBOR) before a convolution."""
+    import tensorflow as tf
+    layers = tf.keras.layers
+    return tf.keras.Sequential([
+        tf.keras.Input((8, 8, 3)),
+        layers.Resizing(16, 16, interpolation="nearest"),
+        layers.Conv2D(4, 3, padding="same"),
+    ]), (8, 8, 3)
+
+
 def global_max_pool():
     """A CNN head with GlobalMaxPooling2D (REDUCE_MAX over height and width)."""
     import tensorflow as tf
