@@ -18,6 +18,7 @@ from hil.harness.runner import Harness, RunSummary, Target, VectorResult, op_pro
 from hil.link.protocol import MAX_REPEAT
 from hil.model import catalog
 from hil.power import attach_power_monitor
+from hil.results.fields import Field
 from hil.results.recorder import RunRecorder, run_metadata
 from hil.results.store import default_db_path
 
@@ -159,7 +160,7 @@ def record_vector(recorder: RunRecorder | None, harness: Harness, target: Target
     """The vector's row, with the record keys of the parity suite (test_suites/test_parity.py)."""
     if recorder is None:
         return
-    record = {**harness.target_record(target), **(result.record() if result else {"vector": index})}
+    record = {**harness.target_record(target), **(result.record() if result else {Field.VECTOR: index})}
     if error is not None:
         outcome, category, message = "failed", error.category.value, error.one_line()
     elif result.parity.within_tolerance:

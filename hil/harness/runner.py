@@ -22,6 +22,7 @@ from hil.model.catalog import ModelConfig
 from hil.model.reference import TflmReference
 from hil.model.tflite import ModelInfo
 from hil.model.vectors import VectorSet
+from hil.results.fields import Field
 from hil.units import bytes_text, duration_text
 from hil.verdicts.energy import EnergyStats, energy_text, estimate, estimate_cycles
 from hil.verdicts.float_parity import FloatParity, host_reference_model
@@ -43,9 +44,9 @@ class VectorResult:
 
     def record(self) -> dict:
         """Flat measurements for the results store."""
-        return {"model": self.model, "vector": self.index, **self.parity.metrics(),
-                "cycles": max(self.cycles), "cycles_min": min(self.cycles),
-                "latency_us": self.clock.latency_us(max(self.cycles)), "provenance": self.clock.provenance}
+        return {Field.MODEL: self.model, Field.VECTOR: self.index, **self.parity.metrics(),
+                Field.CYCLES: max(self.cycles), Field.CYCLES_MIN: min(self.cycles),
+                Field.LATENCY_US: self.clock.latency_us(max(self.cycles)), Field.PROVENANCE: self.clock.provenance}
 
 
 @dataclass
@@ -56,7 +57,7 @@ class ModelTiming:
     target: dict  # Harness.target_record() of the target measured
 
     def record(self) -> dict:
-        return {**self.target, **self.stats.record(), "per_op": self.per_op, "worst_vector": self.worst_vector}
+        return {**self.target, **self.stats.record(), Field.PER_OP: self.per_op, Field.WORST_VECTOR: self.worst_vector}
 
 
 @dataclass
@@ -190,12 +191,13 @@ class Harness:
         exchange with the target; ram_record() asks it for the RAM really used)."""
         fp = target.firmware.footprint
         ready = target.device.ready
-        place = {"place": target.session.place} if target.session.place else {}
-        return {"board": self.profile.name, **place, "engine": self.engine.name, "model": target.config.name,
-                "model_sha256": target.info.sha256, "firmware_key": target.firmware.key,
-                "image_sha256": image_sha256(target.firmware.elf), "flash_bytes": fp.flash_bytes,
-                "ram_reserved_bytes": fp.ram_bytes, "arena_bytes": ready.arena_used,
-                "provenance": target.clock.provenance, "cpu_hz": target.clock.cpu_hz}
+        place = {Field.PLACE: target.session.place} if target.session.place else {}
+        return {Field.BOARD: self.profile.name, **place, Field.ENGINE: self.engine.name,
+                Field.MODEL: target.config.name, Field.MODEL_SHA256: target.info.sha256,
+                Field.FIRMWARE_KEY: target.firmware.key, Field.IMAGE_SHA256: image_sha256(target.firmware.elf),
+                Field.FLASH_BYTES: fp.flash_bytes, Field.RAM_RESERVED_BYTES: fp.ram_bytes,
+                Field.ARENA_BYTES: ready.arena_used, Field.PROVENANCE: target.clock.provenance,
+                Field.CPU_HZ: target.clock.cpu_hz}
 
     @staticmethod
     def ram_record(target: Target) -> dict:
@@ -314,9 +316,9 @@ def ram_figures(fp: Footprint, ready: Ready, memory: MemoryInfo) -> dict:
     the same for every model."""
     static = max(0, fp.ram_bytes - ready.arena_size)
     stack = memory.stack_peak_bytes if memory.measured else None
-    return {"ram_bytes": static + ready.arena_used + (stack or 0), "ram_reserved_bytes": fp.ram_bytes,
-            "ram_static_bytes": static, "stack_peak_bytes": stack,
-            "stack_reserve_bytes": memory.stack_reserve_bytes if memory.measured else None}
+    return {Field.RAM_BYTES: static + ready.arena_used + (stack or 0), Field.RAM_RESERVED_BYTES: fp.ram_bytes,
+            Field.RAM_STATIC_BYTES: static, Field.STACK_PEAK_BYTES: stack,
+            Field.STACK_RESERVE_BYTES: memory.stack_reserve_bytes if memory.measured else None}
 
 
 def ram_text(record: dict) -> str:

@@ -23,6 +23,7 @@ from hil.model.catalog import ModelConfig
 from hil.model.reference import TflmReference
 from hil.model.vectors import VectorSet, dequantize, load_vectors
 from hil.pytest.plugin import fail, summary_line
+from hil.results.fields import Field
 from hil.units import bytes_text
 from hil.verdicts import quality
 from hil.verdicts.baselines import compare, load_baseline, save_baseline, stale_reason
@@ -62,7 +63,7 @@ def assert_deadline(hil: Harness, model: ModelConfig, request: pytest.FixtureReq
     timing = measure(hil, model, request, record)
     stats = timing.stats
     if record is not None:
-        record.update(timing.record(), deadline_us=deadline_us, max_cycles=max_cycles)
+        record.update({**timing.record(), Field.DEADLINE_US: deadline_us, Field.MAX_CYCLES: max_cycles})
     message = deadline_failure(stats, deadline_us, max_cycles)
     limit = deadline_margin(stats, deadline_us) if deadline_us is not None else f"max_cycles {max_cycles:,}"
     summary_line(request.config, "deadlines", f"{model.name:<24} {stats.summary()}; {limit}")
@@ -78,11 +79,13 @@ def assert_cycles_baseline(hil: Harness, model: ModelConfig, request: pytest.Fix
     record.update(timing.record())
     board, engine, stats = hil.profile.name, hil.engine.name, timing.stats
     macs = timing.target.get("macs") or model.info().total_macs
-    current = {"board": board, "engine": engine, "model": model.name, "model_sha256": timing.target["model_sha256"],
-               "cycles": stats.wcet, "cycles_min": stats.bcet, "provenance": stats.clock.provenance,
-               "image_sha256": timing.target["image_sha256"], "inferences": len(stats.samples), "macs": macs,
-               "per_op": [{k: op[k] for k in ("index", "op", "cycles", "macs")} for op in timing.per_op]}
-    record["cycles_per_mac"] = stats.wcet / macs if macs else None
+    current = {Field.BOARD: board, Field.ENGINE: engine, Field.MODEL: model.name,
+               Field.MODEL_SHA256: timing.target[Field.MODEL_SHA256], Field.CYCLES: stats.wcet,
+               Field.CYCLES_MIN: stats.bcet, Field.PROVENANCE: stats.clock.provenance,
+               Field.IMAGE_SHA256: timing.target[Field.IMAGE_SHA256], Field.INFERENCES: len(stats.samples),
+               Field.MACS: macs,
+               Field.PER_OP: [{k: op[k] for k in ("index", "op", "cycles", "macs")} for op in timing.per_op]}
+    record[Field.CYCLES_PER_MAC] = stats.wcet / macs if macs else None
     if request.config.getoption("update_baselines"):
         path = save_baseline(board, engine, model.name, current)
         summary_line(request.config, "cycle baselines", f"{model.name:<24} updated {path}")
@@ -95,7 +98,7 @@ def assert_cycles_baseline(hil: Harness, model: ModelConfig, request: pytest.Fix
         _fail(Category.CYCLES, f"{model.name}: the baseline was recorded for another version of the model "
                                f"(sha256 {baseline.get('model_sha256', '?')[:12]}): rerun with --update-baselines")
     result = compare(baseline, stats.wcet, timing.per_op, model.cycles_tolerance)
-    record.update(baseline_cycles=result.baseline, cycles_change=result.change)
+    record.update({Field.BASELINE_CYCLES: result.baseline, Field.CYCLES_CHANGE: result.change})
     per_mac = f", {stats.wcet / macs:.2f} cycles/MAC" if macs else ""
     line = (f"{model.name:<24} {stats.wcet:,} cycles vs baseline {result.baseline:,} ({result.change:+.2%})"
             f"{per_mac} [{stats.clock.provenance}]")
@@ -135,7 +138,7 @@ def assert_energy(hil: Harness, model: ModelConfig, request: pytest.FixtureReque
         pytest.skip(f"{hil.profile.name} has no [power] model and no power monitor is attached (--power-monitor): "
                     f"add [power] to the board profile (docs/energy.md)")
     if record is not None:
-        record.update(stats.record(), energy_budget_uj=budget)
+        record.update({**stats.record(), Field.ENERGY_BUDGET_UJ: budget})
     summary_line(request.config, "energy", f"{model.name:<24} {stats.summary()}; budget {energy_text(budget)}")
     message = budget_failure(stats, budget)
     if message:
@@ -157,7 +160,7 @@ def assert_parity(hil: Harness, model: ModelConfig, vector: int, record: dict) -
     record.update(hil.target_record(hil.target(model)), **result.record())
     if not result.parity.within_tolerance:
         divergence = explain_parity_failure(hil, model, vector)
-        record["divergence"] = divergence.record()
+        record[Field.DIVERGENCE] = divergence.record()
         pytest.fail(f"{parity_failure_message(model, vector, result)}; {divergence.message()}", pytrace=False)
     return result
 
@@ -252,7 +255,7 @@ def assert_quality(hil: Harness, model: ModelConfig, request: pytest.FixtureRequ
     over = row.budget is not None and row.loss > row.budget
     row.status = "target-differs" if differing else ("over-budget" if over else "ok")
     quality.record(row)
-    record.update({"model": model.name, "quality_metric": metric, "quality_float": row.float,
+    record.update({Field.MODEL: model.name, "quality_metric": metric, "quality_float": row.float,
                    "quality_int8_host": row.int8_host, "quality_int8_target": row.int8_target,
                    "quality_loss": row.loss, "quality_vectors": row.vectors,
                    "target_vs_host_mismatches": row.target_vs_host_mismatches})

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from hil import __version__
+from hil.results.fields import Field
 from hil.results.store import FAILED_OUTCOMES, ResultsStore, describe_state, now_iso
 from hil.verdicts.energy import energy_text
 
@@ -96,9 +97,10 @@ def with_run_defaults(rows: list[dict], run: dict) -> list[dict]:
 def group_by_model(rows: list[dict], run: dict) -> dict[str, list[dict]]:
     groups: dict[str, list[dict]] = {}
     for row in rows:
-        if row.get("model") is None:
+        if row.get(Field.MODEL) is None:
             continue
-        key = model_key(row.get("board") or run.get("board"), row.get("engine") or run.get("engine"), row["model"])
+        key = model_key(row.get(Field.BOARD) or run.get("board"), row.get(Field.ENGINE) or run.get("engine"),
+                        row[Field.MODEL])
         groups.setdefault(key, []).append(row)
     return groups
 
@@ -107,12 +109,12 @@ def _wcet_us(rows: list[dict]) -> float | None:
     """Worst latency over the model's tests: explicit wcet_us, else wcet cycles / cpu_hz, else latency_us."""
     candidates = []
     for r in rows:
-        if r.get("wcet_us") is not None:
-            candidates.append(float(r["wcet_us"]))
-        elif r.get("wcet") is not None and r.get("cpu_hz"):
-            candidates.append(float(r["wcet"]) / r["cpu_hz"] * 1e6)
-        elif r.get("latency_us") is not None:
-            candidates.append(float(r["latency_us"]))
+        if r.get(Field.WCET_US) is not None:
+            candidates.append(float(r[Field.WCET_US]))
+        elif r.get(Field.WCET) is not None and r.get(Field.CPU_HZ):
+            candidates.append(float(r[Field.WCET]) / r[Field.CPU_HZ] * 1e6)
+        elif r.get(Field.LATENCY_US) is not None:
+            candidates.append(float(r[Field.LATENCY_US]))
     return max(candidates) if candidates else None
 
 
@@ -120,17 +122,17 @@ def _us(row: dict, name: str) -> float | None:
     """A latency statistic in µs: `<name>_us` as recorded, else `<name>` cycles / cpu_hz."""
     if row.get(f"{name}_us") is not None:
         return float(row[f"{name}_us"])
-    if row.get(name) is not None and row.get("cpu_hz"):
-        return float(row[name]) / row["cpu_hz"] * 1e6
+    if row.get(name) is not None and row.get(Field.CPU_HZ):
+        return float(row[name]) / row[Field.CPU_HZ] * 1e6
     return None
 
 
 def _per_op_source(rows: list[dict]) -> dict | None:
     """The worst-case test with a per-operator profile: its ops are what the chart shows."""
-    with_ops = [r for r in rows if r.get("per_op")]
+    with_ops = [r for r in rows if r.get(Field.PER_OP)]
     if not with_ops:
         return None
-    return max(with_ops, key=lambda r: r.get("cycles") or 0)
+    return max(with_ops, key=lambda r: r.get(Field.CYCLES) or 0)
 
 
 def model_summary(key: str, rows: list[dict], run: dict, deadlines: dict[str, float]) -> dict:
@@ -140,50 +142,52 @@ def model_summary(key: str, rows: list[dict], run: dict, deadlines: dict[str, fl
         outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
     decided = [r for r in rows if r["outcome"] in PASSED_OUTCOMES + FAILED_OUTCOMES]
     passed = sum(1 for r in decided if r["outcome"] in PASSED_OUTCOMES)
-    measured = [r for r in rows if r.get("exact") is not None and r.get("float_within_tolerance") is None]
-    floats = [r for r in rows if r.get("float_within_tolerance") is not None]  # judged by tolerance, not bits
-    provenances = sorted({r["provenance"] for r in rows if r.get("provenance")})
-    cpu_hz = _max(r.get("cpu_hz") for r in rows)
-    deadline = _max(r.get("deadline_us") for r in rows) or deadlines.get(first["model"])
+    measured = [r for r in rows if r.get(Field.EXACT) is not None and r.get(Field.FLOAT_WITHIN_TOLERANCE) is None]
+    floats = [r for r in rows if r.get(Field.FLOAT_WITHIN_TOLERANCE) is not None]  # judged by tolerance, not bits
+    provenances = sorted({r[Field.PROVENANCE] for r in rows if r.get(Field.PROVENANCE)})
+    cpu_hz = _max(r.get(Field.CPU_HZ) for r in rows)
+    deadline = _max(r.get(Field.DEADLINE_US) for r in rows) or deadlines.get(first[Field.MODEL])
     wcet_us = _wcet_us(rows)
     source = _per_op_source(rows)
     return {
-        "key": key, "anchor": slug(key, "m"), "board": first.get("board") or run.get("board"),
-        "engine": first.get("engine") or run.get("engine"), "model": first["model"],
-        "model_sha256": first.get("model_sha256"), "firmware_key": first.get("firmware_key"),
+        "key": key, "anchor": slug(key, "m"), "board": first.get(Field.BOARD) or run.get("board"),
+        "engine": first.get(Field.ENGINE) or run.get("engine"), "model": first[Field.MODEL],
+        "model_sha256": first.get(Field.MODEL_SHA256), "firmware_key": first.get(Field.FIRMWARE_KEY),
         "tests": len(rows), "outcomes": outcomes, "passed": passed, "failed": len(decided) - passed,
         "pass_rate": passed / len(decided) if decided else None,
         "parity": {
-            "measured": len(measured), "exact": sum(1 for r in measured if r["exact"]),
-            "max_abs_diff_lsb": _max(r.get("max_abs_diff_lsb") for r in rows),
-            "max_rmse": _max(r.get("rmse") for r in rows), "min_cosine": _min(r.get("cosine") for r in rows),
-            "top1_agree": sum(1 for r in rows if r.get("top1_agree")),
-            "top1_measured": sum(1 for r in rows if r.get("top1_agree") is not None),
-            "float_measured": len(floats), "float_within": sum(1 for r in floats if r["float_within_tolerance"]),
-            "max_abs_error": _max(r.get("max_abs_error") for r in floats),
-            "max_ulp": _max(r.get("max_ulp") for r in floats),
-            "abs_tol": _max(r.get("abs_tol") for r in floats), "rel_tol": _max(r.get("rel_tol") for r in floats),
+            "measured": len(measured), "exact": sum(1 for r in measured if r[Field.EXACT]),
+            "max_abs_diff_lsb": _max(r.get(Field.MAX_ABS_DIFF_LSB) for r in rows),
+            "max_rmse": _max(r.get(Field.RMSE) for r in rows), "min_cosine": _min(r.get(Field.COSINE) for r in rows),
+            "top1_agree": sum(1 for r in rows if r.get(Field.TOP1_AGREE)),
+            "top1_measured": sum(1 for r in rows if r.get(Field.TOP1_AGREE) is not None),
+            "float_measured": len(floats), "float_within": sum(1 for r in floats if r[Field.FLOAT_WITHIN_TOLERANCE]),
+            "max_abs_error": _max(r.get(Field.MAX_ABS_ERROR) for r in floats),
+            "max_ulp": _max(r.get(Field.MAX_ULP) for r in floats),
+            "abs_tol": _max(r.get(Field.ABS_TOL) for r in floats),
+            "rel_tol": _max(r.get(Field.REL_TOL) for r in floats),
         },
         "provenance": provenances[0] if len(provenances) == 1 else ("mixed" if provenances else None),
         "cpu_hz": cpu_hz,
-        "cycles": _max(r.get("cycles") for r in rows), "cycles_min": _min(r.get("cycles_min") for r in rows),
-        "latency_us": _max(r.get("latency_us") for r in rows),
+        "cycles": _max(r.get(Field.CYCLES) for r in rows), "cycles_min": _min(r.get(Field.CYCLES_MIN) for r in rows),
+        "latency_us": _max(r.get(Field.LATENCY_US) for r in rows),
         "wcet_us": wcet_us, "p50_us": _max(_us(r, "p50") for r in rows), "p99_us": _max(_us(r, "p99") for r in rows),
-        "jitter_cycles": _max(r.get("jitter_cycles", r.get("jitter")) for r in rows),
+        "jitter_cycles": _max(r.get(Field.JITTER_CYCLES, r.get(Field.JITTER)) for r in rows),
         "deadline_us": deadline,
         "deadline_margin_us": deadline - wcet_us if deadline is not None and wcet_us is not None else None,
-        "baseline_cycles": _max(r.get("baseline_cycles") for r in rows),
+        "baseline_cycles": _max(r.get(Field.BASELINE_CYCLES) for r in rows),
         # baselines are per model (worst case), so the model's worst cycles are compared with them
-        "cycles_vs_baseline": pct_change(_max(r.get("cycles") for r in rows),
-                                         _max(r.get("baseline_cycles") for r in rows)),
-        "flash_bytes": _max(r.get("flash_bytes") for r in rows), "ram_bytes": _max(r.get("ram_bytes") for r in rows),
-        "arena_bytes": _max(r.get("arena_bytes") for r in rows),
+        "cycles_vs_baseline": pct_change(_max(r.get(Field.CYCLES) for r in rows),
+                                         _max(r.get(Field.BASELINE_CYCLES) for r in rows)),
+        "flash_bytes": _max(r.get(Field.FLASH_BYTES) for r in rows),
+        "ram_bytes": _max(r.get(Field.RAM_BYTES) for r in rows),
+        "arena_bytes": _max(r.get(Field.ARENA_BYTES) for r in rows),
         **energy_figures(rows),
         "per_op": None if source is None else {
-            "nodeid": source["nodeid"], "vector": source.get("vector"), "provenance": source.get("provenance"),
-            "total_cycles": source.get("cycles"),
+            "nodeid": source["nodeid"], "vector": source.get(Field.VECTOR), "provenance": source.get(Field.PROVENANCE),
+            "total_cycles": source.get(Field.CYCLES),
             "ops": [{**op, "cycles_per_mac": (op["cycles"] / op["macs"]) if op.get("macs") and op.get("cycles")
-                     is not None else None} for op in source["per_op"]],
+                     is not None else None} for op in source[Field.PER_OP]],
         },
     }
 
@@ -192,11 +196,12 @@ def energy_figures(rows: list[dict]) -> dict:
     """The model's energy per inference (the largest median recorded), its provenance and source.
     Measured figures win over estimates; the two are never mixed into one number."""
     for provenance in ("measured", "estimated"):
-        chosen = [r for r in rows if r.get("energy_uj") is not None and r.get("energy_provenance") == provenance]
+        chosen = [r for r in rows
+                  if r.get(Field.ENERGY_UJ) is not None and r.get(Field.ENERGY_PROVENANCE) == provenance]
         if chosen:
-            worst = max(chosen, key=lambda r: r["energy_uj"])
-            return {"energy_uj": worst["energy_uj"], "energy_provenance": provenance,
-                    "energy_source": worst.get("energy_source")}
+            worst = max(chosen, key=lambda r: r[Field.ENERGY_UJ])
+            return {"energy_uj": worst[Field.ENERGY_UJ], "energy_provenance": provenance,
+                    "energy_source": worst.get(Field.ENERGY_SOURCE)}
     return {"energy_uj": None, "energy_provenance": None, "energy_source": None}
 
 
@@ -260,8 +265,8 @@ def find_regressions(current: list[dict], previous: list[dict], run: dict, model
         if row["outcome"] in FAILED_OUTCOMES and before is not None and before["outcome"] in PASSED_OUTCOMES:
             newly_failing.add(row["nodeid"])
             regressions.append({
-                "kind": "newly-failing", "nodeid": row["nodeid"], "model": row.get("model"),
-                "board": row.get("board") or run.get("board"), "category": row.get("category"),
+                "kind": "newly-failing", "nodeid": row["nodeid"], "model": row.get(Field.MODEL),
+                "board": row.get(Field.BOARD) or run.get("board"), "category": row.get("category"),
                 "anchor": _test_link(row),
                 "message": f"{row['nodeid']} passed in run #{before['run_id']}, now {row['outcome']}: "
                            + _with_category(row),
@@ -269,15 +274,15 @@ def find_regressions(current: list[dict], previous: list[dict], run: dict, model
     # 2. cycles and 3. parity, per test, grouped per board x model
     groups = group_by_model(current, run)
     for key, rows in groups.items():
-        model = rows[0]["model"]
+        model = rows[0][Field.MODEL]
         tolerance = tolerance_of(model)
         slower, worse = [], []
         for row in rows:
             before = prev_by_id.get(row["nodeid"])
             if before is None:
                 continue
-            change = pct_change(row.get("cycles"), before.get("cycles"))
-            if change is not None and change > tolerance and row.get("provenance") == before.get("provenance"):
+            change = pct_change(row.get(Field.CYCLES), before.get("cycles"))
+            if change is not None and change > tolerance and row.get(Field.PROVENANCE) == before.get("provenance"):
                 slower.append((change, row, before))
             if row["nodeid"] not in newly_failing and parity_worse(row, before):
                 worse.append((row, before))
@@ -304,7 +309,7 @@ def find_regressions(current: list[dict], previous: list[dict], run: dict, model
                                f"{now:,} B (+{now - before:,} B)",
                 })
     order = {"newly-failing": 0, "cycles": 1, "energy": 2, "parity": 3, "footprint": 4}
-    return sorted(regressions, key=lambda r: (order.get(r["kind"], 9), r.get("model") or "", r.get("nodeid") or ""))
+    return sorted(regressions, key=lambda r: (order.get(r["kind"], 9), r.get(Field.MODEL) or "", r.get("nodeid") or ""))
 
 
 def _with_category(row: dict) -> str:
@@ -315,19 +320,19 @@ def _with_category(row: dict) -> str:
 
 
 def parity_worse(row: dict, before: dict) -> bool:
-    if row.get("max_abs_diff_lsb") is not None and before.get("max_abs_diff_lsb") is not None \
-            and row["max_abs_diff_lsb"] > before["max_abs_diff_lsb"]:
+    if row.get(Field.MAX_ABS_DIFF_LSB) is not None and before.get("max_abs_diff_lsb") is not None \
+            and row[Field.MAX_ABS_DIFF_LSB] > before["max_abs_diff_lsb"]:
         return True
-    verdict = "float_within_tolerance" if row.get("float_within_tolerance") is not None else "exact"
+    verdict = "float_within_tolerance" if row.get(Field.FLOAT_WITHIN_TOLERANCE) is not None else "exact"
     if before.get(verdict) is True and row.get(verdict) is False:
         return True
-    return before.get("top1_agree") is True and row.get("top1_agree") is False
+    return before.get("top1_agree") is True and row.get(Field.TOP1_AGREE) is False
 
 
 def cycles_regression(key: str, first: dict, slower: list, tolerance: float, anchor: str | None,
                       total: int) -> dict:
     change, row, before = max(slower, key=lambda item: item[0])
-    provenance = row.get("provenance")
+    provenance = row.get(Field.PROVENANCE)
     profiled = [item for item in slower if item[1].get("per_op") and item[2].get("per_op")]
     grew = ops_grown(profiled[0][1]["per_op"], profiled[0][2]["per_op"]) if profiled else []
     ops_text = ""
@@ -335,12 +340,12 @@ def cycles_regression(key: str, first: dict, slower: list, tolerance: float, anc
         ops_text = "; grew most: " + ", ".join(f"#{o['index']} {o['op']} {o['previous']:,} -> {o['current']:,}"
                                                f" ({o['change']:+.1%})" for o in grew[:3])
     return {
-        "kind": "cycles", "model": first["model"], "board": first.get("board"), "key": key, "anchor": anchor,
+        "kind": "cycles", "model": first[Field.MODEL], "board": first.get(Field.BOARD), "key": key, "anchor": anchor,
         "test_anchor": _test_link(row), "nodeid": row["nodeid"], "provenance": provenance,
-        "current": row.get("cycles"), "previous": before.get("cycles"), "change": change, "tolerance": tolerance,
+        "current": row.get(Field.CYCLES), "previous": before.get("cycles"), "change": change, "tolerance": tolerance,
         "tests_over": len(slower), "tests": total, "ops": grew,
-        "message": f"{first['model']} on {first.get('board')}: cycles {before.get('cycles'):,} -> "
-                   f"{row.get('cycles'):,} {provenance} ({change:+.1%}, tolerance {tolerance:.1%}) in "
+        "message": f"{first[Field.MODEL]} on {first.get(Field.BOARD)}: cycles {before.get('cycles'):,} -> "
+                   f"{row.get(Field.CYCLES):,} {provenance} ({change:+.1%}, tolerance {tolerance:.1%}) in "
                    f"{len(slower)}/{total} tests; worst {row['nodeid']}{ops_text}",
     }
 
@@ -362,13 +367,13 @@ def ops_grown(current: list[dict] | None, previous: list[dict] | None) -> list[d
 def parity_regression(key: str, first: dict, worse: list, anchor: str | None) -> dict:
     row, before = max(worse, key=lambda item: (item[0].get("max_abs_diff_lsb") or 0))
     return {
-        "kind": "parity", "model": first["model"], "board": first.get("board"), "key": key, "anchor": anchor,
+        "kind": "parity", "model": first[Field.MODEL], "board": first.get(Field.BOARD), "key": key, "anchor": anchor,
         "test_anchor": _test_link(row), "nodeid": row["nodeid"], "tests_worse": len(worse),
-        "current": row.get("max_abs_diff_lsb"), "previous": before.get("max_abs_diff_lsb"),
-        "message": f"{first['model']} on {first.get('board')}: parity worse in {len(worse)} tests; worst "
-                   f"{row['nodeid']}: max |diff| {before.get('max_abs_diff_lsb')} -> {row.get('max_abs_diff_lsb')} "
-                   f"LSB, exact {before.get('exact')} -> {row.get('exact')}, top-1 {before.get('top1_agree')} -> "
-                   f"{row.get('top1_agree')}",
+        "current": row.get(Field.MAX_ABS_DIFF_LSB), "previous": before.get("max_abs_diff_lsb"),
+        "message": f"{first[Field.MODEL]} on {first.get(Field.BOARD)}: parity worse in {len(worse)} tests; worst "
+                   f"{row['nodeid']}: max |diff| {before.get('max_abs_diff_lsb')} -> {row.get(Field.MAX_ABS_DIFF_LSB)} "
+                   f"LSB, exact {before.get('exact')} -> {row.get(Field.EXACT)}, top-1 {before.get('top1_agree')} -> "
+                   f"{row.get(Field.TOP1_AGREE)}",
     }
 
 
@@ -391,17 +396,18 @@ def trends(store: ResultsStore, run: dict, limit: int) -> list[dict]:
         for key, group in group_by_model(rows, runs[run_id]).items():
             decided = [r for r in group if r["outcome"] in PASSED_OUTCOMES + FAILED_OUTCOMES]
             passed = sum(1 for r in decided if r["outcome"] in PASSED_OUTCOMES)
-            provenances = sorted({r["provenance"] for r in group if r.get("provenance")})
+            provenances = sorted({r[Field.PROVENANCE] for r in group if r.get(Field.PROVENANCE)})
             entry = series.setdefault(key, {"key": key, "anchor": slug(key, "m"), "model": group[0]["model"],
                                             "board": group[0].get("board") or run["board"], "points": []})
             entry["points"].append({
                 "run_id": run_id, "started_at": runs[run_id]["started_at"],
                 "defines": runs[run_id].get("defines") or [],
                 "provenance": provenances[0] if len(provenances) == 1 else ("mixed" if provenances else None),
-                "cycles": _max(r.get("cycles") for r in group), "latency_us": _max(r.get("latency_us") for r in group),
-                "flash_bytes": _max(r.get("flash_bytes") for r in group),
-                "ram_bytes": _max(r.get("ram_bytes") for r in group),
-                "arena_bytes": _max(r.get("arena_bytes") for r in group),
+                "cycles": _max(r.get(Field.CYCLES) for r in group),
+                "latency_us": _max(r.get(Field.LATENCY_US) for r in group),
+                "flash_bytes": _max(r.get(Field.FLASH_BYTES) for r in group),
+                "ram_bytes": _max(r.get(Field.RAM_BYTES) for r in group),
+                "arena_bytes": _max(r.get(Field.ARENA_BYTES) for r in group),
                 **energy_figures(group),
                 "pass_rate": passed / len(decided) if decided else None, "tests": len(group),
             })
@@ -470,8 +476,9 @@ def build_report(store: ResultsStore, run_id: int | None = None, options: Report
     summary["status"] = run_status(run, summary)
     for row in rows:
         row["anchor"] = _test_link(row)
-        row["model_anchor"] = slug(model_key(row.get("board") or run["board"], row.get("engine") or run["engine"],
-                                             row["model"]), "m") if row.get("model") else None
+        key = model_key(row.get(Field.BOARD) or run["board"], row.get(Field.ENGINE) or run["engine"],
+                        row.get(Field.MODEL))
+        row["model_anchor"] = slug(key, "m") if row.get(Field.MODEL) else None
     return {
         "schema": REPORT_SCHEMA, "generated_at": now_iso(), "generator": f"tinyml-hil {__version__}",
         "database": options.database or str(store.path),

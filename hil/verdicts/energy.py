@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from hil.boards.power import PowerModel
 from hil.errors import ConfigError
+from hil.results.fields import Field
 from hil.verdicts.timing import VIRTUAL, Clock
 
 ESTIMATED = "estimated"
@@ -47,10 +48,10 @@ class EnergyStats:
                 f"min {energy_text(self.min_uj)}, max {energy_text(self.max_uj)}) [{self.provenance}]")
 
     def record(self) -> dict:
-        return {"energy_uj": self.median_uj, "energy_min_uj": self.min_uj, "energy_max_uj": self.max_uj,
-                "energy_provenance": self.provenance, "energy_source": self.source,
-                "energy_inferences": len(self.per_inference_uj),
-                "idle_power_w": self.idle_w}
+        return {Field.ENERGY_UJ: self.median_uj, Field.ENERGY_MIN_UJ: self.min_uj, Field.ENERGY_MAX_UJ: self.max_uj,
+                Field.ENERGY_PROVENANCE: self.provenance, Field.ENERGY_SOURCE: self.source,
+                Field.ENERGY_INFERENCES: len(self.per_inference_uj),
+                Field.IDLE_POWER_W: self.idle_w}
 
 
 def energy_text(uj: float) -> str:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hil.results.fields import Field
+
 # Absolute error allowed near zero and relative error elsewhere (float32 has 2^-23 = 1.2e-7
 # relative precision; these allow the accumulated rounding of a few thousand-term dot products
 # and of libm's exp/tanh, well below anything that changes a model's decision).
@@ -73,10 +75,11 @@ class FloatParity:
                 f"{self.target_value:.9g}, reference {self.reference_value:.9g}")
 
     def metrics(self) -> dict:
-        return {"exact": self.exact, "float_within_tolerance": self.within_tolerance,
-                "max_abs_error": self.max_abs_error, "max_rel_error": self.max_rel_error, "max_ulp": self.max_ulp,
-                "float_mismatches": self.mismatches, "abs_tol": self.abs_tol, "rel_tol": self.rel_tol,
-                "top1_agree": self.top1_agree}
+        return {Field.EXACT: self.exact, Field.FLOAT_WITHIN_TOLERANCE: self.within_tolerance,
+                Field.MAX_ABS_ERROR: self.max_abs_error, Field.MAX_REL_ERROR: self.max_rel_error,
+                Field.MAX_ULP: self.max_ulp, Field.FLOAT_MISMATCHES: self.mismatches, Field.ABS_TOL: self.abs_tol,
+                Field.REL_TOL: self.rel_tol,
+                Field.TOP1_AGREE: self.top1_agree}
 
 
 def compare_float(target: list[np.ndarray], reference: list[np.ndarray], abs_tol: float = ABS_TOL,

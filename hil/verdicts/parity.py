@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hil.results.fields import Field
 from hil.verdicts.float_parity import FloatParity, compare_float
 
 if TYPE_CHECKING:
@@ -39,8 +40,8 @@ class Parity:
                 f"{self.reference_value:g}")
 
     def metrics(self) -> dict:
-        return {"exact": self.exact, "max_abs_diff_lsb": self.max_abs_diff, "mismatches": self.mismatches,
-                "rmse": self.rmse, "cosine": self.cosine, "top1_agree": self.top1_agree}
+        return {Field.EXACT: self.exact, Field.MAX_ABS_DIFF_LSB: self.max_abs_diff, Field.MISMATCHES: self.mismatches,
+                Field.RMSE: self.rmse, Field.COSINE: self.cosine, Field.TOP1_AGREE: self.top1_agree}
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:

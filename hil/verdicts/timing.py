@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hil.link.protocol import CounterKind, Ready
+from hil.results.fields import Field
 from hil.units import duration_text, limit_text
 
 # Where a cycle figure comes from. Every number the harness prints or stores carries one.
@@ -108,11 +109,13 @@ class TimingStats:
                 f"{len(self.samples)} inferences ({self.vectors} vectors x {self.repeat}) [{p}]")
 
     def record(self) -> dict:
-        return {"cycles": self.wcet, "cycles_min": self.bcet, "wcet": self.wcet, "p50": self.percentile(50),
-                "p99": self.percentile(99), "jitter": self.jitter, "wcet_us": self.us(self.wcet),
-                "p50_us": self.us(self.percentile(50)), "p99_us": self.us(self.percentile(99)),
-                "jitter_cycles": self.jitter, "latency_us": self.us(self.wcet),
-                "provenance": self.clock.provenance, "cpu_hz": self.clock.cpu_hz, "inferences": len(self.samples)}
+        return {Field.CYCLES: self.wcet, Field.CYCLES_MIN: self.bcet, Field.WCET: self.wcet,
+                Field.P50: self.percentile(50), Field.P99: self.percentile(99), Field.JITTER: self.jitter,
+                Field.WCET_US: self.us(self.wcet),
+                Field.P50_US: self.us(self.percentile(50)), Field.P99_US: self.us(self.percentile(99)),
+                Field.JITTER_CYCLES: self.jitter, Field.LATENCY_US: self.us(self.wcet),
+                Field.PROVENANCE: self.clock.provenance, Field.CPU_HZ: self.clock.cpu_hz,
+                Field.INFERENCES: len(self.samples)}
 
 
 def deadline_failure(stats: TimingStats, deadline_us: float | None = None,
