@@ -4,14 +4,13 @@ emulator-exited, and the harness starts a fresh emulator for the rest."""
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
+from emulator_watch import qemu_descendants, rows
 
 from hil import paths
 
@@ -19,18 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL = "person_detect"  # 9 KB inputs: each exchange takes long enough to be killed midway
 
 
-def rows(db: Path) -> list[tuple]:
-    if not db.exists():
-        return []
-    try:
-        with sqlite3.connect(db, timeout=5) as con:
-            return con.execute("SELECT nodeid, outcome, category FROM results ORDER BY id").fetchall()
-    except sqlite3.OperationalError:  # the schema is not there yet
-        return []
-
-
-def qemu_children(pid: int) -> list[psutil.Process]:
-    return [p for p in psutil.Process(pid).children(recursive=True) if "qemu-system" in p.name()]
 
 
 def test_killing_qemu_mid_run_keeps_earlier_results(tmp_path):
@@ -47,7 +34,7 @@ def test_killing_qemu_mid_run_keeps_earlier_results(tmp_path):
         while len(rows(db)) < 3 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
         before = rows(db)
-        victims = qemu_children(proc.pid)
+        victims = qemu_descendants(proc.pid)
         assert len(before) >= 3 and victims, f"the run did not get going: {before}"
         for victim in victims:
             victim.send_signal(signal.SIGKILL)

@@ -8,7 +8,6 @@ processes that were descendants of the harness before the signal."""
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from emulator_watch import qemu_descendants, rows
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "kws_dscnn"  # about 50 ms per vector on QEMU: a run lasts long enough to be signalled midway
@@ -24,21 +24,6 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}  # HIL_RESU
 ENV["TF_CPP_MIN_LOG_LEVEL"] = "3"
 
 
-def qemu_descendants(pid: int) -> list[psutil.Process]:
-    try:
-        return [p for p in psutil.Process(pid).children(recursive=True) if "qemu-system" in p.name()]
-    except psutil.NoSuchProcess:
-        return []
-
-
-def rows(db: Path) -> list[tuple]:
-    if not db.exists():
-        return []
-    try:
-        with sqlite3.connect(db, timeout=5) as con:
-            return con.execute("SELECT nodeid, outcome, category FROM results ORDER BY id").fetchall()
-    except sqlite3.OperationalError:  # the schema is not there yet
-        return []
 
 
 def wait_for(condition, proc: subprocess.Popen, timeout: float = 300) -> None:

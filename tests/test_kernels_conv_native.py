@@ -15,9 +15,9 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import flatbuffers
 import numpy as np
 import pytest
+from model_edit import edit_model
 from native import NativeRefusal, build_native, run_native
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
@@ -138,14 +138,6 @@ def test_batch_of_two_bit_exact(native_build):
 
 # ---- edited models ----
 
-def _edit(source: Path, target: Path, change: Callable[[schema.ModelT], None]) -> Path:
-    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(source.read_bytes(), 0))
-    change(model)
-    builder = flatbuffers.Builder(0)
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
-    target.write_bytes(builder.Output())
-    return target
-
 
 def _only_op(model: schema.ModelT, name: str):
     ops = model.subgraphs[0].operators
@@ -172,7 +164,7 @@ def test_mean_with_equal_quantization_bit_exact(variant, native_build, tmp_path)
         op = _only_op(model, "MEAN")
         sg.tensors[op.outputs[0]].quantization = copy.deepcopy(sg.tensors[op.inputs[0]].quantization)
 
-    edited = _edit(case.tflite, tmp_path / "mean_equal.tflite", same_quantization)
+    edited = edit_model(case.tflite, tmp_path / "mean_equal.tflite", same_quantization)
     info = load_model(edited)
     mean = info.ops[0]
     assert info.tensors[mean.inputs[0]].scales == info.tensors[mean.outputs[0]].scales
@@ -191,7 +183,7 @@ def test_pad_with_int64_paddings_matches_int32(native_build, tmp_path):
         model.buffers[paddings.buffer].data = np.frombuffer(values.astype(np.int64).tobytes(), np.uint8)
         paddings.type = schema.TensorType.INT64
 
-    edited = _edit(case.tflite, tmp_path / "pad_int64.tflite", int64_paddings)
+    edited = edit_model(case.tflite, tmp_path / "pad_int64.tflite", int64_paddings)
     info = load_model(edited)
     assert info.tensors[info.ops[0].inputs[1]].dtype == 4  # INT64
     inputs = random_vectors(info.input_tensors, 4, seed=3).inputs
@@ -237,7 +229,7 @@ REFUSALS = [
 
 @pytest.mark.parametrize("op, variant, change, reason", REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_refusal_is_the_same_on_host_and_engine(op, variant, change, reason, native_build, tmp_path):
-    edited = _edit(_opgen_case(op, variant).tflite, tmp_path / "refused.tflite", change)
+    edited = edit_model(_opgen_case(op, variant).tflite, tmp_path / "refused.tflite", change)
     info = load_model(edited)
     assert refusal(info, find_profile("qemu")) == f"{op} (op #0): {reason}"  # the host oracle
     with pytest.raises(NativeRefusal) as refused:

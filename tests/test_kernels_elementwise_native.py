@@ -9,12 +9,11 @@ paths the converter does not emit (int8 -> int16 softmax, int8 / int16 requantiz
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
-import flatbuffers
 import numpy as np
 import pytest
+from model_edit import edit_model
 from native import NativeRefusal, build_native, run_native
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
@@ -55,14 +54,6 @@ def _assert_bit_exact(model: Path, build: Path, vectors: list[list[np.ndarray]] 
         parity = compare_outputs(got[i], ref.run(vector))
         assert parity.exact, f"{model.name} vector {i} ({info.op_histogram()}): {parity.message()}"
 
-
-def _edit(source: Path, target: Path, change: Callable[[schema.ModelT], None]) -> Path:
-    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(source.read_bytes(), 0))
-    change(model)
-    builder = flatbuffers.Builder(0)
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
-    target.write_bytes(builder.Output())
-    return target
 
 
 def _op_index(model: schema.ModelT, name: str) -> int:
@@ -144,7 +135,8 @@ def test_softmax_int8_to_int16_bit_exact(native_build, tmp_path):
         _set_quantization(out, 1.0 / 65536, -32768)
 
     for seed in range(3):
-        edited = _edit(_case("SOFTMAX", "softmax", seed).tflite, tmp_path / f"softmax16_{seed}.tflite", int16_output)
+        source = _case("SOFTMAX", "softmax", seed).tflite
+        edited = edit_model(source, tmp_path / f"softmax16_{seed}.tflite", int16_output)
         assert load_model(edited).output_tensors[0].dtype_name == "int16"
         _assert_bit_exact(edited, native_build)
 
@@ -161,7 +153,7 @@ def test_quantize_requantizes_integers_bit_exact(dtype, zero_point, native_build
         _set_quantization(source, target_scale * (0.37 if dtype == "INT8" else 1 / 97.0), zero_point)
 
     for seed in range(2):
-        edited = _edit(_case("QUANTIZE", "float_relu", seed).tflite, tmp_path / f"requant_{seed}.tflite",
+        edited = edit_model(_case("QUANTIZE", "float_relu", seed).tflite, tmp_path / f"requant_{seed}.tflite",
                        integer_input)
         assert load_model(edited).input_tensors[0].dtype_name == dtype.lower()
         _assert_bit_exact(edited, native_build)
@@ -178,7 +170,7 @@ def test_float_int16_round_trip_bit_exact(native_build, tmp_path):
         dequantize.inputs = np.asarray([quantize.outputs[0]], np.int32)
         del sg.operators[_op_index(model, "RELU")]
 
-    edited = _edit(_case("QUANTIZE", "float_relu").tflite, tmp_path / "int16_round_trip.tflite", int16_middle)
+    edited = edit_model(_case("QUANTIZE", "float_relu").tflite, tmp_path / "int16_round_trip.tflite", int16_middle)
     info = load_model(edited)
     assert [op.name for op in info.ops] == ["QUANTIZE", "DEQUANTIZE"]
     assert info.tensors[info.ops[0].outputs[0]].dtype_name == "int16"
@@ -236,7 +228,7 @@ REFUSALS = [
 
 @pytest.mark.parametrize("op, variant, change, reason", REFUSALS, ids=[r[2].__name__.lstrip("_") for r in REFUSALS])
 def test_refusal_is_the_same_on_host_and_engine(op, variant, change, reason, native_build, tmp_path):
-    edited = _edit(_case(op, variant).tflite, tmp_path / "refused.tflite", change)
+    edited = edit_model(_case(op, variant).tflite, tmp_path / "refused.tflite", change)
     raw = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(edited.read_bytes(), 0))
     index = _op_index(raw, op)
     info = load_model(edited)

@@ -3,9 +3,25 @@
  * failures. */
 #ifndef HIL_TEST_H
 #define HIL_TEST_H
+#include <stdint.h>
 #include <stdio.h>
 
 static int hil_test_failures;
+
+/* A xorshift64 generator for randomized cases; a test file seeds it (hil_test_rng = SEED)
+ * first thing in main(), so each file keeps its own sequence. */
+static uint64_t hil_test_rng = 0x2545F4914F6CDD1Dull;
+
+static inline uint32_t rnd(void)
+{
+    hil_test_rng ^= hil_test_rng << 13;
+    hil_test_rng ^= hil_test_rng >> 7;
+    hil_test_rng ^= hil_test_rng << 17;
+    return (uint32_t)(hil_test_rng >> 16);
+}
+
+/* Uniform in [lo, hi]. */
+static inline int32_t range(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
 
 #define CHECK(expr)                                                                   \
     do {                                                                              \

@@ -16,18 +16,6 @@ extern const hil_kernel hil_kernel_conv_2d, hil_kernel_depthwise_conv_2d, hil_ke
 
 enum { CASES = 3000, MAX_BYTES = 4096 };
 
-static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
-
-static uint32_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state >> 16);
-}
-
-static int32_t range(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
-
 /* Scales spread over powers of two so requantization multipliers range from ~2^-20 to ~2. */
 static float scale(void) { return (float)(0.5 + (rnd() % 1000u) / 1000.0) * (float)(1.0 / (double)(1u << range(0, 12))); }
 
@@ -215,6 +203,7 @@ static void test_fully_connected(void)
 
 int main(void)
 {
+    hil_test_rng = 0x2545F4914F6CDD1Dull;
     test_conv();
     test_depthwise();
     test_fully_connected();

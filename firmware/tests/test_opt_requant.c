@@ -8,16 +8,6 @@
 #include "quant.h"
 #include "simd.h"
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint32_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state >> 16);
-}
-
 static long checks;
 
 static void check_one(int32_t acc, int32_t m, int shift)
@@ -87,6 +77,7 @@ static void test_simd_emulation(void)
 
 int main(void)
 {
+    hil_test_rng = 0x9E3779B97F4A7C15ull;
     test_requant_r1();
     test_simd_emulation();
     fprintf(stderr, "%ld requantizations compared\n", checks);

@@ -182,13 +182,11 @@ class FrameDecoder:
             return exc
 
 
-@dataclass
-class TensorSpec:
+class TensorType:
+    """numpy's and TFLite's names of a tensor's `dtype` (a TFLite TensorType code): shared by
+    the target's tensor specs here and the host's model tensors (hil/model/tflite.py)."""
+
     dtype: int
-    shape: tuple[int, ...]
-    scale: float
-    zero_point: int
-    nbytes: int
 
     @property
     def np_dtype(self) -> np.dtype:
@@ -197,6 +195,15 @@ class TensorSpec:
     @property
     def dtype_name(self) -> str:
         return TFLITE_DTYPE_NAMES.get(self.dtype, f"type{self.dtype}")
+
+
+@dataclass
+class TensorSpec(TensorType):
+    dtype: int
+    shape: tuple[int, ...]
+    scale: float
+    zero_point: int
+    nbytes: int
 
     def describe(self) -> str:
         return f"{self.dtype_name}{list(self.shape)} scale={self.scale:.6g} zp={self.zero_point}"

@@ -12,13 +12,13 @@ import numpy as np
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
 from hil.errors import ConfigError
-from hil.link.protocol import TFLITE_DTYPE_NAMES, TFLITE_DTYPES
+from hil.link.protocol import TensorType
 
 OPCODE_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
 
 
 @dataclass
-class TensorInfo:
+class TensorInfo(TensorType):
     index: int
     name: str
     dtype: int
@@ -35,14 +35,6 @@ class TensorInfo:
     @property
     def zero_point(self) -> int:
         return self.zero_points[0] if self.zero_points else 0
-
-    @property
-    def np_dtype(self) -> np.dtype:
-        return np.dtype(TFLITE_DTYPES.get(self.dtype, np.uint8))
-
-    @property
-    def dtype_name(self) -> str:
-        return TFLITE_DTYPE_NAMES.get(self.dtype, f"type{self.dtype}")
 
     @property
     def size(self) -> int:
