@@ -6,7 +6,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from hil.verdicts.parity import ParityRule, compare_outputs
+from hil.verdicts.float_parity import FloatParity
+from hil.verdicts.parity import Parity, ParityRule, compare_outputs
 
 
 def _two_heads():
@@ -123,3 +124,12 @@ def test_the_rule_is_float_when_any_output_is_float():
     outputs = [SimpleNamespace(np_dtype=np.int8), SimpleNamespace(np_dtype=np.float32)]
     assert ParityRule.for_outputs(outputs) == ParityRule(True, 0)
     assert ParityRule.for_outputs(outputs[:1], 2) == ParityRule(False, 2)
+    assert ParityRule.for_outputs(outputs[:1]).tolerance_lsb == 0  # bit-exact unless asked otherwise
+
+
+def test_the_rule_sends_float_outputs_to_the_float_comparison_and_integers_here():
+    floats, ints = [np.array([1.0, 2.0], np.float32)], [np.array([1, 2], np.int8)]
+    assert isinstance(ParityRule(True).compare(floats, floats), FloatParity)
+    assert isinstance(ParityRule(False).compare(ints, ints), Parity)
+    assert ParityRule(False) == ParityRule(False, 0)
+    assert {ParityRule(False): "one rule per target"}[ParityRule(False, 0)]  # a hashable value
