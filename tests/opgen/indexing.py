@@ -1,7 +1,7 @@
 """ops-core indexing and cutting operators, written with the flatbuffer object API (no TensorFlow
 conversion: these models cost nothing to make in CI). Each model holds one node of the operator
 per type TFLM's kernel takes, so one firmware covers every cell: GATHER (any axis and
-batch_dims, constant or input positions), GATHER_ND, SLICE (int32 or int64 begin and size, size -1, a
+batch_dims, constant or input positions), GATHER_ND, EMBEDDING_LOOKUP, SLICE (int32 or int64 begin and size, size -1, a
 computed begin), SPLIT, SPLIT_V, UNPACK and PACK (every axis, negative axes)."""
 
 import numpy as np
@@ -57,6 +57,27 @@ def gather_nd(rng: np.random.Generator):
             g.bound(indices, 0, high)
         g.op(OPS.GATHER_ND, [tensor(dims, dtype, quant), indices], [tensor(batch + dims[nd:], dtype, quant)],
              OPTIONS.GatherNdOptions, schema.GatherNdOptionsT())
+    return g.build()
+
+
+@generator("EMBEDDING_LOOKUP", quant="none")
+def embedding_lookup(rng: np.random.Generator):
+    """Tables of rank 2-4: int8 read as int8, int8 read as float32 (TFLM's hybrid path: zero point
+    0), float32; row numbers constant or a model input kept within the table."""
+    g = Graph()
+    for dtype, out_type in ((INT8, INT8), (INT8, FLOAT32), (FLOAT32, FLOAT32)):
+        dims = shape(rng, 2, 4)
+        count = int(rng.integers(1, 6))
+        scale, zero_point = quantization(rng, dtype)
+        quant = (scale, 0 if out_type == FLOAT32 else zero_point)
+        constant = rng.random() < 0.5
+        data = rng.integers(0, dims[0], count).astype(INT32) if constant else None
+        rows = g.tensor(tensor((count,), INT32, data=data))
+        if not constant:
+            g.bound(rows, 0, dims[0] - 1)
+        table = tensor(dims, dtype, quant, values(rng, dtype, dims) if rng.random() < 0.5 else None)
+        g.op(OPS.EMBEDDING_LOOKUP, [rows, table],
+             [tensor((count,) + dims[1:], out_type, quant if out_type == dtype else (None, 0))])
     return g.build()
 
 
