@@ -66,14 +66,15 @@ class NativeRefusal(Exception):
 
 
 def run_native(model: Path, vectors: list[list[np.ndarray]], output_specs: list[tuple[tuple, np.dtype]],
-               build: Path | None = None) -> list[list[np.ndarray]]:
-    """Runs every vector through the built-in engine natively; returns outputs per vector."""
+               build: Path | None = None, steps: int = 0) -> list[list[np.ndarray]]:
+    """Runs every vector through the built-in engine natively; returns outputs per vector. A
+    model with state keeps it across the vectors, reset before every `steps`-th when steps > 0."""
     build = build or build_native()
     with tempfile.TemporaryDirectory() as tmp:
         inputs, outputs = Path(tmp) / "in.bin", Path(tmp) / "out.bin"
         inputs.write_bytes(b"".join(np.ascontiguousarray(a).tobytes() for v in vectors for a in v))
-        result = subprocess.run([str(build / "hil_host_runner"), str(model), str(inputs), str(outputs)],
-                                capture_output=True, text=True, timeout=600)
+        result = subprocess.run([str(build / "hil_host_runner"), str(model), str(inputs), str(outputs),
+                                 *([str(steps)] if steps else [])], capture_output=True, text=True, timeout=600)
         if result.returncode:
             raise NativeRefusal(result.returncode, (result.stderr.strip().splitlines() or ["?"])[-1])
         raw = outputs.read_bytes()

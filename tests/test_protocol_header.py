@@ -95,6 +95,7 @@ def test_constants_and_flags_are_the_same():
     assert (d["HEADER_BYTES"], d["CRC_BYTES"]) == (p.HEADER.size, p.CRC.size)
     assert d["DUPLICATE_FLAG"] == p.FLAG_DUPLICATE
     assert d["RUN_FLAG_OUTPUTS"] == p.RUN_FLAG_OUTPUTS
+    assert d["MODEL_STATEFUL"] == p.MODEL_STATEFUL
     assert (d["TENSOR_CONST"], d["TENSOR_ARENA"], d["TENSOR_VALID"]) == (p.TENSOR_CONST, p.TENSOR_ARENA,
                                                                          p.TENSOR_VALID)
     assert d["TENSORS_OWN_MEMORY"] == p.TENSORS_OWN_MEMORY

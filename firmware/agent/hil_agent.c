@@ -20,6 +20,8 @@ static struct {
     uint64_t ticks[HIL_MAX_REPEAT];
     int32_t last_seq;
     uint8_t reply_flags;
+    uint8_t done_type;   /* the last request if it was a RUN or INVOKE that succeeded, else 0 */
+    uint16_t done_repeat; /* ... and its repeat count */
 } agent;
 
 /* ---- little-endian helpers ---- */
@@ -144,7 +146,7 @@ static void send_ready(uint16_t seq)
     head[24] = (uint8_t)agent.load_status;
     head[25] = (uint8_t)io_count(0);
     head[26] = (uint8_t)io_count(1);
-    head[27] = 0;
+    head[27] = (uint8_t)(agent.load_status == HIL_OK && e->has_state && e->has_state() ? HIL_MODEL_STATEFUL : 0);
 
     hil_frame_tx tx;
     tx_begin(&tx, HIL_MSG_READY, seq);
@@ -277,17 +279,35 @@ static void write_ticks(hil_frame_tx *tx, unsigned repeat, uint16_t flags)
     }
 }
 
-static void handle_invoke(uint16_t seq, const uint8_t *p, size_t n)
+/* A retransmitted RUN or INVOKE whose first copy succeeded is answered from that execution (its
+ * ticks, and the outputs nothing has touched since) instead of invoking again: a model that keeps
+ * state across invokes must advance once per request, however often the host had to send it. */
+static int replay(uint8_t type)
 {
-    if (!require_model(seq) || !inputs_ready(seq))
-        return;
-    unsigned repeat = n >= 2 ? get_u16(p) : 1;
-    if (!run_inferences(seq, repeat))
-        return;
+    return (agent.reply_flags & HIL_DUPLICATE_FLAG) && agent.done_type == type;
+}
+
+static void send_invoke_result(uint16_t seq, unsigned repeat)
+{
     hil_frame_tx tx;
     tx_begin(&tx, HIL_MSG_INVOKE_RESULT, seq);
     write_ticks(&tx, repeat, 0);
     hil_frame_tx_end(&tx);
+    agent.done_type = HIL_MSG_INVOKE;
+    agent.done_repeat = (uint16_t)repeat;
+}
+
+static void handle_invoke(uint16_t seq, const uint8_t *p, size_t n)
+{
+    if (replay(HIL_MSG_INVOKE)) {
+        send_invoke_result(seq, agent.done_repeat);
+        return;
+    }
+    if (!require_model(seq) || !inputs_ready(seq))
+        return;
+    unsigned repeat = n >= 2 ? get_u16(p) : 1;
+    if (run_inferences(seq, repeat))
+        send_invoke_result(seq, repeat);
 }
 
 static uint32_t total_bytes(int outputs)
@@ -301,8 +321,28 @@ static uint32_t total_bytes(int outputs)
     return total;
 }
 
+static void send_run_result(uint16_t seq, unsigned repeat)
+{
+    int with_outputs = 4 + 8u * repeat + total_bytes(1) <= agent.max_payload;
+    hil_frame_tx tx;
+    tx_begin(&tx, HIL_MSG_RUN_RESULT, seq);
+    write_ticks(&tx, repeat, with_outputs ? HIL_RUN_FLAG_OUTPUTS : 0);
+    for (unsigned i = 0; with_outputs && i < io_count(1); i++) {
+        hil_tensor_spec spec;
+        io_spec(1, i, &spec);
+        hil_frame_tx_write(&tx, spec.data, spec.bytes);
+    }
+    hil_frame_tx_end(&tx);
+    agent.done_type = HIL_MSG_RUN;
+    agent.done_repeat = (uint16_t)repeat;
+}
+
 static void handle_run(uint16_t seq, const uint8_t *p, size_t n)
 {
+    if (replay(HIL_MSG_RUN)) {
+        send_run_result(seq, agent.done_repeat);
+        return;
+    }
     if (!require_model(seq))
         return;
     if (n < 4) {
@@ -322,18 +362,26 @@ static void handle_run(uint16_t seq, const uint8_t *p, size_t n)
         mark_input(i, 0, spec.bytes);
         off += spec.bytes;
     }
-    if (!inputs_ready(seq) || !run_inferences(seq, repeat))
+    if (inputs_ready(seq) && run_inferences(seq, repeat))
+        send_run_result(seq, repeat);
+}
+
+static void handle_reset_state(uint16_t seq)
+{
+    if (!require_model(seq))
         return;
-    int with_outputs = 4 + 8u * repeat + total_bytes(1) <= agent.max_payload;
-    hil_frame_tx tx;
-    tx_begin(&tx, HIL_MSG_RUN_RESULT, seq);
-    write_ticks(&tx, repeat, with_outputs ? HIL_RUN_FLAG_OUTPUTS : 0);
-    for (unsigned i = 0; with_outputs && i < io_count(1); i++) {
-        hil_tensor_spec spec;
-        io_spec(1, i, &spec);
-        hil_frame_tx_write(&tx, spec.data, spec.bytes);
+    const hil_engine *e = agent.cfg.engine;
+    if (!e->reset_state) {
+        send_error(seq, HIL_ERR_UNSUPPORTED, 0, "this engine cannot reset the model's state");
+        return;
     }
-    hil_frame_tx_end(&tx);
+    char msg[HIL_MSG_CAP] = "";
+    int status = e->reset_state(msg, sizeof msg);
+    if (status != HIL_OK) {
+        send_error(seq, (uint16_t)status, 0, msg[0] ? msg : "state reset failed");
+        return;
+    }
+    send_simple(HIL_MSG_ACK, seq, NULL, 0);
 }
 
 static void handle_get_output(uint16_t seq, const uint8_t *p, size_t n)
@@ -546,6 +594,8 @@ static void dispatch(const uint8_t *frame, size_t len)
     /* Requests are idempotent, so a retransmitted duplicate is simply executed again. */
     agent.reply_flags = (int32_t)seq == agent.last_seq ? HIL_DUPLICATE_FLAG : 0;
     agent.last_seq = seq;
+    if (!(agent.reply_flags & HIL_DUPLICATE_FLAG))
+        agent.done_type = 0; /* set again by a RUN or INVOKE that succeeds */
     switch (type) {
     case HIL_MSG_HELLO: send_ready(seq); break;
     case HIL_MSG_SET_INPUT: handle_set_input(seq, p, n); break;
@@ -559,6 +609,7 @@ static void dispatch(const uint8_t *frame, size_t len)
     case HIL_MSG_LIST_TENSORS: handle_list_tensors(seq, p, n); break;
     case HIL_MSG_GET_TENSOR: handle_get_tensor(seq, p, n); break;
     case HIL_MSG_MEMORY: handle_memory(seq); break;
+    case HIL_MSG_RESET_STATE: handle_reset_state(seq); break;
     default: send_error(seq, HIL_ERR_UNKNOWN_MESSAGE, type, "unknown message type"); break;
     }
     agent.reply_flags = 0;

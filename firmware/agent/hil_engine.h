@@ -53,6 +53,11 @@ typedef struct hil_engine {
      * restoring inputs a planner may have overwritten, or a one-time log line. */
     int (*before_invoke)(char *msg, size_t msg_cap);
     void (*after_invoke)(void);
+    /* Optional: whether the model keeps state from one invoke to the next (variable tensors,
+     * resource variables, kernels with state), and a return of that state to its initial
+     * value (RESET_STATE). Without them the model is announced stateless. */
+    int (*has_state)(void);
+    int (*reset_state)(char *msg, size_t msg_cap);
 } hil_engine;
 
 #endif

@@ -35,6 +35,7 @@ enum hil_request {
     HIL_MSG_LIST_TENSORS = 0x0A, /* u16 first: the model's tensors (debugging) */
     HIL_MSG_GET_TENSOR = 0x0B,   /* u16 index, u16 0, u32 offset, u32 max_len */
     HIL_MSG_MEMORY = 0x0C,       /* (none): stack use */
+    HIL_MSG_RESET_STATE = 0x0D,  /* (none): the model's state across invokes back to its initial value */
 };
 
 /* Target -> host replies and unsolicited frames. */
@@ -42,7 +43,7 @@ enum hil_reply {
     HIL_MSG_ACK = 0x80,
     HIL_MSG_READY = 0x81, /* u8 version, u8 counter_kind, u16 max_payload, u32 counter_hz, u32 cpu_hz,
                            * u32 arena_size, u32 arena_used, u32 model_size, u8 status, u8 n_inputs,
-                           * u8 n_outputs, u8 0, model sha256 (32 bytes), board, engine, message
+                           * u8 n_outputs, u8 model_flags, model sha256 (32 bytes), board, engine, message
                            * (each u8 length + UTF-8), n_inputs + n_outputs x tensor_spec */
     HIL_MSG_INVOKE_RESULT = 0x83, /* u16 n, u16 0, n x u64 ticks */
     HIL_MSG_OUTPUT_DATA = 0x84,   /* u8 index, u8 0, u16 0, u32 offset, u32 total, data */
@@ -63,6 +64,7 @@ enum hil_reply {
 };
 
 #define HIL_RUN_FLAG_OUTPUTS 0x1u
+#define HIL_MODEL_STATEFUL 0x1u /* READY model_flags: the model keeps state across invokes (RESET_STATE) */
 
 /* Records inside payloads, in the same notation. */
 /* record profile_entry: u16 op_index, u16 opcode, u64 ticks */

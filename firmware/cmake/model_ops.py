@@ -1,7 +1,7 @@
 """The built-in engine's (operator, type) table, and the header that keeps only the cells a model
 uses in its firmware (registry.c).
 
-    python3 model_ops.py MODEL.tflite engines/builtin/ops.def OUT.h
+    python3 model_ops.py MODEL.tflite [MODEL2.tflite ...] engines/builtin/ops.def OUT.h
 
 The table is engines/builtin/ops.def: one HIL_OP(code, NAME, TYPE, symbol, kind) row per cell.
 For every cell the header defines HIL_USE_<NAME>_<TYPE>(...) as its argument when the model has
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 OP_LINE = re.compile(r"^\s*HIL_OP\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)\s*\)", re.M)
-TYPE_INPUT_LINE = re.compile(r"^\s*HIL_OP_TYPE_INPUT\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\d+)\s*\)", re.M)
+TYPE_INPUT_LINE = re.compile(r"^\s*HIL_OP_TYPE_INPUT\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(-?\d+)\s*\)", re.M)
 INT4 = 17  # TensorType INT4 (graph.h HIL_INT4)
 DTYPE_LINE = re.compile(r"^\s*HIL_(\w+)\s*=\s*(\d+)\s*,", re.M)  # the TensorType enum of graph.h
 CUSTOM_BASE = 1000  # graph.h HIL_CUSTOM_BASE: ops.def codes of custom operators start here
@@ -39,7 +39,7 @@ class Cell:
 @dataclass(frozen=True)
 class Table:
     cells: list[Cell]
-    type_input: dict[int, int]  # builtin code -> index of the input whose type selects the kernel
+    type_input: dict[int, int]  # builtin code -> index of the input whose type selects the kernel (-1: output 0)
     dtypes: dict[int, str]  # TensorType value -> name
 
     def find(self, code: int, dtype: int) -> Cell | None:
@@ -117,29 +117,40 @@ def _operator_code(buf: bytes, code: tuple[int, int, int], table: Table) -> int 
     return max(_scalar(buf, code, 0, "<b"), _scalar(buf, code, 3, "<i"))
 
 
-def model_cells(model: bytes, table: Table) -> list[tuple[int, int, int | None]]:
+NONE = 255  # graph.h HIL_NONE: the "type" of an operator without tensors (CALL_ONCE)
+
+
+def _selecting_type(table: Table, code: int, inputs: list[int], outputs: list[int], types: list[int]) -> int:
+    """The TensorType graph.c selects the kernel by: the input ops.def names (input 0 by
+    default; -1 names output 0), output 0 when the operator has no input, NONE without tensors;
+    INT4 when input 1 (weights) is int4 (packed weights select their own cells)."""
+    if not inputs and not outputs:
+        return NONE
+    if len(inputs) > 1 and 0 <= inputs[1] < len(types) and types[inputs[1]] == INT4:
+        return INT4
+    which = table.type_input.get(code, 0)
+    if inputs and which >= 0:
+        tensor = inputs[which] if which < len(inputs) else -1
+    else:
+        tensor = outputs[0] if outputs else -1
+    return types[tensor] if 0 <= tensor < len(types) else 9
+
+
+def model_cells(model: bytes, table: Table) -> list[tuple[int, int, int]]:
     """(ops.def code, TensorType of the selecting tensor, operator index) for every operator of
-    the first subgraph the engine knows, as graph.c chooses kernels (_operator_code); the type of
-    the input ops.def names (input 0 by default), or of output 0 when the operator has no input;
-    INT4 when input 1 (weights) is int4. Custom operators without a kernel are left out."""
+    every subgraph the engine knows, as graph.c chooses kernels (_operator_code, the type
+    _selecting_type names). The index is the operator's in subgraph 0, -1 in other subgraphs
+    (CALL_ONCE's init subgraph). Custom operators without a kernel are left out."""
     root = _table(model, struct.unpack_from("<I", model, 0)[0])
     codes = [_operator_code(model, code, table) for code in _tables(model, root, 1)]  # Model.operator_codes
-    subgraphs = _tables(model, root, 2)
-    if not subgraphs:
-        return []
-    tensor_types = [_scalar(model, t, 1, "<b") for t in _tables(model, subgraphs[0], 0)]
     cells = []
-    for index, op in enumerate(_tables(model, subgraphs[0], 3)):
-        code = codes[_scalar(model, op, 0, "<I")]
-        if code is None:
-            continue
-        inputs, outputs = _ints(model, op, 1), _ints(model, op, 2)
-        tensor = (inputs[table.type_input.get(code, 0)] if table.type_input.get(code, 0) < len(inputs) else -1) \
-            if inputs else (outputs[0] if outputs else -1)
-        dtype = tensor_types[tensor] if 0 <= tensor < len(tensor_types) else 9
-        if len(inputs) > 1 and 0 <= inputs[1] < len(tensor_types) and tensor_types[inputs[1]] == INT4:
-            dtype = INT4  # int4 packed weights select their own cells
-        cells.append((code, dtype, index))
+    for number, subgraph in enumerate(_tables(model, root, 2)):
+        tensor_types = [_scalar(model, t, 1, "<b") for t in _tables(model, subgraph, 0)]
+        for index, op in enumerate(_tables(model, subgraph, 3)):
+            code = codes[_scalar(model, op, 0, "<I")]
+            if code is not None:
+                dtype = _selecting_type(table, code, _ints(model, op, 1), _ints(model, op, 2), tensor_types)
+                cells.append((code, dtype, index if number == 0 else -1))
     return cells
 
 
@@ -155,16 +166,19 @@ def header(table: Table, used: set[tuple[int, int]] | None) -> str:
 
 
 def main(argv: list[str]) -> int:
-    model, ops_def, out = Path(argv[1]), Path(argv[2]), Path(argv[3])
+    *models, ops_def, out = [Path(a) for a in argv[1:]]  # several models: a pipeline's stages
     table = load_table(ops_def.parent)
-    try:
-        data = model.read_bytes()
-        if data[4:8] != b"TFL3":
-            raise ValueError("no TFL3 identifier")
-        used: set[tuple[int, int]] | None = {(code, dtype) for code, dtype, _ in model_cells(data, table)}
-    except (OSError, ValueError, struct.error, IndexError) as exc:
-        print(f"model_ops.py: {model.name}: {exc}; keeping every kernel", file=sys.stderr)
-        used = None
+    used: set[tuple[int, int]] | None = set()
+    for model in models:
+        try:
+            data = model.read_bytes()
+            if data[4:8] != b"TFL3":
+                raise ValueError("no TFL3 identifier")
+            used |= {(code, dtype) for code, dtype, _ in model_cells(data, table)}
+        except (OSError, ValueError, struct.error, IndexError) as exc:
+            print(f"model_ops.py: {model.name}: {exc}; keeping every kernel", file=sys.stderr)
+            used = None
+            break
     out.write_text(header(table, used))
     return 0
 

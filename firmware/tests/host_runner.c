@@ -1,8 +1,10 @@
 /* Runs the built-in engine natively on a batch of inputs:
- *   hil_host_runner MODEL.tflite INPUTS.bin OUTPUTS.bin
+ *   hil_host_runner MODEL.tflite INPUTS.bin OUTPUTS.bin [STEPS]
  * INPUTS.bin holds N vectors, each every input tensor's bytes back to back; OUTPUTS.bin gets
- * N vectors of every output tensor. Prints one JSON line (arena use, per-op opcodes) on success;
- * on a refused model prints the engine's one-line message to stderr and exits with its code. */
+ * N vectors of every output tensor. STEPS > 0: the model's state is reset before every STEPS-th
+ * vector (sequences of a model with state); without it the state carries over from the load.
+ * Prints one JSON line (arena use, per-op opcodes) on success; on a refused model prints the
+ * engine's one-line message to stderr and exits with its code. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +44,7 @@ static size_t io_bytes(const hil_engine *e, int outputs)
     return total;
 }
 
-static int run_batch(const hil_engine *e, const uint8_t *in, size_t in_len, FILE *out)
+static int run_batch(const hil_engine *e, const uint8_t *in, size_t in_len, FILE *out, unsigned long steps)
 {
     size_t in_bytes = io_bytes(e, 0);
     char msg[160];
@@ -51,6 +53,10 @@ static int run_batch(const hil_engine *e, const uint8_t *in, size_t in_len, FILE
         return 2;
     }
     for (size_t off = 0; off < in_len; off += in_bytes) {
+        if (steps && off && (off / in_bytes) % steps == 0 && e->reset_state(msg, sizeof msg)) {
+            fprintf(stderr, "%s\n", msg);
+            return 2;
+        }
         size_t pos = off;
         for (unsigned i = 0; i < e->num_inputs(); i++) {
             hil_tensor_spec spec;
@@ -74,10 +80,11 @@ static int run_batch(const hil_engine *e, const uint8_t *in, size_t in_len, FILE
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s MODEL.tflite INPUTS.bin OUTPUTS.bin\n", argv[0]);
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: %s MODEL.tflite INPUTS.bin OUTPUTS.bin [STEPS]\n", argv[0]);
         return 2;
     }
+    unsigned long steps = argc == 5 ? strtoul(argv[4], NULL, 10) : 0;
     size_t model_len = 0, in_len = 0;
     uint8_t *model = read_file(argv[1], &model_len);
     uint8_t *in = read_file(argv[2], &in_len);
@@ -97,7 +104,7 @@ int main(int argc, char **argv)
     FILE *out = fopen(argv[3], "wb");
     if (!out)
         return 2;
-    status = run_batch(e, in, in_len, out);
+    status = run_batch(e, in, in_len, out, steps);
     fclose(out);
     if (status == 0) {
         printf("{\"arena_used\": %u, \"ops\": [", e->arena_used());

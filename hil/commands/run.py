@@ -88,6 +88,8 @@ def check_counts(args) -> None:
     """Counts that would make a run measure nothing are refused before anything is built."""
     if args.vectors < 1:
         raise ConfigError(f"--vectors {args.vectors}: a run needs at least 1 vector")
+    if args.steps is not None and args.steps < 0:
+        raise ConfigError(f"--steps {args.steps}: give the vectors per sequence (>= 1), or 0 for one sequence")
     if not 1 <= args.repeat <= MAX_REPEAT:
         raise ConfigError(f"--repeat {args.repeat}: give 1 to {MAX_REPEAT} inferences per vector (the agent keeps "
                           f"the ticks of at most {MAX_REPEAT} per request)")
@@ -96,11 +98,20 @@ def check_counts(args) -> None:
 SUITE = "hil-run"  # the suite name of `hil run` rows in the results history
 
 
+def check_state(args, config) -> None:
+    """A model with state runs each vector once in its sequence: --repeat would advance it."""
+    if args.repeat != 1 and config.info().stateful:
+        raise ConfigError(f"--repeat {args.repeat}: {config.tflite.name} keeps state across invokes, so each vector "
+                          "runs once in its sequence (--steps); give --repeat 1 (the cycles suite repeats whole "
+                          "sequences)")
+
+
 def run(args) -> int:
     check_counts(args)
-    config = catalog.adhoc(Path(args.model), vectors=args.vectors, seed=args.seed)
+    config = catalog.adhoc(Path(args.model), vectors=args.vectors, seed=args.seed, steps=args.steps)
     if args.inputs:
         config.vectors_file = Path(args.inputs).resolve()
+    check_state(args, config)
     total = len(config.vectors(args.vectors))  # an unreadable or empty --inputs file is refused before building
     harness = make_harness(args, progress=None if args.json else stderr_progress)
     recorder = None if args.no_results else RunRecorder(
@@ -199,6 +210,10 @@ def register(sub) -> None:
     parser.add_argument("--seed", type=int, default=1, help="seed of the random vectors")
     parser.add_argument("--inputs", default=None, help=".npz/.npy of inputs instead of random vectors")
     parser.add_argument("--repeat", type=int, default=1, help="inferences per vector (timing)")
+    parser.add_argument("--steps", type=int, default=None, metavar="N",
+                        help="a model with state (RNN, SVDF, variables): vectors per sequence, the state carried "
+                             "over within one and reset before each (default: the --inputs file's `sequence` "
+                             "array, else 4; 0: one sequence)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--results-db", default=None, metavar="PATH",
                         help="record every vector in this results database (default: $HIL_RESULTS_DB, else "

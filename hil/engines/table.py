@@ -39,7 +39,7 @@ def op_cells(model: ModelInfo) -> dict[int, object | None]:
         cells = _model_ops().model_cells(model.path.read_bytes(), t)
     except (struct.error, IndexError, ValueError):
         return {}  # a malformed file: the engine's loader (hil/engines/oracle.py) says what is wrong
-    return {index: t.find(code, dtype) for code, dtype, index in cells}
+    return {index: t.find(code, dtype) for code, dtype, index in cells if index >= 0}
 
 
 def float_ops(model: ModelInfo) -> list[OpInfo]:

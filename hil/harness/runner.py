@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import numpy as np
 
 from hil.boards import BoardProfile, make_backend
 from hil.boards.base import Session
-from hil.errors import Category, HilError
+from hil.errors import Category, ConfigError, HilError
 from hil.harness.build import Firmware, Footprint, build_firmware, image_sha256
 from hil.harness.config import HarnessConfig
 from hil.link.client import TargetFault
@@ -30,6 +31,8 @@ from hil.verdicts.parity import Parity, ParityRule
 from hil.verdicts.timing import Clock, TimingStats
 from hil.verdicts.triage import explain_fault
 
+FRESH = -1  # Target.state_ready_for: the state was just reset (or loaded)
+
 
 @dataclass
 class VectorResult:
@@ -41,6 +44,7 @@ class VectorResult:
     ticks: list[int]
     cycles: list[int]
     clock: Clock
+    step: str = ""  # where the vector stands in its sequence (a model with state), for messages
 
     def record(self) -> dict:
         """Flat measurements for the results store."""
@@ -72,6 +76,10 @@ class Target:
     vectors: VectorSet
     parity: ParityRule  # integer or float comparison, from the model's output types
     reference_cache: dict[int, list[np.ndarray]] = field(default_factory=dict)
+    # A model with state: the vector the target's state is ready for (its sequence's vectors
+    # before it have run since the last reset), or FRESH (reset, ready for any sequence's start),
+    # or None (unknown: the next vector resets and replays).
+    state_ready_for: int | None = FRESH
 
     @property
     def device(self):
@@ -82,15 +90,44 @@ class Target:
         return self.session.clock
 
     def expected(self, index: int) -> list[np.ndarray]:
+        """The host's outputs for vector `index`; for a model with state, the host runs the whole
+        sequence from a reset, as the target does."""
         if index not in self.reference_cache:
-            self.reference_cache[index] = self.reference.run(self.vectors.inputs[index])
+            for i, outputs in zip(self.vectors.sequence(index), replay_reference(self.reference, self.vectors, index,
+                                                                                 whole=True), strict=True):
+                self.reference_cache[i] = outputs
         return self.reference_cache[index]
 
     def compare(self, outputs: list[np.ndarray], expected: list[np.ndarray]) -> Parity | FloatParity:
         return self.parity.compare(outputs, expected)
 
+    def prepare_state(self, index: int) -> None:
+        """Brings the target's state to where vector `index` expects it: nothing for a model
+        without state or for the next vector of the running sequence; otherwise a reset and the
+        sequence's earlier vectors again (their outputs unused)."""
+        if self.vectors.sequences is None:
+            return
+        seq = self.vectors.sequence(index)
+        if index != seq.start and self.state_ready_for == index:
+            return
+        if not (index == seq.start and self.state_ready_for == FRESH):
+            self.state_ready_for = None
+            self.device.reset_state()
+        for i in range(seq.start, index):
+            self.device.infer(self.vectors.inputs[i])
+        self.state_ready_for = index
 
-# Failures after which the target's state is unknown: it is restarted before the next request.
+
+def replay_reference(reference: TflmReference, vectors: VectorSet, index: int, whole: bool = False) -> list:
+    """The host interpreter reset and driven through vector `index`'s sequence up to it (or the
+    whole sequence): the outputs of each vector run, in order."""
+    seq = vectors.sequence(index)
+    if vectors.sequences is not None:
+        reference.reset()
+    return [reference.run(vectors.inputs[i]) for i in (seq if whole else range(seq.start, index + 1))]
+
+
+# Failures after which the target is unknown: it is restarted before the next request.
 TARGET_LOST = {Category.TIMEOUT, Category.HARD_FAULT, Category.EMULATOR_EXITED, Category.DEVICE_RESET,
                Category.PROTOCOL, Category.NO_READY}
 
@@ -211,8 +248,14 @@ class Harness:
         an unknown state is counted against its model and restarted by the next request. Inputs
         the model cannot take are refused before any exchange (the target is kept)."""
         data = target.device.encode_inputs(inputs)
-        try:
+        with self._exchange(target):
             return target.device.run(data, repeat)
+
+    @contextmanager
+    def _exchange(self, target: Target):
+        """Requests to a target, their failures explained as infer() says."""
+        try:
+            yield
         except TargetFault as exc:
             explained = explain_fault(exc, target.firmware.elf)  # decoded registers, PC/LR to source lines
             self._failures.setdefault(str(target.config.tflite), []).append(explained)
@@ -225,8 +268,21 @@ class Harness:
                 self.discard(target.config)
             raise explained from None
 
-    def _infer(self, target: Target, index: int, repeat: int) -> Inference:
-        return self.infer(target, target.vectors.inputs[index], repeat)
+    def _infer(self, target: Target, index: int, repeat: int, outputs_unused: bool = False) -> Inference:
+        """Vector `index` on the target; a model with state first gets the state the vector
+        expects, and runs it once (repeating would advance the state: see timing()), unless its
+        outputs are not used (an energy measurement): the state is then left unknown."""
+        stateful = target.vectors.sequences is not None
+        if stateful and repeat != 1 and not outputs_unused:
+            raise ConfigError(f"{target.config.name} keeps state across invokes: each vector runs once in its "
+                              f"sequence (repeat {repeat} would advance the state); the timing suites repeat "
+                              f"whole sequences instead")
+        with self._exchange(target):
+            target.prepare_state(index)
+        target.state_ready_for = None
+        inference = self.infer(target, target.vectors.inputs[index], repeat)
+        target.state_ready_for = (index + 1 if repeat == 1 else None) if stateful else FRESH
+        return inference
 
     def run_vector(self, config: ModelConfig, index: int, repeat: int = 1) -> VectorResult:
         target = self.target(config)
@@ -235,7 +291,7 @@ class Harness:
         parity = target.compare(inference.outputs, expected)
         cycles = [target.clock.cycles(t) for t in inference.ticks]
         return VectorResult(config.name, index, inference.outputs, expected, parity, inference.ticks,
-                            cycles, target.clock)
+                            cycles, target.clock, target.vectors.describe_step(index))
 
     def variant(self, defines: tuple[str, ...]) -> Harness:
         """A harness for the same board and engine whose firmware adds test-only defines."""
@@ -250,11 +306,17 @@ class Harness:
 
     def timing(self, config: ModelConfig, repeat: int = 2) -> ModelTiming:
         """Worst-case timing over every vector, `repeat` inferences each, and the per-operator
-        profile of the worst vector; measured once per model and session."""
+        profile of the worst vector; measured once per model and session. A model with state
+        runs its vectors in sequence `repeat` times over (each sequence from a reset)."""
         key = (str(config.tflite), repeat, self.config.vector_limit)
         if key not in self._timings:
             target = self.target(config)
-            per_vector = [self._infer(target, i, repeat).ticks for i in range(len(target.vectors))]
+            n = len(target.vectors)
+            if target.vectors.sequences is None:
+                per_vector = [self._infer(target, i, repeat).ticks for i in range(n)]
+            else:
+                passes = [[self._infer(target, i, 1).ticks[0] for i in range(n)] for _ in range(repeat)]
+                per_vector = [list(ticks) for ticks in zip(*passes, strict=True)]
             cycles = [[target.clock.cycles(t) for t in ticks] for ticks in per_vector]
             worst = max(range(len(cycles)), key=lambda i: max(cycles[i]))
             self._infer(target, worst, 1)  # the profile describes the last inference
@@ -286,7 +348,7 @@ class Harness:
 
         target = self.target(config)
         clock = target.clock
-        _, stats = measure(self.power_monitor, lambda: self._infer(target, 0, repeat),
+        _, stats = measure(self.power_monitor, lambda: self._infer(target, 0, repeat, outputs_unused=True),
                            lambda inference: [clock.cycles(t) / clock.cpu_hz for t in inference.ticks],
                            repeat, self.power_sync)
         return dataclasses.replace(stats, idle_w=measure_idle(self.power_monitor, idle_s, time.sleep))
@@ -333,7 +395,7 @@ def ram_text(record: dict) -> str:
 
 
 def parity_failure_message(config: ModelConfig, index: int, result: VectorResult) -> str:
-    return f"[{Category.PARITY.value}] {config.name} vector {index}: {result.parity.message()}"
+    return f"[{Category.PARITY.value}] {config.name} vector {index}{result.step}: {result.parity.message()}"
 
 
 @dataclass
@@ -393,6 +455,8 @@ class RunSummary:
             "cycles_min": min(self.cycles) if self.cycles else 0,
             "latency_us": clock.latency_us(worst), "cpu_hz": clock.cpu_hz, "provenance": clock.provenance,
             "macs": t.info.total_macs, "per_op": self.per_op, **energy_record(self.energy_stats(), self.board),
+            # a model with state: the vectors per sequence (state reset before each), else null
+            "sequences": [len(r) for r in t.vectors.sequences] if t.vectors.sequences is not None else None,
         }
 
     def table(self) -> str:
@@ -400,7 +464,7 @@ class RunSummary:
         rows = [
             ("model", f"{Path(j['model']).name} (sha256 {j['model_sha256'][:12]})"),
             ("board", f"{self.board} ({self.target.device.ready.board}, engine {j['engine']})"),
-            ("vectors", f"{j['vectors']} ({j['vector_source']})"),
+            ("vectors", f"{j['vectors']} ({j['vector_source']})" + self._sequences_note()),
             ("parity", f"{j['vectors'] - j['mismatching']} exact, {j['mismatching']} mismatching, "
                        f"max |diff| {j['max_abs_diff_lsb']:g} LSB" if not self.float else
                        f"{j['vectors'] - j['mismatching']} within the float tolerance, {j['mismatching']} outside; "
@@ -413,6 +477,18 @@ class RunSummary:
             ("energy", energy_row(self.energy_stats(), self.board)),
         ]
         return "\n".join(f"{k:<12} {v}" for k, v in rows)
+
+    def _sequences_note(self) -> str:
+        seqs = self.target.vectors.sequences
+        if seqs is None:
+            return ""
+        if len(seqs) == 1:
+            return ", in one sequence (state reset before the first)"
+        return f", in {len(seqs)} sequences of {_sequence_lengths([len(r) for r in seqs])} (state reset before each)"
+
+
+def _sequence_lengths(lengths: list[int]) -> str:
+    return f"{lengths[0]} each" if len(set(lengths)) == 1 else "/".join(map(str, lengths))
 
 
 def energy_record(stats: EnergyStats | None, board: str) -> dict:

@@ -148,6 +148,12 @@ class Device:
         self.max_ticks_seen = max([self.max_ticks_seen, *ticks])
         return ticks
 
+    def reset_state(self) -> None:
+        """Returns the model's state across invokes (RNN states, SVDF histories, variables) to its
+        initial value, as TFLM's MicroInterpreter::Reset does."""
+        self.check_model_loaded()
+        self.client.request(Msg.RESET_STATE, b"", Msg.ACK, self.timeouts.transfer(0))
+
     def profile(self) -> list[OpProfile]:
         """Ticks per operator of the last inference."""
         ops: list[OpProfile] = []

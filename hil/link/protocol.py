@@ -27,6 +27,7 @@ HEADER = struct.Struct("<BBH")  # type, flags, seq
 CRC = struct.Struct("<I")  # CRC-32 of header and payload, after the payload
 FLAG_DUPLICATE = 0x01  # frame flag: the reply to a request the target had already executed
 RUN_FLAG_OUTPUTS = 0x1  # RUN_RESULT flag: the outputs follow the ticks
+MODEL_STATEFUL = 0x1  # READY model_flags: the model keeps state across invokes (RESET_STATE returns it)
 NAK_OVERFLOW = 4  # NAK reason (hil_bad_reason): the frame did not fit the target's receive buffer
 
 
@@ -43,6 +44,7 @@ class Msg(enum.IntEnum):
     LIST_TENSORS = 0x0A
     GET_TENSOR = 0x0B
     MEMORY = 0x0C
+    RESET_STATE = 0x0D
     ACK = 0x80
     READY = 0x81
     INVOKE_RESULT = 0x83
@@ -220,6 +222,7 @@ class Ready:
     arena_used: int
     model_size: int
     status: int
+    model_flags: int
     model_sha256: str
     board: str
     engine: str
@@ -227,9 +230,14 @@ class Ready:
     inputs: list[TensorSpec] = field(default_factory=list)
     outputs: list[TensorSpec] = field(default_factory=list)
 
+    @property
+    def stateful(self) -> bool:
+        """The model keeps state from one invoke to the next."""
+        return bool(self.model_flags & MODEL_STATEFUL)
+
 
 _READY_FIELDS = ("version, counter kind, max payload, counter Hz, core clock Hz, arena size, arena used, "
-                 "model size, status, input and output counts")
+                 "model size, status, input and output counts, model flags")
 
 
 class MalformedFrame(ProtocolError):
@@ -270,7 +278,7 @@ class _Fields:
 def parse_ready(payload: bytes) -> Ready:
     fields = _Fields("READY", payload)
     (version, kind, max_payload, counter_hz, cpu_hz, arena_size, arena_used, model_size,
-     status, n_in, n_out, _) = fields.take(HEADS[Msg.READY], f"its header ({_READY_FIELDS})")
+     status, n_in, n_out, model_flags) = fields.take(HEADS[Msg.READY], f"its header ({_READY_FIELDS})")
     if kind not in CounterKind._value2member_map_:
         raise MalformedFrame(f"READY frame: counter_kind is {kind}, expected 0, 1 or 2 (none, SysTick, DWT; "
                              "docs/protocol.md)")
@@ -278,7 +286,7 @@ def parse_ready(payload: bytes) -> Ready:
     board, engine, message = (fields.text(name) for name in ("the board name", "the engine name", "the load message"))
     specs = [fields.spec(f"input {i} spec" if i < n_in else f"output {i - n_in} spec") for i in range(n_in + n_out)]
     return Ready(version, CounterKind(kind), max_payload, counter_hz, cpu_hz, arena_size, arena_used,
-                 model_size, status, sha.hex(), board, engine, message, specs[:n_in], specs[n_in:])
+                 model_size, status, model_flags, sha.hex(), board, engine, message, specs[:n_in], specs[n_in:])
 
 
 @dataclass(frozen=True)

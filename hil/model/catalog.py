@@ -10,6 +10,7 @@ third-party model kept in ../shared/models), its vectors, and its limits:
     [timing]   deadline_us = 500, max_cycles = 20000, cycles_tolerance = 0.02
     [budgets]  flash_bytes = ..., ram_bytes = ..., arena_bytes = ...
     [energy]   budget_uj = ...       # energy per inference (median), docs/energy.md
+    [state]    steps = 4             # a model with state: invokes per sequence (0: one sequence)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from hil import paths
 from hil.errors import ConfigError
 from hil.model.tflite import ModelInfo, load_model
-from hil.model.vectors import VectorSet, load_vectors, random_vectors
+from hil.model.vectors import DEFAULT_STEPS, VectorSet, fixed_sequences, load_vectors, random_vectors
 
 DEFAULT_CYCLES_TOLERANCE = 0.02  # allowed growth of the worst case before a cycles test fails
 
@@ -42,16 +43,25 @@ class ModelConfig:
     config_path: Path | None = None
     missing_reason: str | None = None  # set when a third-party model file is absent
     extra: dict = field(default_factory=dict)
+    steps: int | None = None  # a model with state: invokes per sequence ([state] steps; 0: one sequence)
 
     def info(self) -> ModelInfo:
         return load_model(self.tflite)
 
     def vectors(self, limit: int | None = None) -> VectorSet:
+        """The vectors; for a model with state, grouped into sequences (the file's `sequence`
+        array, else runs of `steps`, else of DEFAULT_STEPS)."""
         info = self.info()
         if self.vectors_file is not None:
-            return load_vectors(self.vectors_file, info.input_tensors, limit)
-        count = self.random_vectors or 20
-        return random_vectors(info.input_tensors, min(count, limit or count), self.seed)
+            vectors = load_vectors(self.vectors_file, info.input_tensors, limit)
+        else:
+            count = self.random_vectors or 20
+            vectors = random_vectors(info.input_tensors, min(count, limit or count), self.seed)
+        if not info.stateful:
+            vectors.sequences = None
+        elif vectors.sequences is None or self.steps is not None:
+            vectors.sequences = fixed_sequences(len(vectors), DEFAULT_STEPS if self.steps is None else self.steps)
+        return vectors
 
 
 def load_config(path: Path) -> ModelConfig:
@@ -70,8 +80,12 @@ def load_config(path: Path) -> ModelConfig:
     else:
         raise ConfigError(f"model config {path} names no `tflite` or `shared_tflite` file")
     parity, timing, budgets = data.get("parity", {}), data.get("timing", {}), data.get("budgets", {})
+    steps = data.get("state", {}).get("steps")
+    if steps is not None and (not isinstance(steps, int) or steps < 0):
+        raise ConfigError(f"{path}: [state] steps = {steps!r}: give the invokes per sequence as an integer >= 0 "
+                          "(0: one sequence, the state reset only before the first vector)")
     known = {"name", "tflite", "shared_tflite", "vectors", "random_vectors", "seed", "parity", "timing",
-             "budgets", "energy"}
+             "budgets", "energy", "state"}
     return ModelConfig(
         name=data.get("name", base.name), tflite=tflite,
         vectors_file=(base / data["vectors"]).resolve() if "vectors" in data else None,
@@ -81,7 +95,7 @@ def load_config(path: Path) -> ModelConfig:
         cycles_tolerance=float(timing.get("cycles_tolerance", DEFAULT_CYCLES_TOLERANCE)),
         budgets={k: int(v) for k, v in budgets.items()},
         energy_budget_uj=_energy_budget(data.get("energy", {}), path), config_path=path, missing_reason=missing,
-        extra={k: v for k, v in data.items() if k not in known},
+        extra={k: v for k, v in data.items() if k not in known}, steps=steps,
     )
 
 
@@ -104,12 +118,13 @@ def discover(root: Path | None = None) -> list[ModelConfig]:
     return sorted(configs, key=lambda c: c.name)
 
 
-def adhoc(path: Path, vectors: int = 20, seed: int = 1) -> ModelConfig:
-    """A user's model given with --model: seeded random vectors unless NAME.npz sits beside it."""
+def adhoc(path: Path, vectors: int = 20, seed: int = 1, steps: int | None = None) -> ModelConfig:
+    """A user's model given with --model: seeded random vectors unless NAME.npz sits beside it;
+    `steps`: invokes per sequence of a model with state (0: one sequence)."""
     path = Path(path).resolve()
     if not path.is_file():
         raise ConfigError(f"--model {path}: no such file")
     load_model(path)  # not a .tflite: one line now, not a collection error later
     sibling = path.with_suffix(".npz")
     return ModelConfig(name=path.stem, tflite=path, vectors_file=sibling if sibling.is_file() else None,
-                       random_vectors=vectors, seed=seed)
+                       random_vectors=vectors, seed=seed, steps=steps)

@@ -23,6 +23,9 @@ class TflmReference:
                                                       intrepreter_config=config)
         self.n_inputs = len(subgraph.inputs)
         self.n_outputs = len(subgraph.outputs)
+        # TFLM leaves variable tensors as the arena found them until a reset; the target starts
+        # from the reset state, so the host does too.
+        self.reset()
 
     def run(self, inputs: list[np.ndarray]) -> list[np.ndarray]:
         for index, value in enumerate(inputs):
@@ -31,6 +34,7 @@ class TflmReference:
         return [np.array(self._interp.get_output(i), copy=True) for i in range(self.n_outputs)]
 
     def reset(self) -> None:
+        """Returns the model's state across invokes to its start (MicroInterpreter::Reset)."""
         self._interp.reset()
 
 

@@ -15,6 +15,10 @@ from hil.errors import ConfigError
 from hil.link.protocol import TensorType
 
 OPCODE_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
+# TFLM's custom operators with state of their own across invokes (a reset function in their
+# registration: the signal library's delay lines, framers, stackers, noise estimates).
+STATEFUL_CUSTOM_OPS = frozenset({"SignalDelay", "SignalFramer", "SignalOverlapAdd", "SignalStacker",
+                                 "SignalFilterBankSpectralSubtraction"})
 
 
 @dataclass
@@ -63,6 +67,7 @@ class ModelInfo:
     inputs: list[int]
     outputs: list[int]
     subgraphs: int = 1
+    stateful: bool = False  # keeps state from one invoke to the next (see _keeps_state)
     description: str = ""
     raw: object = field(repr=False, default=None)
 
@@ -115,6 +120,21 @@ def _macs(op: OpInfo, tensors: list[TensorInfo]) -> int:
     return 0
 
 
+def _keeps_state(model) -> bool:
+    """Whether invokes depend on earlier ones, in any subgraph: variable tensors (RNN states, SVDF
+    histories), resource variables (VAR_HANDLE) or a custom operator with state of its own."""
+    for sg in model.subgraphs or []:
+        if any(t.isVariable for t in sg.tensors or []):
+            return True
+        for op in sg.operators or []:
+            code = model.operatorCodes[op.opcodeIndex]
+            if max(int(code.builtinCode), int(code.deprecatedBuiltinCode)) == schema.BuiltinOperator.VAR_HANDLE:
+                return True
+            if code.customCode is not None and code.customCode.decode() in STATEFUL_CUSTOM_OPS:
+                return True
+    return False
+
+
 @functools.lru_cache(maxsize=64)
 def _load_cached(path: str, mtime: float) -> ModelInfo:
     data = Path(path).read_bytes()
@@ -143,7 +163,7 @@ def _load_cached(path: str, mtime: float) -> ModelInfo:
     desc = model.description.decode() if isinstance(model.description, bytes) else (model.description or "")
     return ModelInfo(Path(path), hashlib.sha256(data).hexdigest(), len(data), tensors, ops,
                      [int(x) for x in sg.inputs], [int(x) for x in sg.outputs],
-                     len(model.subgraphs), desc, model)
+                     len(model.subgraphs), _keeps_state(model), desc, model)
 
 
 def load_model(path: Path | str) -> ModelInfo:

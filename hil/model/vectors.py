@@ -13,6 +13,8 @@ import numpy as np
 from hil.errors import ConfigError
 from hil.model.tflite import TensorInfo
 
+DEFAULT_STEPS = 4  # invokes per sequence of a model with state, when neither the vectors nor the config say
+
 
 @dataclass
 class VectorSet:
@@ -20,9 +22,42 @@ class VectorSet:
     labels: np.ndarray | None = None         # class labels or float targets, when known
     source: str = ""
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+    # A model with state: runs of consecutive vectors whose state carries over from one invoke to
+    # the next; the state is reset before each run. None: every vector stands alone.
+    sequences: list[range] | None = None
 
     def __len__(self) -> int:
         return len(self.inputs)
+
+    def sequence(self, index: int) -> range:
+        """The sequence vector `index` belongs to (itself alone for a model without state)."""
+        if self.sequences is None:
+            return range(index, index + 1)
+        return next(r for r in self.sequences if index in r)
+
+    def describe_step(self, index: int) -> str:
+        """Where a vector stands in its sequence, for messages ("" without sequences)."""
+        if self.sequences is None:
+            return ""
+        seq = self.sequence(index)
+        return (f" (step {index - seq.start + 1} of {len(seq)} of the sequence from vector {seq.start}, "
+                "state carried over)")
+
+
+def fixed_sequences(count: int, steps: int) -> list[range]:
+    """`count` vectors in sequences of `steps` (the last may be shorter); steps <= 0: one sequence."""
+    steps = count if steps <= 0 else steps
+    return [range(start, min(start + steps, count)) for start in range(0, count, max(steps, 1))]
+
+
+def sequences_from_ids(ids: np.ndarray, path: Path) -> list[range]:
+    """Sequences from a per-vector `sequence` array: a run of equal consecutive values is one."""
+    ids = np.asarray(ids).ravel()
+    if ids.size == 0 or not np.issubdtype(ids.dtype, np.integer):
+        raise ConfigError(f"{path}: `sequence` must hold one integer per vector (vectors with the same consecutive "
+                          "value form one sequence whose state carries over)")
+    starts = [0, *(int(i) for i in np.flatnonzero(ids[1:] != ids[:-1]) + 1), len(ids)]
+    return [range(a, b) for a, b in zip(starts, starts[1:], strict=False)]
 
 
 def quantize(values: np.ndarray, scale: float, zero_point: int, dtype: np.dtype) -> np.ndarray:
@@ -89,7 +124,8 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
 
 def load_vectors(path: Path, specs: list[TensorInfo], limit: int | None = None) -> VectorSet:
     """A .npz with `inputs` (one input) or `input_0`, `input_1`, ...; or a .npy of inputs.
-    Optional arrays: `labels`. Leading axis = vector index."""
+    Optional arrays: `labels`; `sequence` (one integer per vector: for a model with state, runs of
+    equal values are sequences whose state carries over). Leading axis = vector index."""
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"vector file {path} does not exist")
@@ -103,7 +139,7 @@ def load_vectors(path: Path, specs: list[TensorInfo], limit: int | None = None) 
             raise ConfigError(f"{path} lacks {', '.join(missing)} (expected `inputs` or `input_N` arrays)")
         arrays = [data[n] for n in names]
         labels = data.get("labels")
-        extra = {k: v for k, v in data.items() if k not in names and k != "labels"}
+        extra = {k: v for k, v in data.items() if k not in names and k not in ("labels", "sequence")}
     if len(arrays) != len(specs):
         raise ConfigError(f"{path} has {len(arrays)} input arrays, the model has {len(specs)} inputs")
     shaped = [_check_shape(a, s, path, i) for i, (a, s) in enumerate(zip(arrays, specs, strict=True))]
@@ -114,4 +150,9 @@ def load_vectors(path: Path, specs: list[TensorInfo], limit: int | None = None) 
     vectors = [[a[i] for a in shaped] for i in range(count)]
     # Per-vector companions (one row per vector: float outputs, raw samples) are cut like the inputs.
     extra = {k: (v[:count] if v.ndim and len(v) == total else v) for k, v in extra.items()}
-    return VectorSet(vectors, labels[:count] if labels is not None else None, str(path), extra)
+    ids = data.get("sequence") if path.suffix != ".npy" else None
+    if ids is not None and np.asarray(ids).size < total:
+        raise ConfigError(f"{path}: `sequence` has {np.asarray(ids).size} values for {total} vectors: give one per "
+                          "vector")
+    sequences = sequences_from_ids(np.asarray(ids).ravel()[:count], path) if ids is not None else None
+    return VectorSet(vectors, labels[:count] if labels is not None else None, str(path), extra, sequences)

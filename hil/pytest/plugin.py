@@ -69,6 +69,10 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     group.addoption("--vectors", type=int, default=None, metavar="N",
                     help="at most N vectors per model (and N random vectors for --model files)")
     group.addoption("--seed", type=int, default=1, help="seed of random vectors for --model files")
+    group.addoption("--steps", type=int, default=None, metavar="N",
+                    help="--model files with state (RNN, SVDF, variables): vectors per sequence, the state carried "
+                         "over within one and reset before each (default: the vector file's `sequence`, else 4; "
+                         "0: one sequence)")
     group.addoption("--only-model", action="append", default=[], metavar="NAME",
                     help="run only these models of the catalog (repeatable)")
     group.addoption("--update-baselines", action="store_true",
@@ -150,7 +154,8 @@ def _models(config: pytest.Config) -> list[ModelConfig]:
     if only:
         models = [m for m in models if m.name in only]
     n = config.getoption("vectors") or 20
-    models += [catalog.adhoc(p, vectors=n, seed=config.getoption("seed")) for p in config.getoption("model")]
+    models += [catalog.adhoc(p, vectors=n, seed=config.getoption("seed"), steps=config.getoption("steps"))
+               for p in config.getoption("model")]
     return models
 
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from hil.errors import HilError
-from hil.harness.runner import Harness
+from hil.harness.runner import Harness, replay_reference
 from hil.link.protocol import TENSORS_OWN_MEMORY, TensorEntry
 from hil.model.catalog import ModelConfig
 from hil.model.reference import TflmReference
@@ -230,11 +230,12 @@ def explain_parity_failure(harness: Harness, config: ModelConfig, index: int) ->
 
 
 def _run_debug(debug: Harness, config: ModelConfig, index: int) -> Divergence:
+    """The vector on the debug firmware (after its sequence's earlier vectors, for a model with
+    state) and the host driven the same way with every tensor kept."""
+    outputs = debug.run_vector(config, index).outputs
     target = debug.target(config)
-    inputs = target.vectors.inputs[index]
-    outputs = debug.infer(target, inputs).outputs
     reference = TflmReference(host_reference_model(config.tflite), preserve_all_tensors=True)
-    expected = reference.run(inputs)
+    expected = replay_reference(reference, target.vectors, index)[-1]
     reproduced = any(diff_tensor(i, "", t, r, config.tolerance_lsb).differs
                      for i, (t, r) in enumerate(zip(outputs, expected, strict=True)))
     result = analyse(target.device, target.info, reference, config.name, index, config.tolerance_lsb)

@@ -94,7 +94,7 @@ static int engine_invoke(char *msg, size_t msg_cap)
         return HIL_ERR_NO_MODEL;
     graph.msg = msg;
     graph.msg_cap = msg_cap;
-    for (uint32_t i = 0; i < graph.n_nodes; i++) {
+    for (uint32_t i = 0; i < graph.n_main_nodes; i++) { /* subgraph 0: the others run from CALL_ONCE */
         hil_node *node = &graph.nodes[i];
         uint64_t start = hil_counter_read();
         int status = node->kernel->eval(&graph, node);
@@ -107,11 +107,11 @@ static int engine_invoke(char *msg, size_t msg_cap)
     return HIL_OK;
 }
 
-static unsigned engine_num_ops(void) { return loaded ? graph.n_nodes : 0; }
+static unsigned engine_num_ops(void) { return loaded ? graph.n_main_nodes : 0; }
 
 static int engine_op_profile(unsigned op_index, hil_op_profile *out)
 {
-    if (!loaded || op_index >= graph.n_nodes)
+    if (!loaded || op_index >= graph.n_main_nodes)
         return HIL_ERR_BAD_INDEX;
     out->op_index = (uint16_t)op_index;
     out->opcode = (uint16_t)graph.nodes[op_index].opcode;
@@ -129,6 +129,16 @@ static int engine_tensor_info(unsigned index, hil_tensor_info *out)
     return loaded ? hil_debug_tensor_info(&graph, index, out) : HIL_ERR_NO_MODEL;
 }
 
+static int engine_has_state(void) { return loaded && graph.has_state; }
+
+static int engine_reset_state(char *msg, size_t msg_cap)
+{
+    if (!loaded)
+        return HIL_ERR_NO_MODEL;
+    hil_graph_reset(&graph);
+    return HIL_OK;
+}
+
 const hil_engine hil_builtin_engine = {
     .name = "builtin",
     .load = engine_load,
@@ -143,4 +153,6 @@ const hil_engine hil_builtin_engine = {
     .op_profile = engine_op_profile,
     .num_tensors = engine_num_tensors,
     .tensor_info = engine_tensor_info,
+    .has_state = engine_has_state,
+    .reset_state = engine_reset_state,
 };

@@ -20,7 +20,7 @@ static int bytes_overlap(const hil_tensor *a, const hil_tensor *b)
 /* Whether a tensor's bytes still hold the value the last invoke gave it. */
 static int still_valid(const hil_graph *g, const hil_tensor *t)
 {
-    if (t->is_const)
+    if (t->is_const || (t->is_variable && t->data)) /* a variable has memory of its own */
         return 1;
     if (!t->is_planned || !t->data)
         return 0;
@@ -43,12 +43,12 @@ unsigned hil_debug_num_tensors(const hil_graph *g, uint16_t *list_flags)
         *list_flags = 0;
 #endif
     }
-    return g->n_model_tensors;
+    return g->subgraphs[0].n_tensors; /* subgraph 0's, numbered as in the model */
 }
 
 int hil_debug_tensor_info(const hil_graph *g, unsigned index, hil_tensor_info *out)
 {
-    if (index >= g->n_model_tensors)
+    if (index >= g->subgraphs[0].n_tensors)
         return HIL_ERR_BAD_INDEX;
     const hil_tensor *t = &g->tensors[index];
     memset(out, 0, sizeof *out);
@@ -61,7 +61,7 @@ int hil_debug_tensor_info(const hil_graph *g, unsigned index, hil_tensor_info *o
     out->spec.data = t->data;
     out->name = (const char *)hil_fb_vec_bytes((hil_fb *)&g->fb, t->name);
     out->name_len = out->name ? t->name.len : 0;
-    out->flags = (uint8_t)((t->is_const ? HIL_TENSOR_CONST : 0) | (t->is_planned ? HIL_TENSOR_ARENA : 0) |
+    out->flags = (uint8_t)((t->is_const ? HIL_TENSOR_CONST : 0) | (t->is_planned || t->is_variable ? HIL_TENSOR_ARENA : 0) |
                            (still_valid(g, t) ? HIL_TENSOR_VALID : 0));
     return HIL_OK;
 }

@@ -61,12 +61,27 @@ static int fail(hil_graph *g, int code, const char *what)
     return code;
 }
 
+/* "op #N" within subgraph 0, "subgraph K op #N" within another: the host names subgraph 0's. */
+static void msg_add_op(hil_graph *g, const hil_node *node)
+{
+    uint32_t k = 0;
+    while (k + 1 < g->n_subgraphs && node->index >= g->subgraphs[k + 1].first_node)
+        k++;
+    if (k) {
+        msg_add(g, "subgraph ");
+        msg_add_uint(g, k);
+        msg_add(g, " ");
+    }
+    msg_add(g, "op #");
+    msg_add_uint(g, node->index - (g->n_subgraphs ? g->subgraphs[k].first_node : 0));
+}
+
 int hil_reject(hil_graph *g, const hil_node *node, int code, const char *reason)
 {
     g->msg[0] = '\0';
     msg_add(g, node->kernel ? node->kernel->name : "operator");
-    msg_add(g, " (op #");
-    msg_add_uint(g, node->index);
+    msg_add(g, " (");
+    msg_add_op(g, node);
     msg_add(g, "): ");
     msg_add(g, reason);
     return code;
@@ -103,22 +118,22 @@ int32_t hil_dim(const hil_tensor *t, int axis)
 unsigned hil_node_num_inputs(const hil_node *node) { return node->inputs.len; }
 unsigned hil_node_num_outputs(const hil_node *node) { return node->outputs.len; }
 
-static hil_tensor *tensor_ref(hil_graph *g, hil_fb_vec list, unsigned i)
+static hil_tensor *tensor_ref(hil_graph *g, uint32_t base, hil_fb_vec list, unsigned i)
 {
     if (i >= list.len)
         return 0;
     int32_t t = hil_fb_vec_i32(&g->fb, list, i);
-    return t >= 0 && (uint32_t)t < g->n_model_tensors ? &g->tensors[t] : 0;
+    return t >= 0 && base + (uint32_t)t < g->n_model_tensors ? &g->tensors[base + (uint32_t)t] : 0;
 }
 
 hil_tensor *hil_node_input(hil_graph *g, const hil_node *node, unsigned i)
 {
-    return tensor_ref(g, node->inputs, i);
+    return tensor_ref(g, node->tensor_base, node->inputs, i);
 }
 
 hil_tensor *hil_node_output(hil_graph *g, const hil_node *node, unsigned i)
 {
-    return tensor_ref(g, node->outputs, i);
+    return tensor_ref(g, node->tensor_base, node->outputs, i);
 }
 
 void *hil_persistent_alloc(hil_graph *g, size_t bytes)
@@ -163,7 +178,7 @@ int hil_request_scratch(hil_graph *g, hil_node *node, uint32_t bytes)
 void hil_allow_alias(hil_graph *g, hil_node *node, unsigned input, int32_t max_displacement)
 {
     int32_t t = input < node->inputs.len ? hil_fb_vec_i32(&g->fb, node->inputs, input) : -1;
-    node->alias_input = t >= 0 && (uint32_t)t < g->n_model_tensors ? t : -1;
+    node->alias_input = t >= 0 && node->tensor_base + (uint32_t)t < g->n_model_tensors ? (int32_t)node->tensor_base + t : -1;
     node->alias_limit = max_displacement;
 }
 
@@ -287,20 +302,21 @@ static int load_tensor(hil_graph *g, hil_tensor *t, const hil_fb_table *tt, hil_
     t->name = hil_fb_string_at(fb, tt, T_NAME);
     if (hil_fb_table_at(fb, tt, T_SPARSITY).pos)
         return fail(g, HIL_ERR_UNSUPPORTED, "sparse tensors are not supported");
-    if (hil_fb_u8(fb, tt, T_IS_VARIABLE, 0))
-        return fail(g, HIL_ERR_UNSUPPORTED, "variable tensors (stateful models) are not supported");
+    t->is_variable = hil_fb_u8(fb, tt, T_IS_VARIABLE, 0) != 0;
     int status = load_quantization(g, t, tt);
     if (status != HIL_OK)
         return status;
-    status = load_buffer(g, t, buffers, hil_fb_u32(fb, tt, T_BUFFER, 0));
+    if (!t->is_variable) /* a variable's initial value is its reset value, as in TFLM */
+        status = load_buffer(g, t, buffers, hil_fb_u32(fb, tt, T_BUFFER, 0));
     return fb->error ? fail(g, HIL_ERR_MODEL_INVALID, "tensor table is malformed") : status;
 }
 
-static int check_tensor_list(hil_graph *g, hil_fb_vec list, int allow_absent)
+/* Every index of `list` names one of the subgraph's `n_tensors` tensors (or is -1, if allowed). */
+static int check_tensor_list(hil_graph *g, hil_fb_vec list, uint32_t n_tensors, int allow_absent)
 {
     for (uint32_t i = 0; i < list.len; i++) {
         int32_t t = hil_fb_vec_i32(&g->fb, list, i);
-        if ((t < 0 && !(allow_absent && t == -1)) || (t >= 0 && (uint32_t)t >= g->n_model_tensors))
+        if ((t < 0 && !(allow_absent && t == -1)) || (t >= 0 && (uint32_t)t >= n_tensors))
             return fail(g, HIL_ERR_MODEL_INVALID, "operator refers to a tensor that does not exist");
     }
     return HIL_OK;
@@ -310,8 +326,11 @@ static int check_tensor_list(hil_graph *g, hil_fb_vec list, int allow_absent)
  * for the operator), or its output 0's when it has no input; INT4 when input 1 (weights) is int4. */
 static uint32_t node_type(hil_graph *g, const hil_node *node)
 {
-    hil_tensor *t = node->inputs.len ? hil_node_input(g, node, (unsigned)hil_type_input(node->opcode))
-                                     : hil_node_output(g, node, 0);
+    if (!node->inputs.len && !node->outputs.len)
+        return HIL_NONE;
+    int which = hil_type_input(node->opcode);
+    hil_tensor *t = node->inputs.len && which >= 0 ? hil_node_input(g, node, (unsigned)which)
+                                                  : hil_node_output(g, node, 0);
     hil_tensor *w = INT4_WEIGHTS ? hil_node_input(g, node, 1) : 0;
     if (w && w->type == HIL_INT4) /* int4 packed weights select their own cells (kernels/int4_weights.c) */
         return HIL_INT4;
@@ -319,7 +338,8 @@ static uint32_t node_type(hil_graph *g, const hil_node *node)
 }
 
 /* Reads one operator; an unknown opcode leaves node->kernel NULL for the caller to report. */
-static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_fb_vec opcodes)
+static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_fb_vec opcodes,
+                     const hil_subgraph *sg)
 {
     hil_fb *fb = &g->fb;
     uint32_t oc_index = hil_fb_u32(fb, ot, OP_OPCODE_INDEX, 0);
@@ -343,11 +363,12 @@ static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_f
     node->options_type = hil_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0);
     node->scratch = -1;
     node->alias_input = -1;
+    node->tensor_base = sg->first_tensor;
     if (fb->error)
         return fail(g, HIL_ERR_MODEL_INVALID, "operator table is malformed");
-    int status = check_tensor_list(g, node->inputs, 1);
+    int status = check_tensor_list(g, node->inputs, sg->n_tensors, 1);
     if (status == HIL_OK)
-        status = check_tensor_list(g, node->outputs, 0);
+        status = check_tensor_list(g, node->outputs, sg->n_tensors, 0);
     if (status == HIL_OK && node->opcode != HIL_CUSTOM)
         node->kernel = hil_find_kernel(node->opcode, node_type(g, node));
     return status;
@@ -366,52 +387,102 @@ static int report_unsupported(hil_graph *g)
         msg_add_uint(g, g->nodes[i].opcode);
         msg_add(g, " (type ");
         msg_add_uint(g, node_type(g, &g->nodes[i]));
-        msg_add(g, ") at op #");
-        msg_add_uint(g, i);
+        msg_add(g, ") at ");
+        msg_add_op(g, &g->nodes[i]);
         any = 1;
     }
     return any ? HIL_ERR_UNSUPPORTED : HIL_OK;
 }
 
+/* The subgraph table: where each subgraph's tensors and nodes sit in the graph's tables. */
+static int read_subgraphs(hil_graph *g, hil_fb_vec subgraphs)
+{
+    g->n_subgraphs = subgraphs.len;
+    g->subgraphs = subgraphs.len == 1 ? &g->main_subgraph : hil_persistent_alloc(g, sizeof(hil_subgraph) * subgraphs.len);
+    if (!g->subgraphs)
+        return fail(g, HIL_ERR_ARENA_TOO_SMALL, "arena too small for the subgraph table");
+    uint32_t tensors = 0, nodes = 0;
+    for (uint32_t k = 0; k < subgraphs.len; k++) {
+        hil_fb_table sg = hil_fb_vec_table(&g->fb, subgraphs, k);
+        hil_subgraph *s = &g->subgraphs[k];
+        s->first_node = nodes;
+        s->n_nodes = hil_fb_vector_at(&g->fb, &sg, SG_OPERATORS, 4).len;
+        s->inputs = hil_fb_vector_at(&g->fb, &sg, SG_INPUTS, 4);
+        s->outputs = hil_fb_vector_at(&g->fb, &sg, SG_OUTPUTS, 4);
+        if (g->fb.error)
+            return fail(g, HIL_ERR_MODEL_INVALID, "malformed subgraph");
+        s->first_tensor = tensors;
+        s->n_tensors = hil_fb_vector_at(&g->fb, &sg, SG_TENSORS, 4).len;
+        if (g->fb.error)
+            return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: the tensor list points outside the file");
+        if (s->n_tensors > 0xFFFFFFu - tensors || s->n_nodes > 0xFFFFFFu - nodes)
+            return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: too many tensors or operators");
+        tensors += s->n_tensors;
+        nodes += s->n_nodes;
+    }
+    g->inputs = g->subgraphs[0].inputs;
+    g->outputs = g->subgraphs[0].outputs;
+    g->n_model_tensors = g->n_tensors = tensors;
+    g->n_nodes = nodes;
+    g->n_main_nodes = g->subgraphs[0].n_nodes;
+    return HIL_OK;
+}
+
 /* The tensor table, with only each tensor's type read: operators are matched with kernels
  * before tensors are loaded in full, so a model is refused for its operators first. */
-static int alloc_tensors(hil_graph *g, hil_fb_vec list, uint32_t n_ops)
+static int alloc_tensors(hil_graph *g, hil_fb_vec subgraphs)
 {
-    g->n_model_tensors = g->n_tensors = list.len;
     /* Room for one scratch pseudo-tensor per operator after the model's tensors. */
-    g->tensors = hil_persistent_alloc(g, sizeof(hil_tensor) * ((size_t)list.len + n_ops));
+    g->tensors = hil_persistent_alloc(g, sizeof(hil_tensor) * ((size_t)g->n_model_tensors + g->n_nodes));
     if (!g->tensors)
         return fail(g, HIL_ERR_ARENA_TOO_SMALL, "arena too small for the tensor table");
-    for (uint32_t i = 0; i < list.len; i++) {
-        hil_fb_table tt = hil_fb_vec_table(&g->fb, list, i);
-        g->tensors[i].type = (uint8_t)hil_fb_i8(&g->fb, &tt, T_TYPE, HIL_FLOAT32);
+    for (uint32_t k = 0; k < g->n_subgraphs; k++) {
+        hil_fb_table sg = hil_fb_vec_table(&g->fb, subgraphs, k);
+        hil_fb_vec list = hil_fb_vector_at(&g->fb, &sg, SG_TENSORS, 4);
+        for (uint32_t i = 0; i < list.len; i++) {
+            hil_fb_table tt = hil_fb_vec_table(&g->fb, list, i);
+            g->tensors[g->subgraphs[k].first_tensor + i].type = (uint8_t)hil_fb_i8(&g->fb, &tt, T_TYPE, HIL_FLOAT32);
+        }
+        int status = check_tensor_list(g, g->subgraphs[k].inputs, g->subgraphs[k].n_tensors, 0);
+        if (status == HIL_OK)
+            status = check_tensor_list(g, g->subgraphs[k].outputs, g->subgraphs[k].n_tensors, 0);
+        if (status != HIL_OK)
+            return status;
     }
     return g->fb.error ? fail(g, HIL_ERR_MODEL_INVALID, "tensor table is malformed") : HIL_OK;
 }
 
-static int load_tensors(hil_graph *g, hil_fb_vec list, hil_fb_vec buffers)
+static int load_tensors(hil_graph *g, hil_fb_vec subgraphs, hil_fb_vec buffers)
 {
-    for (uint32_t i = 0; i < list.len; i++) {
-        hil_fb_table tt = hil_fb_vec_table(&g->fb, list, i);
-        int status = load_tensor(g, &g->tensors[i], &tt, buffers);
-        if (status != HIL_OK)
-            return status;
+    for (uint32_t k = 0; k < g->n_subgraphs; k++) {
+        hil_fb_table sg = hil_fb_vec_table(&g->fb, subgraphs, k);
+        hil_fb_vec list = hil_fb_vector_at(&g->fb, &sg, SG_TENSORS, 4);
+        for (uint32_t i = 0; i < list.len; i++) {
+            hil_fb_table tt = hil_fb_vec_table(&g->fb, list, i);
+            int status = load_tensor(g, &g->tensors[g->subgraphs[k].first_tensor + i], &tt, buffers);
+            if (status != HIL_OK)
+                return status;
+        }
     }
     return HIL_OK;
 }
 
-static int load_nodes(hil_graph *g, hil_fb_vec ops, hil_fb_vec opcodes)
+static int load_nodes(hil_graph *g, hil_fb_vec subgraphs, hil_fb_vec opcodes)
 {
-    g->nodes = hil_persistent_alloc(g, sizeof(hil_node) * (size_t)ops.len);
-    if (ops.len && !g->nodes)
+    g->nodes = hil_persistent_alloc(g, sizeof(hil_node) * (size_t)g->n_nodes);
+    if (g->n_nodes && !g->nodes)
         return fail(g, HIL_ERR_ARENA_TOO_SMALL, "arena too small for the operator table");
-    g->n_nodes = ops.len;
-    for (uint32_t i = 0; i < ops.len; i++) {
-        hil_fb_table ot = hil_fb_vec_table(&g->fb, ops, i);
-        g->nodes[i].index = i;
-        int status = load_node(g, &g->nodes[i], &ot, opcodes);
-        if (status != HIL_OK)
-            return status;
+    for (uint32_t k = 0; k < g->n_subgraphs; k++) {
+        hil_fb_table sg = hil_fb_vec_table(&g->fb, subgraphs, k);
+        hil_fb_vec ops = hil_fb_vector_at(&g->fb, &sg, SG_OPERATORS, 4);
+        for (uint32_t i = 0; i < ops.len; i++) {
+            hil_fb_table ot = hil_fb_vec_table(&g->fb, ops, i);
+            hil_node *node = &g->nodes[g->subgraphs[k].first_node + i];
+            node->index = g->subgraphs[k].first_node + i;
+            int status = load_node(g, node, &ot, opcodes, &g->subgraphs[k]);
+            if (status != HIL_OK)
+                return status;
+        }
     }
     return report_unsupported(g);
 }
@@ -457,29 +528,34 @@ int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *a
                     "malformed model: an offset or length points outside the file (truncated or corrupt)");
     if (subgraphs.len == 0)
         return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: no subgraph");
-    if (subgraphs.len > 1)
-        return fail(g, HIL_ERR_UNSUPPORTED, "models with several subgraphs (control flow) are not supported");
-    hil_fb_table sg = hil_fb_vec_table(fb, subgraphs, 0);
-    hil_fb_vec ops = hil_fb_vector_at(fb, &sg, SG_OPERATORS, 4);
-    g->inputs = hil_fb_vector_at(fb, &sg, SG_INPUTS, 4);
-    g->outputs = hil_fb_vector_at(fb, &sg, SG_OUTPUTS, 4);
-    if (fb->error)
-        return fail(g, HIL_ERR_MODEL_INVALID, "malformed subgraph");
-    hil_fb_vec tensors = hil_fb_vector_at(fb, &sg, SG_TENSORS, 4);
-    if (fb->error)
-        return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: the tensor list points outside the file");
-    int status = alloc_tensors(g, tensors, ops.len);
+    int status = read_subgraphs(g, subgraphs);
     if (status == HIL_OK)
-        status = check_tensor_list(g, g->inputs, 0);
+        status = alloc_tensors(g, subgraphs);
     if (status == HIL_OK)
-        status = check_tensor_list(g, g->outputs, 0);
+        status = load_nodes(g, subgraphs, opcodes);
     if (status == HIL_OK)
-        status = load_nodes(g, ops, opcodes);
+        status = load_tensors(g, subgraphs, buffers);
     if (status == HIL_OK)
-        status = load_tensors(g, tensors, buffers);
+        status = hil_state_init(g);
     if (status == HIL_OK)
         status = prepare_nodes(g);
     if (status == HIL_OK)
         status = hil_graph_plan(g);
+    if (status == HIL_OK)
+        hil_graph_reset(g);
     return status;
+}
+
+int hil_graph_invoke_subgraph(hil_graph *g, uint32_t subgraph)
+{
+    if (subgraph >= g->n_subgraphs)
+        return HIL_ERR_INVOKE_FAILED;
+    const hil_subgraph *s = &g->subgraphs[subgraph];
+    for (uint32_t i = s->first_node; i < s->first_node + s->n_nodes; i++) {
+        hil_node *node = &g->nodes[i];
+        int status = node->kernel->eval(g, node);
+        if (status != HIL_OK)
+            return hil_reject(g, node, status, "evaluation failed");
+    }
+    return HIL_OK;
 }

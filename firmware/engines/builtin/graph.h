@@ -1,5 +1,9 @@
 /* The built-in engine's view of a model: tensors and nodes read from the flatbuffer, one arena
- * for activations (planned bottom-up) and persistent data (allocated top-down). */
+ * for activations (planned bottom-up) and persistent data (allocated top-down).
+ *
+ * A model with several subgraphs (CALL_ONCE's init subgraph) is held flat: every subgraph's
+ * tensors and nodes follow subgraph 0's in one table, and a node finds its tensors from its
+ * subgraph's first tensor (tensor_base). Subgraph 0 is the one an invoke runs. */
 #ifndef HIL_GRAPH_H
 #define HIL_GRAPH_H
 #include <stddef.h>
@@ -19,9 +23,11 @@ enum {
     HIL_BOOL = 6,
     HIL_INT16 = 7,
     HIL_INT8 = 9,
-    HIL_UINT64 = 12, /* the signal library's filter bank energies */
-    HIL_UINT32 = 15, /* the signal library's spectra and filter bank channels */
-    HIL_INT4 = 17, /* packed, two per byte: only as constant weights (kernels/int4_weights.c) */
+    HIL_UINT64 = 12,   /* the signal library's filter bank energies */
+    HIL_RESOURCE = 13, /* a resource variable's handle (VAR_HANDLE): no data of its own */
+    HIL_UINT32 = 15,   /* the signal library's spectra and filter bank channels */
+    HIL_INT4 = 17,     /* packed, two per byte: only as constant weights (kernels/int4_weights.c) */
+    HIL_NONE = 255,    /* not a TensorType: the cell of an operator without tensors (CALL_ONCE) */
 };
 
 /* Custom operators (TFLM's signal library) get ops.def codes from here up, matched by their
@@ -34,8 +40,9 @@ enum { HIL_ACT_NONE = 0, HIL_ACT_RELU = 1, HIL_ACT_RELU_N1_TO_1 = 2, HIL_ACT_REL
 typedef struct hil_tensor {
     uint8_t type;
     uint8_t ndim;
-    uint8_t is_const;    /* data lives in the model (flash) */
-    uint8_t is_planned;  /* data lives in the arena */
+    uint8_t is_const : 1;    /* data lives in the model (flash) */
+    uint8_t is_planned : 1;  /* data lives in the planned part of the arena */
+    uint8_t is_variable : 1; /* state kept across invokes (persistent part of the arena) */
     int32_t dims[HIL_MAX_DIMS];
     uint32_t bytes;
     float scale; /* first (or only) quantization scale */
@@ -67,8 +74,25 @@ typedef struct hil_node {
     int32_t scratch;      /* index of a scratch pseudo-tensor, or -1 */
     int32_t alias_input;  /* tensor that output 0 may overlap (hil_allow_alias), or -1 */
     int32_t alias_limit;  /* ... when output base - input base <= alias_limit bytes */
+    uint32_t tensor_base; /* its subgraph's first tensor in the graph's table */
     uint64_t ticks;       /* counter ticks of the last invoke */
 } hil_node;
+
+/* One subgraph's share of the graph's tables. */
+typedef struct hil_subgraph {
+    uint32_t first_node, n_nodes;
+    uint32_t first_tensor, n_tensors;
+    hil_fb_vec inputs, outputs; /* tensor indices within the subgraph */
+} hil_subgraph;
+
+/* A resource variable (VAR_HANDLE / READ_VARIABLE / ASSIGN_VARIABLE), named by container and
+ * shared name; its buffer is allocated by the first ASSIGN_VARIABLE that knows it, as TFLM does. */
+typedef struct hil_resource {
+    hil_fb_vec container, shared_name;
+    uint8_t *data;
+    uint32_t bytes;
+    uint8_t default_value; /* the byte a reset fills it with (TFLM: the int8 zero point) */
+} hil_resource;
 
 typedef struct hil_graph {
     hil_fb fb;
@@ -76,8 +100,15 @@ typedef struct hil_graph {
     uint32_t n_tensors;   /* model tensors followed by scratch pseudo-tensors */
     uint32_t n_model_tensors;
     hil_node *nodes;
-    uint32_t n_nodes;
-    hil_fb_vec inputs, outputs;
+    uint32_t n_nodes;           /* every subgraph's */
+    uint32_t n_main_nodes;      /* subgraph 0's (the first ones): what an invoke runs */
+    hil_fb_vec inputs, outputs; /* subgraph 0's */
+    hil_subgraph *subgraphs;    /* subgraphs[0] is the one an invoke runs */
+    uint32_t n_subgraphs;
+    hil_subgraph main_subgraph; /* subgraphs[0] of a one-subgraph model (no arena used) */
+    hil_resource *resources;
+    uint32_t n_resources, max_resources;
+    uint8_t has_state;          /* variables, resource variables or kernels with state */
     uint8_t *arena;
     uint32_t arena_size;
     uint32_t planned_bytes;    /* peak of the activation plan */
@@ -92,6 +123,9 @@ typedef struct hil_kernel {
     /* Validate types, shapes and options; compute parameters; request scratch. Returns hil_error. */
     int (*prepare)(hil_graph *g, hil_node *node);
     int (*eval)(hil_graph *g, hil_node *node);
+    /* Optional: return the state the kernel keeps across invokes to its initial value (the
+     * model's RESET_STATE; TFLM's registration->reset). */
+    void (*reset)(hil_graph *g, hil_node *node);
 } hil_kernel;
 
 /* Kernel helpers. */
@@ -133,10 +167,17 @@ static inline int64_t hil_int_at(const hil_tensor *t, uint32_t i)
     }
 }
 
+/* State across invokes (state.c): variable tensors, resource variables, kernels' own state. */
+hil_resource *hil_resource_find(hil_graph *g, hil_fb_vec container, hil_fb_vec shared_name, int create);
+int hil_resource_allocate(hil_graph *g, hil_resource *r, const hil_tensor *value);
+int hil_state_init(hil_graph *g); /* allocates the variable tensors at load */
+void hil_graph_reset(hil_graph *g);
+
 /* Graph life cycle (graph.c, planner.c). */
 int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *arena,
                    uint32_t arena_size, char *msg, size_t msg_cap);
 int hil_graph_plan(hil_graph *g);
-int hil_graph_invoke(hil_graph *g);
+/* Runs a subgraph's nodes in order (subgraph 0 is the engine's invoke; CALL_ONCE runs others). */
+int hil_graph_invoke_subgraph(hil_graph *g, uint32_t subgraph);
 
 #endif

@@ -29,32 +29,43 @@ static void widen(hil_tensor *t, int32_t node)
         t->last_use = node;
 }
 
-static void mark_list(hil_graph *g, hil_fb_vec list, int32_t node)
+static void mark_list(hil_graph *g, uint32_t base, hil_fb_vec list, int32_t node)
 {
     for (uint32_t i = 0; i < list.len; i++) {
         int32_t t = hil_fb_vec_i32(&g->fb, list, i);
         if (t >= 0)
-            widen(&g->tensors[t], node);
+            widen(&g->tensors[base + (uint32_t)t], node);
     }
 }
 
+/* Node indices are positions in the flat node table. The tensors of subgraphs other than 0 are
+ * used while a node of subgraph 0 runs them (CALL_ONCE), so they are kept alive throughout.
+ * Variable tensors live in the persistent part of the arena, not in the plan. */
 static void compute_lifetimes(hil_graph *g)
 {
+    const hil_subgraph *main = &g->subgraphs[0];
     int32_t last = g->n_nodes ? (int32_t)g->n_nodes - 1 : 0;
     for (uint32_t i = 0; i < g->n_model_tensors; i++) {
         g->tensors[i].first_use = INT32_MAX;
         g->tensors[i].last_use = -1;
     }
     for (uint32_t n = 0; n < g->n_nodes; n++) {
-        mark_list(g, g->nodes[n].inputs, (int32_t)n);
-        mark_list(g, g->nodes[n].outputs, (int32_t)n);
+        mark_list(g, g->nodes[n].tensor_base, g->nodes[n].inputs, (int32_t)n);
+        mark_list(g, g->nodes[n].tensor_base, g->nodes[n].outputs, (int32_t)n);
     }
-    mark_list(g, g->inputs, 0);
-    mark_list(g, g->inputs, last);
-    mark_list(g, g->outputs, last);
+    mark_list(g, 0, g->inputs, 0);
+    mark_list(g, 0, g->inputs, last);
+    mark_list(g, 0, g->outputs, last);
+    for (uint32_t i = main->n_tensors; i < g->n_tensors; i++) {
+        hil_tensor *t = &g->tensors[i]; /* another subgraph's tensor, or its node's scratch */
+        if (i < g->n_model_tensors || t->first_use >= (int32_t)main->n_nodes) {
+            widen(t, 0);
+            widen(t, last);
+        }
+    }
     for (uint32_t i = 0; i < g->n_tensors; i++) {
         hil_tensor *t = &g->tensors[i];
-        t->is_planned = !t->is_const && t->bytes > 0 && t->first_use <= t->last_use;
+        t->is_planned = !t->is_const && !t->is_variable && t->bytes > 0 && t->first_use <= t->last_use;
     }
 }
 
@@ -104,7 +115,10 @@ static void collect_aliases(hil_graph *g, plan_state *ps)
         if (node->alias_input < 0 || node->outputs.len != 1)
             continue;
         int32_t in = node->alias_input, out = hil_fb_vec_i32(&g->fb, node->outputs, 0);
-        if (out < 0 || out == in || (uint32_t)out >= g->n_model_tensors)
+        if (out < 0)
+            continue;
+        out += (int32_t)node->tensor_base;
+        if (out == in || (uint32_t)out >= g->n_model_tensors)
             continue;
         const hil_tensor *ti = &g->tensors[in], *to = &g->tensors[out];
         if (!ti->is_planned || !to->is_planned || ti->last_use != (int32_t)n || to->first_use != (int32_t)n ||

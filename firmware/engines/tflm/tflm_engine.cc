@@ -191,6 +191,7 @@ struct Engine {
     uint16_t *op_codes;
     bool loaded;
     bool profile_note_sent;
+    bool has_state; /* variable tensors or custom operators with state (a RESET_STATE does something) */
 };
 
 Engine engine;
@@ -363,6 +364,28 @@ int describe_tflm_tensors(char *msg, size_t cap)
     return HIL_OK;
 }
 
+/* Whether any subgraph has variable tensors or a custom operator that keeps state (the signal
+ * library's delay lines, framers, stackers and noise estimates): hil/model/tflite.py's rule. */
+bool model_has_state(const tflite::Model *model)
+{
+    static const char *const stateful_custom[] = {"SignalDelay", "SignalFramer", "SignalOverlapAdd", "SignalStacker",
+                                                  "SignalFilterBankSpectralSubtraction"};
+    for (unsigned k = 0; k < model->subgraphs()->size(); k++) {
+        const auto *tensors = model->subgraphs()->Get(k)->tensors();
+        for (unsigned i = 0; tensors != nullptr && i < tensors->size(); i++)
+            if (tensors->Get(i)->is_variable())
+                return true;
+    }
+    const auto *codes = model->operator_codes();
+    for (unsigned i = 0; codes != nullptr && i < codes->size(); i++) {
+        const auto *custom = codes->Get(i)->custom_code();
+        for (const char *name : stateful_custom)
+            if (custom != nullptr && strcmp(custom->c_str(), name) == 0)
+                return true;
+    }
+    return false;
+}
+
 int load_model(const uint8_t *model_data, uint32_t size, char *msg, size_t cap)
 {
     if (size < 8 || !tflite::ModelBufferHasIdentifier(model_data))
@@ -407,6 +430,11 @@ int load_model(const uint8_t *model_data, uint32_t size, char *msg, size_t cap)
         return fail(msg, cap, classify(HIL_ERR_MODEL_INVALID), "interpreter initialization failed");
     if (!HilTflmOk(engine.interpreter->AllocateTensors()))
         return fail(msg, cap, classify(HIL_ERR_MODEL_INVALID), "AllocateTensors failed");
+    /* TFLM leaves variable tensors as the arena held them until a Reset: start from the reset
+     * state, as the built-in engine and the host reference do. */
+    if (!HilTflmOk(engine.interpreter->Reset()))
+        return fail(msg, cap, HIL_ERR_MODEL_INVALID, "Reset failed");
+    engine.has_state = model_has_state(model);
     if (engine.interpreter->inputs_size() != engine.n_inputs || engine.interpreter->outputs_size() != engine.n_outputs)
         return fail(msg, cap, HIL_ERR_MODEL_INVALID, "input/output counts differ from the model's");
     return describe_tflm_tensors(msg, cap);
@@ -513,6 +541,16 @@ int engine_op_profile(unsigned op_index, hil_op_profile *out)
     return HIL_OK;
 }
 
+int engine_has_state(void) { return engine.loaded && engine.has_state; }
+
+int engine_reset_state(char *msg, size_t msg_cap)
+{
+    if (!engine.loaded)
+        return HIL_ERR_NO_MODEL;
+    tflm_log[0] = '\0';
+    return HilTflmOk(engine.interpreter->Reset()) ? HIL_OK : fail(msg, msg_cap, HIL_ERR_INVOKE_FAILED, "Reset failed");
+}
+
 /* Built member by member, so members the interface gains later (optional ones, NULL when
  * absent) start zeroed; constexpr keeps it a constant (no static constructor). */
 constexpr hil_engine make_engine()
@@ -531,6 +569,8 @@ constexpr hil_engine make_engine()
     e.after_invoke = engine_after_invoke;
     e.num_ops = engine_num_ops;
     e.op_profile = engine_op_profile;
+    e.has_state = engine_has_state;
+    e.reset_state = engine_reset_state;
     return e;
 }
 
