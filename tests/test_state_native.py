@@ -5,8 +5,9 @@ reset between them (hil_host_runner STEPS, the host interpreter's reset())."""
 import numpy as np
 import pytest
 from native import build_native, run_native
-from seqmodels import expose_all_outputs, shared_model, svdf_model
+from seqmodels import expose_all_outputs, shared_model
 
+from hil.engines.table import float_ops
 from hil.model.reference import TflmReference
 from hil.model.tflite import load_model
 from hil.model.vectors import random_vectors
@@ -59,20 +60,43 @@ def test_svdf_state_carries_over_and_reset_clears_it(tmp_path):
         assert same == (i % STEPS == 0), f"vector {i}: SVDF outputs {'equal' if same else 'differ'} with/without state"
 
 
-@pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("kind", ["int8", "int16", "float32"])
-def test_generated_svdf_bit_exact_across_invokes(kind, seed, tmp_path):
-    """One SVDF of random size, rank and state type, its state carried over three invokes and
-    reset: bit-exact with TFLM (float32 too: TFLM's loop order, checked bit for bit here)."""
-    model = tmp_path / f"svdf_{kind}_{seed}.tflite"
-    model.write_bytes(svdf_model(np.random.default_rng(seed), kind))
-    build = build_native(("HIL_FLOAT_KERNELS",)) if kind == "float32" else build_native()
+def state_cases():
+    import opgen
+    return opgen.cases(["SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM", "VAR_HANDLE"], seeds=range(2))
+
+
+@pytest.mark.parametrize("case", state_cases(), ids=lambda c: c.id)
+def test_generated_state_is_carried_over_and_reset(case):
+    """The generated models with state (tests/opgen/sequence.py), their vectors in sequences of 3
+    and alone: each bit-exact with TFLM driven the same way (float32 too: TFLM's loop order), and
+    carrying the state over changes outputs after a sequence's first step."""
+    info = load_model(case.tflite)
+    is_float = bool(float_ops(info))
+    build = build_native(("HIL_FLOAT_KERNELS",) if is_float else ())
+    vectors = case.vectors(VECTORS, seed=case.seed)
+    specs = [(t.shape, t.np_dtype) for t in info.output_tensors]
+    runs = {steps: run_native(case.tflite, vectors, specs, build, steps=steps) for steps in (STEPS, 1)}
+    for steps, got in runs.items():
+        for i, (g, w) in enumerate(zip(got, host_outputs(case.tflite, vectors, steps), strict=True)):
+            assert all(np.array_equal(a, b) for a, b in zip(g, w, strict=True)), f"{case.id} steps {steps} vector {i}"
+    carried, alone = runs[STEPS], runs[1]
+    assert any(not np.array_equal(carried[i][0], alone[i][0]) for i in range(VECTORS) if i % STEPS), case.id
+
+
+LSTM_MODELS = ["trained_lstm_int8.tflite", "trained_lstm.tflite", "micro_speech_lstm.tflite",
+               "dtln_noise_suppression.tflite"]  # mnist_lstm int8 and float32, TFLM's two LSTM examples
+
+
+@pytest.mark.parametrize("name", LSTM_MODELS)
+def test_lstm_model_every_operator_bit_exact_across_invokes(name, tmp_path):
+    """TFLM's LSTM example models, every operator's output of every invoke in sequences of 3
+    (DTLN's hidden and cell states are variables carried over; float32 bit for bit as well)."""
+    model = expose_all_outputs(shared_model(name), tmp_path / name)
     info = load_model(model)
-    vectors = random_vectors(info.input_tensors, VECTORS, seed=seed).inputs
-    got = run_native(model, vectors, [(t.shape, t.np_dtype) for t in info.output_tensors], build, steps=STEPS)
-    want = host_outputs(model, vectors, STEPS)
+    vectors = random_vectors(info.input_tensors, VECTORS, seed=5).inputs
+    specs = [(t.shape, t.np_dtype) for t in info.output_tensors]
+    build = build_native(("HIL_FLOAT_KERNELS",) if float_ops(info) else ())
+    got, want = run_native(model, vectors, specs, build, steps=STEPS), host_outputs(model, vectors, STEPS)
     for i, (g, w) in enumerate(zip(got, want, strict=True)):
-        assert np.array_equal(g[0], w[0]), f"{kind} seed {seed} vector {i}: {g[0]} vs {w[0]}"
-    assert len({g[0].tobytes() for g in got}) > 1  # the outputs move with the input
-    alone = run_native(model, vectors, [(t.shape, t.np_dtype) for t in info.output_tensors], build, steps=1)
-    assert any(not np.array_equal(alone[i][0], got[i][0]) for i in range(VECTORS) if i % STEPS)  # and the state
+        differ = [k for k, (a, b) in enumerate(zip(g, w, strict=True)) if not np.array_equal(a, b)]
+        assert not differ, f"{name} vector {i}: outputs of ops {differ} differ ({compare_outputs(g, w).message()})"

@@ -14,6 +14,7 @@ from seqmodels import expose_all_outputs, shared_model
 
 from hil import paths
 from hil.boards import find_profile
+from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.link.faulty_transport import FaultyTransport
 from hil.model import catalog
@@ -23,7 +24,7 @@ VECTORS = 6
 
 @pytest.fixture(scope="module")
 def harness():
-    h = Harness(find_profile("qemu"), vector_limit=VECTORS)
+    h = Harness(HarnessConfig(find_profile("qemu"), vector_limit=VECTORS))
     yield h
     h.close()
 

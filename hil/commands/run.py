@@ -17,6 +17,7 @@ from hil.harness.progress import Progress
 from hil.harness.runner import Harness, RunSummary, Target, VectorResult, op_profile_rows, parity_failure_message
 from hil.link.protocol import MAX_REPEAT
 from hil.model import catalog
+from hil.model.recordings import Framing, is_recording
 from hil.power import attach_power_monitor
 from hil.results.fields import Field
 from hil.results.recorder import RunRecorder, run_metadata
@@ -106,11 +107,30 @@ def check_state(args, config) -> None:
                           "sequences)")
 
 
+def model_config(args):
+    """The model, or the pipeline, `hil run` was given, with its inputs: a vector file, or WAV/CSV
+    recordings framed into the first stage's input windows."""
+    if (args.model is None) == (args.pipeline is None):
+        raise ConfigError("give one model (hil run MODEL.tflite) or a pipeline (hil run --pipeline "
+                          "A.tflite[:INVOKES] B.tflite ...), not both or neither")
+    if args.pipeline is not None:
+        config = catalog.adhoc_pipeline(args.pipeline, vectors=args.vectors, seed=args.seed, steps=args.steps)
+    else:
+        config = catalog.adhoc(Path(args.model), vectors=args.vectors, seed=args.seed, steps=args.steps)
+    files = [Path(f).resolve() for f in args.inputs or []]
+    if files and all(is_recording(f) for f in files):
+        config.recordings, config.vectors_file = files, None
+        config.framing = Framing(args.window, args.stride, args.sample_rate)
+    elif len(files) == 1:
+        config.vectors_file = files[0]
+    elif files:
+        raise ConfigError("--inputs: one .npz/.npy vector file, or WAV/CSV recordings (one or more)")
+    return config
+
+
 def run(args) -> int:
     check_counts(args)
-    config = catalog.adhoc(Path(args.model), vectors=args.vectors, seed=args.seed, steps=args.steps)
-    if args.inputs:
-        config.vectors_file = Path(args.inputs).resolve()
+    config = model_config(args)
     check_state(args, config)
     total = len(config.vectors(args.vectors))  # an unreadable or empty --inputs file is refused before building
     harness = make_harness(args, progress=None if args.json else stderr_progress)
@@ -205,10 +225,21 @@ def finish(recorder: RunRecorder | None, status: int, completed: bool) -> None:
 
 def register(sub) -> None:
     parser = sub.add_parser("run", help="run any int8 .tflite on a board and compare with TFLM")
-    parser.add_argument("model", help="the .tflite file")
+    parser.add_argument("model", nargs="?", default=None, help="the .tflite file")
+    parser.add_argument("--pipeline", nargs="+", default=None, metavar="MODEL[:INVOKES]",
+                        help="several models run in sequence on one target (instead of MODEL), each stage's outputs "
+                             "feeding the next; INVOKES: runs of a stage per pipeline run, its outputs stacked "
+                             "(docs/pipelines.md)")
     parser.add_argument("--vectors", type=int, default=20, help="number of vectors (default 20)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the random vectors")
-    parser.add_argument("--inputs", default=None, help=".npz/.npy of inputs instead of random vectors")
+    parser.add_argument("--inputs", nargs="+", default=None, metavar="FILE",
+                        help=".npz/.npy of inputs instead of random vectors, or WAV (mono 16-bit) / CSV recordings "
+                             "framed into the (first stage's) input windows")
+    parser.add_argument("--window", type=int, default=None,
+                        help="recordings: samples per invoke of the first stage (default: what its input holds)")
+    parser.add_argument("--stride", type=int, default=None,
+                        help="recordings: samples between consecutive windows (default: the window)")
+    parser.add_argument("--sample-rate", type=int, default=None, help="recordings: the WAV sample rate expected")
     parser.add_argument("--repeat", type=int, default=1, help="inferences per vector (timing)")
     parser.add_argument("--steps", type=int, default=None, metavar="N",
                         help="a model with state (RNN, SVDF, variables): vectors per sequence, the state carried "

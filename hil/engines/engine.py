@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hil.boards.profile import BoardProfile
 from hil.engines import tflm_support
-from hil.engines.oracle import check_supported, refuse
+from hil.engines.oracle import check_supported, refuse, refuse_pipeline
 from hil.engines.table import float_ops
 from hil.engines.tflm_tree import TflmBuild
 from hil.errors import ConfigError
@@ -29,6 +29,7 @@ class Engine:
 
     def check_model(self, model: ModelInfo, profile: BoardProfile) -> None:
         """Refuses, in one line, a model the engine cannot run on this board (nothing built yet)."""
+        refuse_pipeline(model, self.name)
 
     def cmake_args(self) -> tuple[str, ...]:
         """CMake arguments of every firmware build with this engine."""
@@ -85,6 +86,7 @@ class TflmEngine(Engine):
     def check_model(self, model: ModelInfo, profile: BoardProfile) -> None:
         """What TFLM's kernels refuse and the host can see (tflm_support.py); the rest its build
         decides at link time."""
+        refuse_pipeline(model, self.name)
         refuse(model, self.name, tflm_support.refusal(model))
 
     def cmake_args(self) -> tuple[str, ...]:

@@ -125,9 +125,17 @@ def ask(model: ModelInfo | Path, profile: BoardProfile, arena_bytes: int | None 
     return _ask(str(path), sha, arena, has_dsp(profile))
 
 
+_STAGE = re.compile(r"stage (\d+): ")
+
+
 def name_ops(message: str, model: ModelInfo) -> str:
     """The engine's message with its builtin-code and TensorType numbers named from the model:
-    'builtin code 44 (type 9) at op #0' -> 'UNIDIRECTIONAL_SEQUENCE_LSTM (int8) at op #0'."""
+    'builtin code 44 (type 9) at op #0' -> 'UNIDIRECTIONAL_SEQUENCE_LSTM (int8) at op #0'; for a
+    pipeline, from the stage the message names ('stage 1: ...')."""
+    found = _STAGE.match(message) if model.pipeline is not None else None
+    if found and int(found.group(1)) < len(model.pipeline.stages):
+        view = model.pipeline.stages[int(found.group(1))]
+        return view.prefix() + name_ops(message[found.end():], view.info)
     def named(found: re.Match) -> str:
         code, dtype, index = (int(v) for v in found.groups())
         name = model.ops[index].name if index < len(model.ops) else f"builtin code {code}"
@@ -158,6 +166,13 @@ def check_fpu(model: ModelInfo, profile: BoardProfile) -> None:
         f"{model.path.name}: float model ({len(ops)} operators on float kernels: {names}) on board {profile.name} "
         f"({profile.core}), which has no FPU; the built-in engine runs float models only on cores with one "
         f"(Cortex-M4F, M7, M55): use the int8 model or a board with an FPU. Nothing was built or flashed.")
+
+
+def refuse_pipeline(model: ModelInfo, engine: str) -> None:
+    """Pipelines run on the built-in engine only: another engine's adapter runs one model."""
+    if model.pipeline is not None:
+        raise UnsupportedModelError(f"{model.path.name}: pipelines run on the built-in engine (the {engine} adapter "
+                                    "runs one model): use --engine builtin. Nothing was built or flashed.")
 
 
 def refuse(model: ModelInfo, engine: str, reason: str | None) -> None:

@@ -33,7 +33,10 @@ def table():
 def op_cells(model: ModelInfo) -> dict[int, object | None]:
     """{operator index: its ops.def cell, or None when the engine has no kernel for it} for
     every builtin operator of the model, and of every custom operator the engine has a kernel
-    for (ops.def rows named by their custom code); other custom operators are left out."""
+    for (ops.def rows named by their custom code); other custom operators are left out. For a
+    pipeline, every stage's in turn (the pipeline's operator numbering)."""
+    if model.pipeline is not None:
+        return {view.first_op + i: cell for view in model.pipeline.stages for i, cell in op_cells(view.info).items()}
     t = table()
     try:
         cells = _model_ops().model_cells(model.path.read_bytes(), t)

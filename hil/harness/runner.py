@@ -20,8 +20,9 @@ from hil.link.client import TargetFault
 from hil.link.device import Inference
 from hil.link.protocol import MemoryInfo, Ready
 from hil.model.catalog import ModelConfig
+from hil.model.pipeline import PipelineReference
 from hil.model.reference import TflmReference
-from hil.model.tflite import ModelInfo
+from hil.model.tflite import ModelInfo, load_model
 from hil.model.vectors import VectorSet
 from hil.results.fields import Field
 from hil.units import bytes_text, duration_text
@@ -45,12 +46,14 @@ class VectorResult:
     cycles: list[int]
     clock: Clock
     step: str = ""  # where the vector stands in its sequence (a model with state), for messages
+    stage: str = ""  # a pipeline: the first stage whose outputs differ ("" when none does)
 
     def record(self) -> dict:
         """Flat measurements for the results store."""
         return {Field.MODEL: self.model, Field.VECTOR: self.index, **self.parity.metrics(),
                 Field.CYCLES: max(self.cycles), Field.CYCLES_MIN: min(self.cycles),
-                Field.LATENCY_US: self.clock.latency_us(max(self.cycles)), Field.PROVENANCE: self.clock.provenance}
+                Field.LATENCY_US: self.clock.latency_us(max(self.cycles)), Field.PROVENANCE: self.clock.provenance,
+                **({Field.FAILING_STAGE: self.stage} if self.stage else {})}
 
 
 @dataclass
@@ -99,7 +102,24 @@ class Target:
         return self.reference_cache[index]
 
     def compare(self, outputs: list[np.ndarray], expected: list[np.ndarray]) -> Parity | FloatParity:
-        return self.parity.compare(outputs, expected)
+        return self.compare_stages(outputs, expected)[0]
+
+    def compare_stages(self, outputs: list[np.ndarray],
+                       expected: list[np.ndarray]) -> tuple[Parity | FloatParity, str]:
+        """The parity of the outputs, and "" ; for a pipeline, stage by stage (each by its own
+        output types): the first stage outside the tolerance and its description, else the first
+        stage that is not exact (or the last) and ""."""
+        facts = self.info.pipeline
+        if facts is None:
+            return self.parity.compare(outputs, expected), ""
+        parities = []
+        for view in facts.stages:
+            part = slice(view.outputs.start, view.outputs.stop)
+            rule = ParityRule.for_outputs(view.info.output_tensors, self.parity.tolerance_lsb)
+            parities.append(rule.compare(outputs[part], expected[part]))
+            if not parities[-1].within_tolerance:
+                return parities[-1], view.describe(len(facts.stages))
+        return next((p for p in parities if not p.exact), parities[-1]), ""
 
     def prepare_state(self, index: int) -> None:
         """Brings the target's state to where vector `index` expects it: nothing for a model
@@ -116,6 +136,15 @@ class Target:
         for i in range(seq.start, index):
             self.device.infer(self.vectors.inputs[i])
         self.state_ready_for = index
+
+
+def make_reference(path: Path, preserve_all_tensors: bool = False):
+    """The host's TFLM for a model (its float16-weights rewrite when it has those), or for a
+    pipeline container each stage's, chained as on the target (hil.model.pipeline)."""
+    info = load_model(path)
+    if info.pipeline is not None:
+        return PipelineReference(info, lambda stage: TflmReference(host_reference_model(stage)))
+    return TflmReference(host_reference_model(path), preserve_all_tensors=preserve_all_tensors)
 
 
 def replay_reference(reference: TflmReference, vectors: VectorSet, index: int, whole: bool = False) -> list:
@@ -208,7 +237,7 @@ class Harness:
         except HilError:
             session.stop()
             raise
-        return Target(config, info, firmware, session, TflmReference(host_reference_model(config.tflite)),
+        return Target(config, info, firmware, session, make_reference(config.tflite),
                       config.vectors(self.config.vector_limit),
                       ParityRule.for_outputs(info.output_tensors, config.tolerance_lsb))
 
@@ -288,10 +317,10 @@ class Harness:
         target = self.target(config)
         inference = self._infer(target, index, repeat)
         expected = target.expected(index)
-        parity = target.compare(inference.outputs, expected)
+        parity, stage = target.compare_stages(inference.outputs, expected)
         cycles = [target.clock.cycles(t) for t in inference.ticks]
         return VectorResult(config.name, index, inference.outputs, expected, parity, inference.ticks,
-                            cycles, target.clock, target.vectors.describe_step(index))
+                            cycles, target.clock, target.vectors.describe_step(index), stage)
 
     def variant(self, defines: tuple[str, ...]) -> Harness:
         """A harness for the same board and engine whose firmware adds test-only defines."""
@@ -395,7 +424,8 @@ def ram_text(record: dict) -> str:
 
 
 def parity_failure_message(config: ModelConfig, index: int, result: VectorResult) -> str:
-    return f"[{Category.PARITY.value}] {config.name} vector {index}{result.step}: {result.parity.message()}"
+    stage = f"{result.stage} differs first: " if result.stage else ""
+    return f"[{Category.PARITY.value}] {config.name} vector {index}{result.step}: {stage}{result.parity.message()}"
 
 
 @dataclass
@@ -457,13 +487,27 @@ class RunSummary:
             "macs": t.info.total_macs, "per_op": self.per_op, **energy_record(self.energy_stats(), self.board),
             # a model with state: the vectors per sequence (state reset before each), else null
             "sequences": [len(r) for r in t.vectors.sequences] if t.vectors.sequences is not None else None,
+            "stages": self._stages(),
         }
+
+    def _stages(self) -> list[dict] | None:
+        """A pipeline: each stage, and how many vectors it was the first stage to differ in."""
+        facts = self.target.info.pipeline
+        if facts is None:
+            return None
+        return [{"stage": view.index, "name": view.stage.label, "invokes": view.stage.invokes,
+                 "ops": len(view.info.ops),
+                 "first_to_differ": sum(r.stage == view.describe(len(facts.stages)) for r in self.results)}
+                for view in facts.stages]
 
     def table(self) -> str:
         j, clock = self.as_json(), self.target.clock
         rows = [
             ("model", f"{Path(j['model']).name} (sha256 {j['model_sha256'][:12]})"),
             ("board", f"{self.board} ({self.target.device.ready.board}, engine {j['engine']})"),
+            *([("stages", "; ".join(f"{st['name']} x{st['invokes']}" + (f" ({st['first_to_differ']} vectors differ "
+                                                                         "first here)" if st["first_to_differ"] else "")
+                                     for st in j["stages"]))] if j["stages"] else []),
             ("vectors", f"{j['vectors']} ({j['vector_source']})" + self._sequences_note()),
             ("parity", f"{j['vectors'] - j['mismatching']} exact, {j['mismatching']} mismatching, "
                        f"max |diff| {j['max_abs_diff_lsb']:g} LSB" if not self.float else

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +13,7 @@ from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as sch
 
 from hil.errors import ConfigError
 from hil.link.protocol import TensorType
+from hil.model.pipeline import PipelineFacts, StageView, is_container, stacked, stage_files
 
 OPCODE_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
 # TFLM's custom operators with state of their own across invokes (a reset function in their
@@ -70,6 +71,7 @@ class ModelInfo:
     stateful: bool = False  # keeps state from one invoke to the next (see _keeps_state)
     description: str = ""
     raw: object = field(repr=False, default=None)
+    pipeline: object = None  # a pipeline container's stages (hil.model.pipeline.PipelineFacts), else None
 
     @property
     def input_tensors(self) -> list[TensorInfo]:
@@ -138,6 +140,8 @@ def _keeps_state(model) -> bool:
 @functools.lru_cache(maxsize=64)
 def _load_cached(path: str, mtime: float) -> ModelInfo:
     data = Path(path).read_bytes()
+    if is_container(data):
+        return _pipeline_info(Path(path), hashlib.sha256(data).hexdigest(), len(data))
     if len(data) < 8 or data[4:8] != b"TFL3":
         raise ConfigError(f"{path} is not a TFLite model (no TFL3 identifier): give a .tflite file written by the "
                           "TFLite converter")
@@ -171,3 +175,27 @@ def load_model(path: Path | str) -> ModelInfo:
     if not path.is_file():
         raise ConfigError(f"model file {path} does not exist")
     return _load_cached(str(path), path.stat().st_mtime)
+
+
+def _pipeline_info(path: Path, sha256: str, size: int) -> ModelInfo:
+    """A ModelInfo for a container: inputs are stage 0's, outputs every stage's, each with a
+    leading dimension of invokes when its stage runs more than once; ops every stage's in turn,
+    their MACs per pipeline run (times the stage's invokes)."""
+    stages = stage_files(path)
+    infos = [load_model(s.tflite) for s in stages]
+    tensors, ops, inputs, outputs, views = [], [], [], [], []
+
+    def add(tensor, invokes: int, to: list[int]) -> None:
+        tensors.append(replace(tensor, index=len(tensors), shape=stacked(tensor.shape, invokes)))
+        to.append(len(tensors) - 1)
+
+    for k, (stage, info) in enumerate(zip(stages, infos, strict=True)):
+        views.append(StageView(k, stage, info, len(outputs), len(ops)))
+        for index in info.inputs if k == 0 else []:
+            add(info.tensors[index], stage.invokes, inputs)
+        for index in info.outputs:
+            add(info.tensors[index], stage.invokes, outputs)
+        ops += [replace(op, index=len(ops), macs=op.macs * stage.invokes) for op in info.ops]
+    return ModelInfo(path, sha256, size, tensors, ops, inputs, outputs, max(i.subgraphs for i in infos),
+                     any(i.stateful for i in infos), "pipeline of " + ", ".join(s.tflite.name for s in stages),
+                     pipeline=PipelineFacts(views))

@@ -27,8 +27,8 @@ from hil.results.fields import Field
 from hil.units import bytes_text
 from hil.verdicts import quality
 from hil.verdicts.baselines import compare, load_baseline, save_baseline, stale_reason
-from hil.verdicts.divergence import explain_parity_failure
 from hil.verdicts.energy import EnergyStats, budget_failure, energy_text
+from hil.verdicts.stage_divergence import explain_failure
 from hil.verdicts.timing import deadline_failure, deadline_margin
 
 
@@ -152,14 +152,15 @@ def assert_energy(hil: Harness, model: ModelConfig, request: pytest.FixtureReque
 def assert_parity(hil: Harness, model: ModelConfig, vector: int, record: dict) -> VectorResult:
     """Fails unless vector `vector`'s outputs meet the target's parity rule (integer outputs within
     the model's LSB tolerance, float outputs within the float tolerance); a failure reruns the
-    vector on the debug firmware to name the first divergent operator."""
+    vector on the debug firmware to name the first divergent operator (of a pipeline: in the first
+    stage that differs)."""
     try:
         result = hil.run_vector(model, vector)
     except HilError as exc:
         fail(exc, record)
     record.update(hil.target_record(hil.target(model)), **result.record())
     if not result.parity.within_tolerance:
-        divergence = explain_parity_failure(hil, model, vector)
+        divergence = explain_failure(hil, model, vector, result)
         record[Field.DIVERGENCE] = divergence.record()
         pytest.fail(f"{parity_failure_message(model, vector, result)}; {divergence.message()}", pytrace=False)
     return result

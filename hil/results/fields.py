@@ -58,6 +58,7 @@ class Field:
     ABS_TOL = "abs_tol"
     REL_TOL = "rel_tol"
     DIVERGENCE = "divergence"            # the first divergent operator after a parity failure
+    FAILING_STAGE = "failing_stage"      # a pipeline: the first stage whose outputs differ
     # footprint, bytes
     FLASH_BYTES = "flash_bytes"
     RAM_BYTES = "ram_bytes"              # used: static + arena + stack peak

@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from hil.errors import HilError
-from hil.harness.runner import Harness, replay_reference
+from hil.harness.runner import Harness, make_reference, replay_reference
 from hil.link.protocol import TENSORS_OWN_MEMORY, TensorEntry
 from hil.model.catalog import ModelConfig
 from hil.model.reference import TflmReference
 from hil.model.tflite import ModelInfo
-from hil.verdicts.float_parity import ABS_TOL, REL_TOL, host_reference_model
+from hil.verdicts.float_parity import ABS_TOL, REL_TOL
 
 DEBUG_DEFINE = "HIL_DEBUG_TENSORS"
 MAX_ANALYSES_PER_MODEL = 3  # debug reruns per model and session; later failures refer to the first
@@ -73,6 +73,7 @@ class Divergence:
     inputs: list[TensorDiff] = field(default_factory=list)  # the culprit's activation inputs
     unchecked_ops: list[int] = field(default_factory=list)   # ops whose output the target could not give
     firmware_key: str | None = None
+    stage: str = ""  # a pipeline: the stage analysed alone (hil/verdicts/stage_divergence.py)
 
     def _culprit(self) -> str:
         differing = [d for d in self.inputs if d.differs]
@@ -87,10 +88,11 @@ class Divergence:
         return f"its input tensor{'s' if len(self.inputs) > 1 else ''} {names} matched the host, so it is the culprit"
 
     def message(self) -> str:
+        where = f"in {self.stage}: " if self.stage else ""
         if self.status != "found" or self.output is None:
-            return f"first divergent operator: {self.note}"
+            return f"first divergent operator: {where}{self.note}"
         earlier = f"ops #0..#{self.op_index - 1} matched" if self.op_index else "it is the first operator"
-        return (f"first divergent operator: op #{self.op_index} {self.op} (of {self.ops_total}), output "
+        return (f"first divergent operator: {where}op #{self.op_index} {self.op} (of {self.ops_total}), output "
                 f"{self.output.describe()}: {self.output.detail()}; {self._culprit()} ({earlier})")
 
     def record(self) -> dict:
@@ -234,7 +236,7 @@ def _run_debug(debug: Harness, config: ModelConfig, index: int) -> Divergence:
     state) and the host driven the same way with every tensor kept."""
     outputs = debug.run_vector(config, index).outputs
     target = debug.target(config)
-    reference = TflmReference(host_reference_model(config.tflite), preserve_all_tensors=True)
+    reference = make_reference(config.tflite, preserve_all_tensors=True)
     expected = replay_reference(reference, target.vectors, index)[-1]
     reproduced = any(diff_tensor(i, "", t, r, config.tolerance_lsb).differs
                      for i, (t, r) in enumerate(zip(outputs, expected, strict=True)))

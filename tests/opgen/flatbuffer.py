@@ -50,6 +50,7 @@ class Tensor:
     data: np.ndarray | bytes | None = None
     name: str = ""
     quantized_dimension: int = 0
+    variable: bool = False  # state kept across invokes (an LSTM's, an SVDF's): not a model input
 
 
 def pack_int4(values: np.ndarray) -> bytes:
@@ -83,6 +84,7 @@ def _tensor(t: Tensor, buffer: int, index: int) -> schema.TensorT:
     out.type = _TYPES[t.dtype if t.dtype == INT4 else np.dtype(t.dtype)]
     out.buffer = buffer
     out.name = t.name or f"t{index}"
+    out.isVariable = t.variable
     if t.scale is not None:
         scales = np.atleast_1d(np.asarray(t.scale, np.float32))
         q = schema.QuantizationParametersT()
@@ -108,8 +110,8 @@ def options(name: str, **fields) -> tuple[int, object]:
 
 class Graph:
     """A model of several operators on tensors added as they come: model inputs are the
-    non-constant tensors no operator writes, model outputs the tensors an operator writes and
-    none reads, both in the order they were added. One graph may hold one node per type of an
+    non-constant tensors no operator writes (variable ones, an operator's state, excepted), model
+    outputs the tensors an operator writes and none reads, both in the order they were added. One graph may hold one node per type of an
     operator, so one model (and one firmware) covers every cell of it."""
 
     def __init__(self) -> None:
@@ -167,8 +169,8 @@ class Graph:
             graph.tensors.append(_tensor(t, buffer, i))
         written = {o for _, _, outs, *_ in self.ops for o in outs}
         read = {i for _, ins, *_ in self.ops for i in ins}
-        graph.inputs = np.asarray([i for i, t in enumerate(self.tensors) if t.data is None and i not in written],
-                                  np.int32)
+        graph.inputs = np.asarray([i for i, t in enumerate(self.tensors)
+                                   if t.data is None and not t.variable and i not in written], np.int32)
         graph.outputs = np.asarray([i for i in range(len(self.tensors)) if i in written and i not in read], np.int32)
         assert max(len(graph.inputs), len(graph.outputs)) <= MAX_IO, f"more than {MAX_IO} model inputs or outputs"
         graph.operators = []
@@ -200,8 +202,8 @@ class Graph:
 
 def single_op_model(opcode: int, inputs: list[Tensor | None], outputs: list[Tensor], options_type: int = 0,
                     options: object | None = None, custom: tuple[str, bytes] | None = None) -> bytes:
-    """A model of one operator; inputs without data are model inputs, in order; None is an absent
-    optional input; `custom` as in Graph.op."""
+    """A model of one operator; inputs without data are model inputs, in order (None: an absent
+    optional input, variable tensors: the operator's state); `custom` as in Graph.op."""
     graph = Graph()
     graph.op(opcode, list(inputs), list(outputs), options_type, options, custom)
     return graph.build()

@@ -286,8 +286,10 @@ static int load_tensor(hil_graph *g, hil_tensor *t, const hil_fb_table *tt, hil_
     uint64_t elements = 1;
     for (unsigned d = 0; d < shape.len; d++) {
         int32_t dim = hil_fb_vec_i32(fb, shape, d);
-        if (dim <= 0)
+        if (dim < 0)
             return fail(g, HIL_ERR_UNSUPPORTED, "tensor has a dynamic or empty dimension");
+        if (dim == 0) /* converters leave unused empty tensors (mnist_lstm): refused only if used */
+            t->is_empty = 1;
         t->dims[d] = dim;
         elements *= (uint64_t)dim;
         if (elements > MAX_TENSOR_BYTES)
@@ -452,6 +454,29 @@ static int alloc_tensors(hil_graph *g, hil_fb_vec subgraphs)
     return g->fb.error ? fail(g, HIL_ERR_MODEL_INVALID, "tensor table is malformed") : HIL_OK;
 }
 
+/* An empty tensor (a dimension of 0) in an operator's or subgraph's tensor list. */
+static int uses_empty(hil_graph *g, uint32_t base, hil_fb_vec list)
+{
+    for (uint32_t i = 0; i < list.len; i++) {
+        int32_t t = hil_fb_vec_i32(&g->fb, list, i);
+        if (t >= 0 && g->tensors[base + (uint32_t)t].is_empty)
+            return 1;
+    }
+    return 0;
+}
+
+static int check_empty_unused(hil_graph *g)
+{
+    int used = 0;
+    for (uint32_t n = 0; n < g->n_nodes && !used; n++)
+        used = uses_empty(g, g->nodes[n].tensor_base, g->nodes[n].inputs) ||
+               uses_empty(g, g->nodes[n].tensor_base, g->nodes[n].outputs);
+    for (uint32_t k = 0; k < g->n_subgraphs && !used; k++)
+        used = uses_empty(g, g->subgraphs[k].first_tensor, g->subgraphs[k].inputs) ||
+               uses_empty(g, g->subgraphs[k].first_tensor, g->subgraphs[k].outputs);
+    return used ? fail(g, HIL_ERR_UNSUPPORTED, "tensor has a dynamic or empty dimension") : HIL_OK;
+}
+
 static int load_tensors(hil_graph *g, hil_fb_vec subgraphs, hil_fb_vec buffers)
 {
     for (uint32_t k = 0; k < g->n_subgraphs; k++) {
@@ -464,7 +489,7 @@ static int load_tensors(hil_graph *g, hil_fb_vec subgraphs, hil_fb_vec buffers)
                 return status;
         }
     }
-    return HIL_OK;
+    return check_empty_unused(g);
 }
 
 static int load_nodes(hil_graph *g, hil_fb_vec subgraphs, hil_fb_vec opcodes)
@@ -539,6 +564,8 @@ int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *a
         status = hil_state_init(g);
     if (status == HIL_OK)
         status = prepare_nodes(g);
+    if (status == HIL_OK)
+        status = hil_state_check(g);
     if (status == HIL_OK)
         status = hil_graph_plan(g);
     if (status == HIL_OK)

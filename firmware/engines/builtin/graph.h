@@ -43,6 +43,7 @@ typedef struct hil_tensor {
     uint8_t is_const : 1;    /* data lives in the model (flash) */
     uint8_t is_planned : 1;  /* data lives in the planned part of the arena */
     uint8_t is_variable : 1; /* state kept across invokes (persistent part of the arena) */
+    uint8_t is_empty : 1;    /* a dimension of 0: allowed only where no operator uses it */
     int32_t dims[HIL_MAX_DIMS];
     uint32_t bytes;
     float scale; /* first (or only) quantization scale */
@@ -91,6 +92,7 @@ typedef struct hil_resource {
     hil_fb_vec container, shared_name;
     uint8_t *data;
     uint32_t bytes;
+    uint32_t read_bytes;   /* what READ_VARIABLE reads (0: not read), checked once all are prepared */
     uint8_t default_value; /* the byte a reset fills it with (TFLM: the int8 zero point) */
 } hil_resource;
 
@@ -170,7 +172,8 @@ static inline int64_t hil_int_at(const hil_tensor *t, uint32_t i)
 /* State across invokes (state.c): variable tensors, resource variables, kernels' own state. */
 hil_resource *hil_resource_find(hil_graph *g, hil_fb_vec container, hil_fb_vec shared_name, int create);
 int hil_resource_allocate(hil_graph *g, hil_resource *r, const hil_tensor *value);
-int hil_state_init(hil_graph *g); /* allocates the variable tensors at load */
+int hil_state_init(hil_graph *g);  /* allocates the variable tensors at load */
+int hil_state_check(hil_graph *g); /* once every operator is prepared: every variable read is set */
 void hil_graph_reset(hil_graph *g);
 
 /* Graph life cycle (graph.c, planner.c). */

@@ -89,6 +89,21 @@ int hil_state_init(hil_graph *g)
     return HIL_OK;
 }
 
+int hil_state_check(hil_graph *g)
+{
+    for (uint32_t i = 0; i < g->n_resources; i++) {
+        const hil_resource *r = &g->resources[i];
+        if (!r->read_bytes || (r->data && r->read_bytes == (r->bytes ? r->bytes : 1)))
+            continue;
+        g->msg[0] = '\0';
+        strncat(g->msg, r->data ? "READ_VARIABLE: a resource variable is read with another size than it is assigned"
+                                : "READ_VARIABLE: a resource variable is read but no ASSIGN_VARIABLE sets it",
+                g->msg_cap - 1);
+        return HIL_ERR_MODEL_INVALID;
+    }
+    return HIL_OK;
+}
+
 void hil_graph_reset(hil_graph *g)
 {
     for (uint32_t i = 0; i < g->n_nodes; i++)

@@ -18,6 +18,7 @@
 
 #include "graph.h"
 #include "hil_protocol.h"
+#include "pipeline.h"
 #include "simd.h"
 
 #define MAX_ARENA (512u << 20)
@@ -41,15 +42,15 @@ static uint8_t *read_model(const char *path, uint32_t *size)
     return buf;
 }
 
-static int load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *arena, uint32_t arena_size, char *msg)
+static int load(hil_pipeline *g, const uint8_t *model, uint32_t size, uint8_t *arena, uint32_t arena_size, char *msg)
 {
-    return hil_graph_load(g, model, size, arena + MAX_ARENA - arena_size, arena_size, msg, MSG_CAP);
+    return hil_pipeline_load(g, model, size, arena + MAX_ARENA - arena_size, arena_size, msg, MSG_CAP);
 }
 
 /* The smallest arena (a multiple of 16) in which the model loads, or 0. */
 static uint32_t arena_needed(const uint8_t *model, uint32_t size, uint8_t *arena)
 {
-    static hil_graph g;
+    static hil_pipeline g;
     static char msg[MSG_CAP];
     if (load(&g, model, size, arena, MAX_ARENA, msg) != HIL_OK)
         return 0;
@@ -86,15 +87,15 @@ int main(int argc, char **argv)
         return 2;
     }
     hil_opt_enabled = atoi(argv[3]) != 0;
-    static hil_graph g;
+    static hil_pipeline g;
     static char msg[MSG_CAP];
     int status = load(&g, model, size, arena, (uint32_t)board_arena, msg);
-    uint32_t used = status == HIL_OK ? g.planned_bytes + (g.arena_size - g.persistent_start) : 0;
+    uint32_t used = status == HIL_OK ? hil_pipeline_arena_used(&g) : 0;
     uint32_t needed = status == HIL_OK || status == HIL_ERR_ARENA_TOO_SMALL ? arena_needed(model, size, arena) : 0;
     if (status == HIL_ERR_ARENA_TOO_SMALL && needed) { /* what the firmware would report with room */
         static char ok_msg[MSG_CAP];
         load(&g, model, size, arena, needed, ok_msg);
-        used = g.planned_bytes + (g.arena_size - g.persistent_start);
+        used = hil_pipeline_arena_used(&g);
     }
     one_line(msg);
     printf("%d %u %u\n%s\n", status, used, needed, msg);

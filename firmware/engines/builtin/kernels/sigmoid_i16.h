@@ -75,4 +75,51 @@ static inline int32_t hil_sigmoid_i16_input(const hil_sigmoid_i16_params *p, int
     return (x * p->multiplier + p->round) >> p->left_shift;
 }
 
+/* TFLM's arguments as its reference kernels take them (the LSTM's gates and cell): multiplier 0
+ * means the power-of-two case, 3 << left_shift with no shift. */
+static inline void hil_sigmoid_i16_set_shift(hil_sigmoid_i16_params *p, int32_t multiplier, int left_shift)
+{
+    p->multiplier = multiplier ? multiplier : 3 << left_shift;
+    p->left_shift = multiplier ? left_shift : 0;
+    p->round = p->left_shift > 0 ? 1 << (p->left_shift - 1) : 0;
+}
+
+/* LOGISTIC of one value (TFLM's reference_integer_ops::Logistic for int16): the Q3.12 input's
+ * magnitude indexes the sigmoid table in steps of 2^9 and interpolates linearly between
+ * neighbours; negative inputs use sigmoid(-x) = 1 - sigmoid(x); the result is Q0.15. */
+static inline int16_t hil_logistic_i16(const hil_sigmoid_i16_params *p, int16_t x)
+{
+    int32_t input = hil_sigmoid_i16_input(p, x);
+    uint32_t magnitude = (uint32_t)(input < 0 ? -input : input);
+    uint32_t index = magnitude >> 9;
+    uint32_t result;
+    if (index >= 255) {
+        result = 0x7FFFu << 10;
+    } else {
+        uint32_t a = hil_sigmoid_lut[index], b = hil_sigmoid_lut[index + 1];
+        result = (a << 9) + (magnitude & 0x1FF) * (b - a);
+    }
+    result = input >= 0 ? result + (1u << 9) : (1u << (16 + 9)) - result + (1u << 9) - 1;
+    return (int16_t)(result >> 10);
+}
+
+/* TANH of one value (TFLM's reference_integer_ops::Tanh for int16), through the sigmoid table
+ * (tanh(x) = 2 sigmoid(2x) - 1): the magnitude indexes it in steps of 2^8, interpolates, and the
+ * result is centred and scaled to Q0.15, odd in x. */
+static inline int16_t hil_tanh_i16(const hil_sigmoid_i16_params *p, int16_t x)
+{
+    int32_t input = hil_sigmoid_i16_input(p, x);
+    uint32_t magnitude = (uint32_t)(input < 0 ? -input : input);
+    uint32_t index = magnitude >> 8;
+    int32_t result;
+    if (index >= 255) {
+        result = 0xFFFF << 8;
+    } else {
+        uint32_t a = hil_sigmoid_lut[index], b = hil_sigmoid_lut[index + 1];
+        result = (int32_t)((a << 8) + (magnitude & 0xFF) * (b - a));
+    }
+    result = input >= 0 ? result - (1 << (14 + 9)) + (1 << (9 - 2)) : -result + (1 << (14 + 9)) + (1 << (9 - 2)) - 1;
+    return (int16_t)(result >> (9 - 1));
+}
+
 #endif
