@@ -111,8 +111,9 @@ def options(name: str, **fields) -> tuple[int, object]:
 class Graph:
     """A model of several operators on tensors added as they come: model inputs are the
     non-constant tensors no operator writes (variable ones, an operator's state, excepted), model
-    outputs the tensors an operator writes and none reads, both in the order they were added. One graph may hold one node per type of an
-    operator, so one model (and one firmware) covers every cell of it."""
+    outputs the tensors an operator writes and none reads, both in the order they were added. One
+    graph may hold one node per type of an operator, so one model (and one firmware) covers every
+    cell of it."""
 
     def __init__(self) -> None:
         self.tensors: list[Tensor] = []
