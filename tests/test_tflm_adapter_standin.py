@@ -56,6 +56,7 @@ struct Tensor {
   const flatbuffers::Vector<int32_t> *shape() const;
   TensorType type() const;
   const QuantizationParameters *quantization() const;
+  bool is_variable() const;
 };
 struct Operator { uint32_t opcode_index() const; };
 struct OperatorCode {
