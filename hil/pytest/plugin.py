@@ -68,6 +68,9 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
                     help="add a model to the suites (repeatable); vectors: PATH.npz beside it, else random")
     group.addoption("--vectors", type=int, default=None, metavar="N",
                     help="at most N vectors per model (and N random vectors for --model files)")
+    group.addoption("--pipeline", action="append", default=[], metavar="A.tflite[:N],B.tflite",
+                    help="also run a pipeline of these models on one target (repeatable; stages comma-separated, "
+                         "N: a stage's runs per pipeline run, its outputs stacked; docs/pipelines.md)")
     group.addoption("--seed", type=int, default=1, help="seed of random vectors for --model files")
     group.addoption("--steps", type=int, default=None, metavar="N",
                     help="--model files with state (RNN, SVDF, variables): vectors per sequence, the state carried "
@@ -156,6 +159,9 @@ def _models(config: pytest.Config) -> list[ModelConfig]:
     n = config.getoption("vectors") or 20
     models += [catalog.adhoc(p, vectors=n, seed=config.getoption("seed"), steps=config.getoption("steps"))
                for p in config.getoption("model")]
+    models += [catalog.adhoc_pipeline(spec.split(","), vectors=n, seed=config.getoption("seed"),
+                                      steps=config.getoption("steps"))
+               for spec in config.getoption("pipeline")]
     return models
 
 
