@@ -15,6 +15,7 @@ enum { MAX_TENSORS = 8, MAX_NODES = 4, ARENA_BYTES = 4096 };
  * chain[n + 1]; the int32 index lists live in a small flatbuffer-style byte array. */
 typedef struct {
     hil_graph g;
+    hil_subgraph main; /* the one subgraph: every tensor and node */
     hil_tensor tensors[MAX_TENSORS];
     hil_node nodes[MAX_NODES];
     uint8_t lists[4 * 2 * (MAX_NODES + 1)];
@@ -48,7 +49,11 @@ static void build_chain(fixture *f, const uint32_t *bytes, uint32_t n_tensors, c
     f->g.tensors = f->tensors;
     f->g.n_tensors = f->g.n_model_tensors = n_tensors;
     f->g.nodes = f->nodes;
-    f->g.n_nodes = n_nodes;
+    f->g.n_nodes = f->g.n_main_nodes = n_nodes;
+    f->main.n_nodes = n_nodes;
+    f->main.n_tensors = n_tensors;
+    f->g.subgraphs = &f->main;
+    f->g.n_subgraphs = 1;
     f->g.inputs = one_index(f, 2 * MAX_NODES, chain[0]);
     f->g.outputs = one_index(f, 2 * MAX_NODES + 1, chain[n_nodes]);
     f->g.arena = f->arena;
