@@ -27,6 +27,8 @@ def chains():
         ("hello-x3", [(hello, 1), (hello, 1), (hello, 1)]),  # one invoke each, byte for byte
         ("hello1960-speech", [(hello, 1960), (speech, 1)]),  # 1960 outputs stacked into one input
         ("dtln49-lstm", [("dtln_noise_suppression.tflite", 49), ("micro_speech_lstm.tflite", 1)]),  # with state
+        # TFLM's micro_speech audio frontend (signal operators, with state) over 49 windows into its classifier
+        ("audio49-speech", [("audio_preprocessor_int8.tflite", 49), (speech, 1)]),
     ]
 
 
