@@ -61,7 +61,8 @@ def generator(op_name: str, int8_io: bool = True, quant: str = "int8",
 
     def tag(fn: Generator, q: str) -> Generator:
         fn.int8_io, fn.quant, fn.input_range, fn.edit, fn.sample = int8_io, q, input_range, edit, sample
-        fn.written = written
+        # a generator annotated `-> bytes` writes its model whether or not the flag was given
+        fn.written = written or fn.__annotations__.get("return") in (bytes, "bytes")
         REGISTRY.setdefault(op_name, []).append(fn)
         return fn
 
