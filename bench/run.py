@@ -30,10 +30,14 @@ from hil.model import catalog
 BENCH_MODELS = Path(__file__).resolve().parent / "models"
 
 
-def bench_models(names: list[str] | None) -> list[catalog.ModelConfig]:
+def bench_models(names: list[str] | None, extra: list[str], transfer: bool = True) -> list[catalog.ModelConfig]:
+    """The catalog (or the named part of it), transfer16k for the link figures, then the user's own
+    models (--model: e.g. the MLPerf Tiny reference models, which the repo does not carry)."""
     models = [m for m in catalog.discover() if not m.missing_reason]
-    models.append(catalog.adhoc(BENCH_MODELS / "transfer16k.tflite", vectors=20))
-    return [m for m in models if not names or m.name in names]
+    if transfer:
+        models.append(catalog.adhoc(BENCH_MODELS / "transfer16k.tflite", vectors=20))
+    chosen = [m for m in models if not names or m.name in names]
+    return chosen + [catalog.adhoc(Path(path)) for path in extra]
 
 
 def raw_link_seconds(device, send: int, reply: int) -> float:
@@ -144,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
                                      epilog="Prints tables and writes the figures as JSON (--json).")
     parser.add_argument("--board", default="qemu", help="board profile name or alias (`hil boards`); default qemu")
     parser.add_argument("--models", nargs="*", help="catalog names (default: all, plus transfer16k)")
+    parser.add_argument("--model", action="append", default=[], metavar="PATH",
+                        help="a .tflite of your own, after the catalog ones (repeatable; --models '' for only these)")
     parser.add_argument("--vectors", type=int, default=20, help="vectors per model in the throughput runs (default 20)")
     parser.add_argument("--workers", type=int, default=2,
                         help="xdist workers of the parallel suite run, beside the serial one (default 2)")
@@ -167,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def side_by_side_main(args) -> int:
     profile = find_profile(args.board)
-    models = [m for m in catalog.discover() if not m.missing_reason and (not args.models or m.name in args.models)]
+    models = bench_models(args.models, args.model, transfer=False)
     result = {"board": profile.name, "provenance": profile.provenance,
               **side_by_side(profile, models, args.tflm_root, args.tflm_lib, args.vectors,
                              lambda m: print(f"[bench] {m}", file=sys.stderr))}
@@ -190,7 +196,7 @@ def harness_main(args) -> int:
                       progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
     result: dict = {"board": profile.name, "provenance": profile.provenance, "defines": args.define, "models": {}}
     try:
-        for model in bench_models(args.models):
+        for model in bench_models(args.models, args.model):
             print(f"[bench] {model.name}", file=sys.stderr)
             result["models"][model.name] = {"throughput": throughput(harness, model, args.vectors),
                                             "cost": target_cost(harness, model),
