@@ -550,8 +550,8 @@ def no_energy_reason(board: str) -> str:
 def energy_row(stats: EnergyStats | None, board: str) -> str:
     if stats is None:
         return no_energy_reason(board)
-    how = (f"; {stats.cycles:,.0f} silicon cycles = {duration_text(stats.seconds_per_inference * 1e6)} on the "
-           f"modelled part" if stats.cycles is not None else "")
+    how = (f"; {stats.cycles:,.0f} estimated silicon cycles = {duration_text(stats.seconds_per_inference * 1e6)} "
+           f"on the modelled part" if stats.cycles is not None else "")
     return (f"{energy_text(stats.median_uj)} per inference (min {energy_text(stats.min_uj)}, max "
             f"{energy_text(stats.max_uj)}) [{stats.provenance}{how}]")
 
