@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from hil.verdicts.float_parity import FloatParity
+from hil.verdicts.float_parity import FloatParity, compare_float
 from hil.verdicts.parity import Parity, ParityRule, compare_outputs
 
 
@@ -133,3 +133,16 @@ def test_the_rule_sends_float_outputs_to_the_float_comparison_and_integers_here(
     assert isinstance(ParityRule(False).compare(ints, ints), Parity)
     assert ParityRule(False) == ParityRule(False, 0)
     assert {ParityRule(False): "one rule per target"}[ParityRule(False, 0)]  # a hashable value
+
+
+def test_nan_on_one_side_is_a_mismatch_and_on_both_sides_agrees():
+    """A NaN compares false with every tolerance: without care it reads as a match."""
+    nan, inf = float("nan"), float("inf")
+    reference = [np.array([1.0, nan, inf, -inf], np.float32)]
+    assert compare_outputs([reference[0].copy()], reference).exact
+    assert compare_float([reference[0].copy()], reference).within_tolerance
+    for bad in ([1.0, 0.0, inf, -inf], [nan, nan, inf, -inf], [1.0, nan, -inf, -inf]):
+        target = [np.array(bad, np.float32)]
+        parity = compare_outputs(target, reference, tolerance_lsb=1e9)
+        assert not parity.within_tolerance and parity.mismatches == 1, (bad, parity)
+        assert not compare_float(target, reference).within_tolerance, bad

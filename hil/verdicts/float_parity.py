@@ -82,6 +82,15 @@ class FloatParity:
                 Field.TOP1_AGREE: self.top1_agree}
 
 
+def abs_error(target: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """|target - reference| per element, where NaN on both sides and equal infinities agree (0)
+    and NaN on one side only is an infinite error (NaN compares false with every tolerance)."""
+    with np.errstate(invalid="ignore"):
+        err = np.abs(target - reference)
+    agree = (target == reference) | (np.isnan(target) & np.isnan(reference))
+    return np.where(agree, 0.0, np.where(np.isnan(err), np.inf, err))
+
+
 def compare_float(target: list[np.ndarray], reference: list[np.ndarray], abs_tol: float = ABS_TOL,
                   rel_tol: float = REL_TOL) -> FloatParity:
     if len(target) != len(reference):
@@ -95,11 +104,12 @@ def compare_float(target: list[np.ndarray], reference: list[np.ndarray], abs_tol
         if t32.shape != r32.shape:
             raise ValueError(f"output {out_index}: target shape {t32.shape} != reference {r32.shape}")
         t64, r64 = t32.astype(np.float64), r32.astype(np.float64)
-        err = np.abs(t64 - r64)
-        err = np.where(np.isnan(t64) & np.isnan(r64), 0.0, np.where(np.isnan(err), np.inf, err))
+        err = abs_error(t64, r64)
         elements += err.size
         differing += int((err > 0).sum())
-        mismatches += int((err > abs_tol + rel_tol * np.abs(r64)).sum())
+        # the relative allowance of a NaN or infinite reference would be NaN or infinite: none
+        allowance = abs_tol + rel_tol * np.where(np.isfinite(r64), np.abs(r64), 0.0)
+        mismatches += int((err > allowance).sum())
         if not err.size:
             continue
         max_abs = max(max_abs, float(err.max()))

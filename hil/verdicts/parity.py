@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hil.results.fields import Field
-from hil.verdicts.float_parity import FloatParity, compare_float
+from hil.verdicts.float_parity import FloatParity, abs_error, compare_float
 
 if TYPE_CHECKING:
     from hil.model.tflite import TensorInfo
@@ -63,7 +63,7 @@ def compare_outputs(target: list[np.ndarray], reference: list[np.ndarray], toler
         t64, r64 = np.asarray(t, np.float64), np.asarray(r, np.float64)
         if t64.shape != r64.shape:
             raise ValueError(f"output {out_index}: target shape {t64.shape} != reference {r64.shape}")
-        diff = np.abs(t64 - r64)
+        diff = abs_error(t64, r64)
         elements += diff.size
         # integers compared as integers: float64 cannot tell uint64 values above 2^53 apart
         integer = np.issubdtype(np.asarray(t).dtype, np.integer) and np.issubdtype(np.asarray(r).dtype, np.integer)
