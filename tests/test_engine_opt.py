@@ -2,15 +2,17 @@
 paths of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED) and the aliasing planner, checked
 bit-exact against the TFLM interpreter and against the reference kernels:
 
-- natively (ASan + UBSan): the C unit tests of the optimized paths in the default build and in
-  the HIL_REFERENCE_KERNELS build; every catalog model and models built here with shapes that
+- natively (ASan + UBSan): the C unit tests of the optimized paths in the default build, the
+  HIL_MVE_EMULATION build (the Helium paths through mve.h's portable emulation) and the
+  HIL_REFERENCE_KERNELS build; every catalog model and models built here with shapes that
   reach each SIMD path and its tails (channel counts that are and are not multiples of four,
   odd pixel counts, 3x3 windows at the border, one input channel with a depth multiplier,
   other kernel sizes, K % 4 != 0) through both builds;
 - on QEMU (mps2-an386, Cortex-M4): the same generated models through the optimized firmware
   (the Arm asm blocks run only there), person_detect within the issue's targets (at most 2.5
   instructions per MAC, an arena no larger than TFLM's 82,292 B, both as the READY frame and
-  the profile report them), and a firmware with the reference kernels.
+  the profile report them), and a firmware with the reference kernels;
+- on QEMU (mps3-an547, Cortex-M55): the generated models through the Helium paths.
 """
 
 from __future__ import annotations
@@ -155,6 +157,8 @@ def chain_odd_channels():
 BUILDERS: list[Callable] = [dw3x3_c12_relu6, dw3x3_s2_c13_valid, dw5x3_c8, dw_one_channel_x8, dw_one_channel_10x8,
                             dw_multiplier2, conv1x1_odd_pixels, conv1x1_k13_c7, conv3x3_s2_rgb, conv5x3_valid,
                             fc_tails, block_chain, chain_odd_channels]
+ON_M55 = ["dw3x3_s2_c13_valid", "dw_one_channel_10x8", "conv1x1_k13_c7", "conv3x3_s2_rgb", "fc_tails",
+          "chain_odd_channels"]
 ON_TARGET = ["dw3x3_c12_relu6", "dw3x3_s2_c13_valid", "dw_one_channel_10x8", "conv1x1_k13_c7", "conv3x3_s2_rgb",
              "fc_tails", "block_chain", "chain_odd_channels"]
 
@@ -190,9 +194,12 @@ def assert_bit_exact_natively(model: Path, build: Path, vectors: int = 6) -> Non
 
 # ---- native: both builds ----
 
-@pytest.fixture(scope="module", params=["optimized", "reference"])
+NATIVE_BUILDS = {"optimized": (), "mve": ("HIL_MVE_EMULATION",), "reference": ("HIL_REFERENCE_KERNELS",)}
+
+
+@pytest.fixture(scope="module", params=list(NATIVE_BUILDS))
 def native(request) -> Path:
-    return build_native(("HIL_REFERENCE_KERNELS",) if request.param == "reference" else ())
+    return build_native(NATIVE_BUILDS[request.param])
 
 
 def test_optimized_path_c_tests(native):
@@ -236,15 +243,29 @@ def qemu():
     harness.close()
 
 
-def test_generated_models_bit_exact_on_target(qemu):
+def _bit_exact_on_target(harness: Harness, names: list[str]) -> None:
     for build in BUILDERS:
-        if build.__name__ not in ON_TARGET:
+        if build.__name__ not in names:
             continue
         config = catalog.adhoc(generated(build), vectors=4, seed=5)
         for i in range(4):
-            result = qemu.run_vector(config, i)
+            result = harness.run_vector(config, i)
             assert result.parity.exact, f"{build.__name__} vector {i}: {result.parity.message()}"
-        qemu.discard(config)
+        harness.discard(config)
+
+
+def test_generated_models_bit_exact_on_target(qemu):
+    _bit_exact_on_target(qemu, ON_TARGET)
+
+
+def test_generated_models_bit_exact_on_m55():
+    """The Helium paths (arm_mve.h intrinsics) on QEMU's Cortex-M55, on the layers whose tails and
+    borders they handle differently from the DSP paths."""
+    harness = Harness(HarnessConfig(find_profile("qemu-m55")))
+    try:
+        _bit_exact_on_target(harness, ON_M55)
+    finally:
+        harness.close()
 
 
 def test_person_detect_speed_and_arena_on_target(qemu):
@@ -304,8 +325,9 @@ def test_firmware_links_only_the_models_kernels():
 
 @pytest.mark.parametrize("board", ["qemu-m7", "qemu-m55", "qemu-m3"])
 def test_other_cores_bit_exact(board):
-    """Cortex-M7 and M55 run the DSP paths (M55: Armv8.1-M), Cortex-M3 has no DSP extension and
-    must get the reference kernels (HIL_OPT_KERNELS 0): each bit-exact on kws_dscnn."""
+    """Cortex-M7 runs the DSP paths, M55 (Armv8.1-M) the Helium paths and the DSP ones where no
+    Helium path applies, Cortex-M3 has no DSP extension and must get the reference kernels
+    (HIL_OPT_KERNELS 0): each bit-exact on kws_dscnn."""
     harness = Harness(HarnessConfig(find_profile(board)))
     try:
         config = _model("kws_dscnn")
@@ -317,3 +339,4 @@ def test_other_cores_bit_exact(board):
     finally:
         harness.close()
     assert ("hil_cols_pack" in out) == (board != "qemu-m3")
+    assert ("hil_fc_mve_eval" in out) == (board == "qemu-m55")  # Helium only where the core has it

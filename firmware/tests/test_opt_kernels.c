@@ -1,4 +1,5 @@
-/* The optimized paths of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED against their reference
+/* The optimized paths (DSP, or Helium in the HIL_MVE_EMULATION build) of CONV_2D, DEPTHWISE_CONV_2D
+ * and FULLY_CONNECTED against their reference
  * paths, bit for bit, on thousands of random small cases: shapes with channel counts that are
  * and are not multiples of four, odd pixel counts, kernel sizes 1-5, strides, dilations, SAME
  * and VALID padding, batches, per-tensor and per-channel scales (multipliers from tiny to above
@@ -10,6 +11,7 @@
 #include "hil_test.h"
 #include "kernel_fixture.h"
 #include "padding.h"
+#include "mve.h"
 #include "simd.h"
 
 extern const hil_kernel hil_kernel_conv_2d, hil_kernel_depthwise_conv_2d, hil_kernel_fully_connected;
@@ -213,6 +215,10 @@ int main(void)
     CHECK(compared > CASES); /* most random cases are valid layers */
 #if HIL_OPT_KERNELS
     CHECK(scratch_used > CASES / 2); /* and the optimized paths actually ran */
+#endif
+#if HIL_MVE_KERNELS
+    fprintf(stderr, "%ld evaluations by an MVE path (emulated)\n", hil_mve_evals);
+    CHECK(hil_mve_evals > CASES / 2); /* the Helium paths ran where they apply */
 #endif
     TEST_MAIN_END();
 }

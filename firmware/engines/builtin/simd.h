@@ -21,6 +21,18 @@
 #define HIL_OPT_KERNELS 1
 #endif
 
+/* Helium (mve.h): the *_mve.c paths on cores with MVE, or emulated on the host with
+ * -DHIL_MVE_EMULATION; they take precedence over the DSP paths where both apply. */
+#if defined(HIL_REFERENCE_KERNELS)
+#define HIL_MVE_KERNELS 0
+#elif defined(__ARM_FEATURE_MVE)
+#define HIL_MVE_KERNELS 1
+#elif !defined(__arm__) && defined(HIL_MVE_EMULATION)
+#define HIL_MVE_KERNELS 1
+#else
+#define HIL_MVE_KERNELS 0
+#endif
+
 #if defined(__arm__) && defined(__ARM_FEATURE_DSP)
 #define HIL_SIMD_NATIVE 1
 #include <arm_acle.h>

@@ -35,7 +35,7 @@ static int fc_eval(hil_graph *g, hil_node *node)
 {
     const fc_params *p = node->params;
     if (p->optimized)
-        return fc_dsp_eval(g, node); /* fully_connected_dsp.c */
+        return HIL_MVE_KERNELS ? hil_fc_mve_eval(g, node) : fc_dsp_eval(g, node); /* fully_connected_{mve,dsp}.c */
     const int8_t *input = (const int8_t *)hil_node_input(g, node, 0)->data;
     const int8_t *filter = (const int8_t *)hil_node_input(g, node, 1)->data;
     const hil_tensor *bias_t = hil_node_input(g, node, 2);

@@ -60,7 +60,10 @@ typedef struct {
     int32_t input_offset, filter_offset, output_offset;
     int32_t act_min, act_max;
     uint32_t batches, depth, units;
-    uint8_t optimized; /* fully_connected_dsp.c applies (symmetric weights) */
+    uint8_t optimized; /* fully_connected_dsp.c (or _mve.c with HIL_MVE_KERNELS) applies (symmetric weights) */
 } fc_params;
+
+/* The Helium path (fully_connected_mve.c). */
+int hil_fc_mve_eval(hil_graph *g, hil_node *node);
 
 #endif
