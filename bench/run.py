@@ -96,6 +96,7 @@ def footprint(harness: Harness, model: catalog.ModelConfig) -> dict:
     libs = code_size_by_library(target.firmware.elf.with_suffix(".map"))
     return {"flash_bytes": record["flash_bytes"], "ram_bytes": record["ram_bytes"],
             "ram_reserved_bytes": record["ram_reserved_bytes"], "arena_bytes": record["arena_bytes"],
+            "arena_breakdown": target.arena_breakdown(),
             "model_bytes": target.info.size, "engine_code_bytes": libs.get("libhil_engine_builtin.a", 0),
             "agent_code_bytes": libs.get("libhil_agent.a", 0)}
 
@@ -136,11 +137,25 @@ def print_tables(result: dict) -> None:
         f = m["footprint"]
         print(f"{name:<18}{f['flash_bytes']:>10,}{f['ram_bytes']:>11,}{f['arena_bytes']:>10,}"
               f"{f['model_bytes']:>10,}{f['engine_code_bytes']:>15,}")
+    print_arena_breakdown(result)
     if "suites" in result:
         s = result["suites"]
         parallel = s[f"parallel_{s['workers']}_s"]
         print(f"\ndefault suites: serial {s['serial_s']:.1f} s, {s['workers']} workers {parallel:.1f} s, "
               f"speedup {s['speedup']:.2f}x")
+
+
+def print_arena_breakdown(result: dict) -> None:
+    """What each model's arena is made of (the built-in engine's plain models; hil.engines.oracle.ARENA_PARTS)."""
+    rows = {name: m["footprint"]["arena_breakdown"] for name, m in result["models"].items()
+            if m["footprint"].get("arena_breakdown")}
+    if not rows:
+        return
+    parts = list(next(iter(rows.values())))
+    print(f"\narena breakdown (bytes; the parts sum to the arena B above)\n{'model':<18}"
+          + "".join(f"{p.replace('_', ' '):>{max(len(p), 7) + 2}}" for p in parts))
+    for name, row in rows.items():
+        print(f"{name:<18}" + "".join(f"{row[p]:>{max(len(p), 7) + 2},}" for p in parts))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ anything is built."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import numpy as np
@@ -16,7 +17,7 @@ from native import NativeRefusal, build_native, run_native
 
 from hil import paths
 from hil.boards import find_profile
-from hil.engines.oracle import ARENA_TOO_SMALL, OK, ask, board_arena_bytes, refusal
+from hil.engines.oracle import ARENA_PARTS, ARENA_TOO_SMALL, OK, ask, board_arena_bytes, refusal
 from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
@@ -24,6 +25,7 @@ from hil.model.tflite import load_model
 
 QEMU = find_profile("qemu")
 CASES = all_cases((paths.models_dir() / "hello_world" / "hello_world.tflite").read_bytes())
+HELLO = str(paths.models_dir() / "hello_world" / "hello_world.tflite")
 HOST_RUNNER_MSG = 159  # tests/../firmware/tests/host_runner.c: char msg[160]; the agent's cap is the same
 
 
@@ -83,10 +85,42 @@ def test_oracle_arena_equals_the_firmware_ready(board, model):
         pytest.skip(f"{path} is absent (third-party models live in ../shared/models)")
     harness = Harness(HarnessConfig(find_profile(board), vector_limit=1))
     try:
-        ready = harness.target(catalog.adhoc(path, vectors=1)).device.ready
+        target = harness.target(catalog.adhoc(path, vectors=1))
+        ready, parts = target.device.ready, target.arena_breakdown()
     finally:
         harness.close()
-    assert ask(load_model(path), find_profile(board)).arena_used == ready.arena_used
+    answer = ask(load_model(path), find_profile(board))
+    assert answer.arena_used == ready.arena_used
+    assert parts == dict(answer.breakdown) and sum(parts.values()) == ready.arena_used, parts
+
+
+def _parts(name: str, board: str) -> dict[str, int]:
+    path = paths.shared_models_dir() / f"{name}.tflite"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (third-party models live in ../shared/models)")
+    answer = ask(load_model(path), find_profile(board))
+    parts = dict(answer.breakdown)
+    assert list(parts) == list(ARENA_PARTS) and sum(parts.values()) == answer.arena_used, parts
+    return parts
+
+
+def test_arena_breakdown_sums_to_the_arena_and_names_what_costs_it():
+    """person_detect: its 96x96 input (9,216 B) is kept alive through the invoke; the DSP paths'
+    scratch exists only on a core with DSP (qemu-m3 has none); 89 tensors in the tensor table."""
+    m4, m3 = _parts("person_detect", "qemu"), _parts("person_detect", "qemu-m3")
+    assert m4["scratch"] > 0 and m3["scratch"] == 0
+    assert m4["input_kept_alive"] == 9216
+    assert m4["tensors"] >= 2 * 18432 and m4["kernel_data"] > 0 and m4["state"] == 0
+    tables = ("tensor_table", "node_table", "input_kept_alive")  # the plan's packing differs with the alias limits
+    assert [m4[k] for k in tables] == [m3[k] for k in tables] and m4["tensor_table"] > 0
+
+
+def test_hil_run_json_reports_the_arena_breakdown():
+    result = hil("run", HELLO, "--json", "--vectors", "1", "--no-results", "--board", "qemu")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert sum(out["arena_breakdown"].values()) == out["arena_bytes"] > 0, out["arena_breakdown"]
+    assert out["arena_breakdown"]["tensor_table"] > 0
 
 
 def test_model_too_large_for_the_board_is_refused_before_building(tmp_path):

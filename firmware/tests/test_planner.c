@@ -123,6 +123,30 @@ static void test_chain_tensors_alive_together_get_disjoint_aligned_memory(void)
     CHECK_EQ_INT(f.g.planned_bytes, 48 + 32 + 32); /* three tensors alive at node 1, each aligned */
 }
 
+static void test_the_breakdown_variants_leave_out_one_cost_each(void)
+{
+    static fixture f;
+    /* The chain of the first test, planned as the oracle's arena breakdown plans it. Without the
+     * input kept alive, t0 dies at node 0 and t2 takes its place; without alignment, the sizes
+     * pack exactly; the real plan (flags 0) afterwards is the same as before the variants. */
+    const uint32_t bytes[] = {40, 24, 20};
+    const int32_t chain[] = {0, 1, 2};
+    build_chain(&f, bytes, 3, chain, 2, ARENA_BYTES);
+    f.g.plan_flags = HIL_PLAN_NO_INPUT_KEPT;
+    CHECK_EQ_INT(plan(&f), HIL_OK);
+    CHECK_EQ_INT(f.tensors[0].last_use, 0);
+    check_no_shared_bytes(&f, -1, -1);
+    CHECK_EQ_INT(f.g.planned_bytes, 48 + 32);
+    f.g.plan_flags = HIL_PLAN_NO_INPUT_KEPT | HIL_PLAN_UNALIGNED;
+    CHECK_EQ_INT(plan(&f), HIL_OK);
+    check_no_shared_bytes(&f, -1, -1);
+    CHECK_EQ_INT(f.g.planned_bytes, 40 + 24);
+    f.g.plan_flags = 0;
+    CHECK_EQ_INT(plan(&f), HIL_OK);
+    check_aligned_and_inside_the_plan(&f);
+    CHECK_EQ_INT(f.g.planned_bytes, 48 + 32 + 32);
+}
+
 static void test_a_tensor_born_later_reuses_memory_of_one_that_died(void)
 {
     static fixture f;
@@ -171,6 +195,7 @@ int main(void)
 {
     test_chain_tensors_alive_together_get_disjoint_aligned_memory();
     test_a_tensor_born_later_reuses_memory_of_one_that_died();
+    test_the_breakdown_variants_leave_out_one_cost_each();
     test_an_allowed_alias_never_overlaps_a_third_tensor();
     test_a_plan_larger_than_the_arena_is_refused();
     TEST_MAIN_END();

@@ -41,6 +41,21 @@ class Answer:
     arena_used: int  # what the firmware reports in READY; 0 when it loads in no arena
     arena_needed: int  # the smallest arena (multiple of 16 bytes) it loads in; 0 likewise
     message: str  # the engine's one-line message, as the firmware words it ("" when it loads)
+    breakdown: tuple[tuple[str, int], ...] = ()  # a plain model that loads: what arena_used is made of
+
+
+# The parts of a built-in engine arena (host/oracle.c arena_breakdown), in the order printed.
+ARENA_PARTS = {
+    "tensors": "activation tensors in the plan, each alive from its producer to its last reader",
+    "alignment": "16-byte offsets in the plan and 8-byte rounding of persistent allocations",
+    "input_kept_alive": "the graph inputs held through the whole invoke, so a repeated invoke sees them",
+    "scratch": "the kernels' scratch buffers (im2col windows, column buffers, widened weights)",
+    "subgraph_table": "the subgraph table of a model with several subgraphs",
+    "tensor_table": "the engine's table of every tensor (and scratch buffer)",
+    "node_table": "the engine's table of every operator",
+    "state": "variable tensors (state kept across invokes)",
+    "kernel_data": "what kernels prepare once at load (requantization, per-channel multipliers and shifts)",
+}
 
 
 def _sources() -> list[Path]:
@@ -99,7 +114,9 @@ def _ask(model: str, sha256: str, arena_bytes: int, dsp: bool) -> Answer:
     if result.returncode or len(lines) < 2:
         raise ConfigError(f"the host model check failed on {model}: {(result.stderr.strip() or '?').splitlines()[-1]}")
     status, used, needed = (int(v) for v in lines[0].split())
-    return Answer(status, used, needed, lines[1])
+    parts = tuple((k, int(v)) for k, _, v in (pair.partition("=") for pair in lines[2].split())) \
+        if len(lines) > 2 else ()
+    return Answer(status, used, needed, lines[1], parts)
 
 
 def board_arena_bytes(profile: BoardProfile) -> int:
@@ -123,6 +140,19 @@ def ask(model: ModelInfo | Path, profile: BoardProfile, arena_bytes: int | None 
     sha = hashlib.sha256(path.read_bytes()).hexdigest() if isinstance(model, Path) else model.sha256
     arena = board_arena_bytes(profile) if arena_bytes is None else arena_bytes
     return _ask(str(path), sha, arena, has_dsp(profile))
+
+
+def arena_breakdown(model: Path, profile: BoardProfile, arena_used: int) -> dict[str, int] | None:
+    """What the built-in engine's arena of this plain model is made of (ARENA_PARTS, bytes), computed
+    by the engine's own load code on the host; None for a pipeline, or when the parts do not sum to
+    `arena_used`, the figure the firmware reported (a breakdown of another arena would mislead)."""
+    parts = dict(ask(model, profile).breakdown)
+    return parts if parts and sum(parts.values()) == arena_used else None
+
+
+def breakdown_text(parts: dict[str, int]) -> str:
+    """'49,152 tensors + 3,072 input kept alive + ...', the non-zero parts."""
+    return " + ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in parts.items() if v)
 
 
 _STAGE = re.compile(r"stage (\d+): ")

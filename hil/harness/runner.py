@@ -13,6 +13,7 @@ import numpy as np
 
 from hil.boards import BoardProfile, make_backend
 from hil.boards.base import Session
+from hil.engines import oracle
 from hil.errors import Category, ConfigError, HilError
 from hil.harness.build import Firmware, Footprint, build_firmware, image_sha256
 from hil.harness.config import HarnessConfig
@@ -91,6 +92,13 @@ class Target:
     @property
     def clock(self) -> Clock:
         return self.session.clock
+
+    def arena_breakdown(self) -> dict[str, int] | None:
+        """What the reported arena is made of (hil.engines.oracle.ARENA_PARTS): the built-in
+        engine's plain models only, and only when it sums to the arena the firmware reported."""
+        if self.device.ready.engine != "builtin" or self.info.pipeline is not None:
+            return None
+        return oracle.arena_breakdown(self.info.path, self.session.profile, self.device.ready.arena_used)
 
     def expected(self, index: int) -> list[np.ndarray]:
         """The host's outputs for vector `index`; for a model with state, the host runs the whole
@@ -480,8 +488,9 @@ class RunSummary:
             **({"place": t.session.place} if t.session.place else {}),
             "engine": t.device.ready.engine, "vectors": self.vectors, "vector_source": t.vectors.source,
             "exact": self.exact, "mismatching": self.mismatching, "max_abs_diff_lsb": self.max_abs_diff,
-            "arena_bytes": t.device.ready.arena_used, "flash_bytes": t.firmware.footprint.flash_bytes,
-            "ram_reserved_bytes": t.firmware.footprint.ram_bytes, **self.ram, "cycles": worst,
+            "arena_bytes": t.device.ready.arena_used, "arena_breakdown": t.arena_breakdown(),
+            "flash_bytes": t.firmware.footprint.flash_bytes, "ram_reserved_bytes": t.firmware.footprint.ram_bytes,
+            **self.ram, "cycles": worst,
             "cycles_min": min(self.cycles) if self.cycles else 0,
             "latency_us": clock.latency_us(worst), "cpu_hz": clock.cpu_hz, "provenance": clock.provenance,
             "macs": t.info.total_macs, "per_op": self.per_op, **energy_record(self.energy_stats(), self.board),
@@ -515,7 +524,8 @@ class RunSummary:
                        f"worst: {max(self.results, key=lambda r: r.parity.max_abs_diff).parity.message()}"),
             ("cycles", f"worst {j['cycles']:,}, min {j['cycles_min']:,} [{clock.provenance}]"),
             ("latency", f"{duration_text(j['latency_us'])} worst at {clock.cpu_hz / 1e6:g} MHz [{clock.provenance}]"),
-            ("arena", bytes_text(j["arena_bytes"])),
+            ("arena", bytes_text(j["arena_bytes"]) + (f" = {oracle.breakdown_text(j['arena_breakdown'])}"
+                                                      if j["arena_breakdown"] else "")),
             ("flash", f"{bytes_text(j['flash_bytes'])} (firmware ELF)"),
             ("RAM", ram_text(j)),
             ("energy", energy_row(self.energy_stats(), self.board)),

@@ -138,12 +138,14 @@ hil_tensor *hil_node_output(hil_graph *g, const hil_node *node, unsigned i)
 
 void *hil_persistent_alloc(hil_graph *g, size_t bytes)
 {
-    bytes = (bytes + 7u) & ~(size_t)7u;
-    if (bytes > g->persistent_start)
+    size_t rounded = (bytes + 7u) & ~(size_t)7u;
+    if (rounded > g->persistent_start)
         return 0;
-    g->persistent_start -= (uint32_t)bytes;
+    uint32_t before = g->persistent_start;
+    g->persistent_start -= (uint32_t)rounded;
     g->persistent_start &= ~7u;
-    memset(g->arena + g->persistent_start, 0, bytes);
+    g->persistent_padding += before - g->persistent_start - (uint32_t)bytes;
+    memset(g->arena + g->persistent_start, 0, rounded);
     return g->arena + g->persistent_start;
 }
 
@@ -525,6 +527,15 @@ static int prepare_nodes(hil_graph *g)
     return HIL_OK;
 }
 
+/* Books the persistent bytes allocated since the previous part to `part` (without padding). */
+static void count_part(hil_graph *g, int part)
+{
+    uint32_t booked = g->persistent_padding;
+    for (int k = 0; k < part; k++)
+        booked += g->persistent_parts[k];
+    g->persistent_parts[part] = g->arena_size - g->persistent_start - booked;
+}
+
 int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *arena,
                    uint32_t arena_size, char *msg, size_t msg_cap)
 {
@@ -554,18 +565,23 @@ int hil_graph_load(hil_graph *g, const uint8_t *model, uint32_t size, uint8_t *a
     if (subgraphs.len == 0)
         return fail(g, HIL_ERR_MODEL_INVALID, "malformed model: no subgraph");
     int status = read_subgraphs(g, subgraphs);
+    count_part(g, HIL_PART_SUBGRAPHS);
     if (status == HIL_OK)
         status = alloc_tensors(g, subgraphs);
+    count_part(g, HIL_PART_TENSORS);
     if (status == HIL_OK)
         status = load_nodes(g, subgraphs, opcodes);
+    count_part(g, HIL_PART_NODES);
     if (status == HIL_OK)
         status = load_tensors(g, subgraphs, buffers);
     if (status == HIL_OK)
         status = hil_state_init(g);
+    count_part(g, HIL_PART_STATE);
     if (status == HIL_OK)
         status = prepare_nodes(g);
     if (status == HIL_OK)
         status = hil_state_check(g);
+    count_part(g, HIL_PART_KERNELS);
     if (status == HIL_OK)
         status = hil_graph_plan(g);
     if (status == HIL_OK)

@@ -96,6 +96,14 @@ typedef struct hil_resource {
     uint8_t default_value; /* the byte a reset fills it with (TFLM: the int8 zero point) */
 } hil_resource;
 
+/* What the persistent part of the arena holds, by the load step that allocated it (requested
+ * bytes; what hil_persistent_alloc's 8-byte rounding adds is counted in persistent_padding). */
+enum { HIL_PART_SUBGRAPHS, HIL_PART_TENSORS, HIL_PART_NODES, HIL_PART_STATE, HIL_PART_KERNELS, HIL_PARTS };
+
+/* Planner variants, for measuring what each part of the plan costs (the host oracle's arena
+ * breakdown); a firmware plans with none. */
+enum { HIL_PLAN_NO_SCRATCH = 1, HIL_PLAN_NO_INPUT_KEPT = 2, HIL_PLAN_UNALIGNED = 4 };
+
 typedef struct hil_graph {
     hil_fb fb;
     hil_tensor *tensors;
@@ -115,6 +123,9 @@ typedef struct hil_graph {
     uint32_t arena_size;
     uint32_t planned_bytes;    /* peak of the activation plan */
     uint32_t persistent_start; /* persistent data occupies [persistent_start, arena_size) */
+    uint32_t persistent_parts[HIL_PARTS];
+    uint32_t persistent_padding;
+    uint8_t plan_flags; /* HIL_PLAN_*: 0 except while the oracle measures the breakdown */
     char *msg;
     size_t msg_cap;
 } hil_graph;

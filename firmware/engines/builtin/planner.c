@@ -18,8 +18,9 @@
 #define PLAN_ALIGN 16u
 #define ORIGIN 0x40000000u /* offsets are planned around this, then shifted */
 
-static uint32_t align_up(uint32_t v) { return (v + PLAN_ALIGN - 1u) & ~(PLAN_ALIGN - 1u); }
-static int64_t align_down64(int64_t v) { return v >= 0 ? v & ~(int64_t)(PLAN_ALIGN - 1u) : -((-v + PLAN_ALIGN - 1) & ~(int64_t)(PLAN_ALIGN - 1u)); }
+/* a: PLAN_ALIGN, or 1 when the oracle measures what alignment costs (HIL_PLAN_UNALIGNED) */
+static uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1u) & ~(a - 1u); }
+static int64_t align_down64(int64_t v, uint32_t a) { return v >= 0 ? v & ~(int64_t)(a - 1u) : -((-v + a - 1) & ~(int64_t)(a - 1u)); }
 
 static void widen(hil_tensor *t, int32_t node)
 {
@@ -54,7 +55,8 @@ static void compute_lifetimes(hil_graph *g)
         mark_list(g, g->nodes[n].tensor_base, g->nodes[n].outputs, (int32_t)n);
     }
     mark_list(g, 0, g->inputs, 0);
-    mark_list(g, 0, g->inputs, last);
+    if (!(g->plan_flags & HIL_PLAN_NO_INPUT_KEPT))
+        mark_list(g, 0, g->inputs, last);
     mark_list(g, 0, g->outputs, last);
     for (uint32_t i = main->n_tensors; i < g->n_tensors; i++) {
         hil_tensor *t = &g->tensors[i]; /* another subgraph's tensor, or its node's scratch */
@@ -65,7 +67,8 @@ static void compute_lifetimes(hil_graph *g)
     }
     for (uint32_t i = 0; i < g->n_tensors; i++) {
         hil_tensor *t = &g->tensors[i];
-        t->is_planned = !t->is_const && !t->is_variable && t->bytes > 0 && t->first_use <= t->last_use;
+        t->is_planned = !t->is_const && !t->is_variable && t->bytes > 0 && t->first_use <= t->last_use &&
+                        !(i >= g->n_model_tensors && (g->plan_flags & HIL_PLAN_NO_SCRATCH));
     }
 }
 
@@ -101,6 +104,7 @@ typedef struct {
     int32_t *parent; /* the input this tensor may overlap, or -1 */
     int32_t *placed; /* 1 once placed */
     uint32_t *by_size, *stack;
+    uint32_t align; /* of every offset */
 } plan_state;
 
 /* Records each node's alias request that can be honoured: the input dies at the node (no
@@ -169,7 +173,7 @@ static int64_t first_fit(hil_graph *g, const plan_state *ps, uint32_t placed, ui
             if (!overlaps_in_time(p, t) || !(offset < po + p->bytes && po < offset + t->bytes) ||
                 may_share(ps, ps->order[k], po, ti, offset))
                 continue;
-            offset = po + (int64_t)align_up(p->bytes);
+            offset = po + (int64_t)align_up(p->bytes, ps->align);
             moved = 1;
         }
     }
@@ -178,14 +182,14 @@ static int64_t first_fit(hil_graph *g, const plan_state *ps, uint32_t placed, ui
 
 /* The displacement output - input the planner aims for: as much overlap as the limit allows
  * (the output inside the end of a larger input, or a larger output over the input). */
-static int64_t preferred_displacement(const hil_tensor *in, const hil_tensor *out, int32_t limit)
+static int64_t preferred_displacement(const hil_tensor *in, const hil_tensor *out, int32_t limit, uint32_t align)
 {
     int64_t d = (int64_t)in->bytes - (int64_t)out->bytes;
     if (d < 0)
         d = 0;
     if (d > limit)
         d = limit;
-    return align_down64(d);
+    return align_down64(d, align);
 }
 
 /* An offset for tensor ti next to an already placed alias partner, or INT64_MIN. */
@@ -198,7 +202,7 @@ static int64_t alias_candidate(hil_graph *g, const plan_state *ps, uint32_t plac
         uint32_t partner = (uint32_t)(as_output ? in : out);
         if (!ps->placed[partner])
             continue;
-        int64_t d = preferred_displacement(&g->tensors[in], &g->tensors[out], ps->limit[in]);
+        int64_t d = preferred_displacement(&g->tensors[in], &g->tensors[out], ps->limit[in], ps->align);
         int64_t o = as_output ? offset_of(&g->tensors[partner]) + d : offset_of(&g->tensors[partner]) - d;
         if (fits(g, ps, placed, ti, o))
             return o;
@@ -241,7 +245,8 @@ int hil_graph_plan(hil_graph *g)
     int32_t *bottom = (int32_t *)(void *)g->arena;
     const uint32_t nt = g->n_tensors;
     plan_state ps = {(uint32_t *)bottom,         bottom + nt,     bottom + 2 * nt, bottom + 3 * nt,
-                     bottom + 4 * nt, (uint32_t *)(bottom + 5 * nt), (uint32_t *)(bottom + 6 * nt)};
+                     bottom + 4 * nt, (uint32_t *)(bottom + 5 * nt), (uint32_t *)(bottom + 6 * nt),
+                     g->plan_flags & HIL_PLAN_UNALIGNED ? 1u : PLAN_ALIGN};
     collect_aliases(g, &ps);
     uint32_t n = 0;
     for (uint32_t i = 0; i < nt; i++) {
@@ -277,7 +282,7 @@ int hil_graph_plan(hil_graph *g)
     }
     for (uint32_t k = 0; k < n_placed; k++) /* the lowest offset becomes 0 */
         g->tensors[ps.order[k]].arena_offset = (uint32_t)(offset_of(&g->tensors[ps.order[k]]) - lowest);
-    uint64_t span = align_up((uint32_t)(highest - lowest));
+    uint64_t span = align_up((uint32_t)(highest - lowest), ps.align);
     if (span > g->persistent_start)
         return too_small(g);
     g->planned_bytes = (uint32_t)span;

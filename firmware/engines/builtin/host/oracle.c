@@ -11,7 +11,9 @@
  *   the engine's one-line message (empty when the model loads)
  * STATUS is the load's hil_error with the board's arena; ARENA_USED what the firmware reports
  * in READY (plan + persistent data) and ARENA_NEEDED the smallest arena, in multiples of 16
- * bytes, in which the model loads; both 0 when the model does not load in any arena. */
+ * bytes, in which the model loads; both 0 when the model does not load in any arena.
+ * A plain model that loads gets a third line, what its ARENA_USED is made of (the parts sum to
+ * it): name=bytes pairs, see arena_breakdown(). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,33 @@ static uint32_t arena_needed(const uint8_t *model, uint32_t size, uint8_t *arena
     return hi * 16u;
 }
 
+static uint32_t plan_with(hil_graph *g, uint8_t flags)
+{
+    g->plan_flags = flags;
+    hil_graph_plan(g);
+    return g->planned_bytes;
+}
+
+/* The arena of a loaded plain model in parts that sum to its ARENA_USED. The plan's parts are
+ * measured by planning again without one cost at a time (the greedy planner is not additive, so
+ * a part is what adding that cost changed): tensors (activations with their own lifetimes, no
+ * alignment), alignment (16-byte offsets, plus the persistent allocations' 8-byte rounding),
+ * input_kept_alive (the graph inputs held through the whole invoke, so a repeated invoke sees
+ * them), scratch (the kernels' scratch buffers); then the persistent data by what it holds. */
+static void arena_breakdown(hil_graph *g)
+{
+    uint32_t bare = plan_with(g, HIL_PLAN_NO_SCRATCH | HIL_PLAN_NO_INPUT_KEPT | HIL_PLAN_UNALIGNED);
+    uint32_t aligned = plan_with(g, HIL_PLAN_NO_SCRATCH | HIL_PLAN_NO_INPUT_KEPT);
+    uint32_t kept = plan_with(g, HIL_PLAN_NO_SCRATCH);
+    uint32_t full = plan_with(g, 0);
+    const uint32_t *part = g->persistent_parts;
+    printf("tensors=%d alignment=%d input_kept_alive=%d scratch=%d subgraph_table=%u tensor_table=%u node_table=%u "
+           "state=%u kernel_data=%u\n",
+           (int)bare, (int)(aligned - bare + g->persistent_padding), (int)(kept - aligned), (int)(full - kept),
+           part[HIL_PART_SUBGRAPHS], part[HIL_PART_TENSORS], part[HIL_PART_NODES], part[HIL_PART_STATE],
+           part[HIL_PART_KERNELS]);
+}
+
 static void one_line(char *msg)
 {
     for (char *c = msg; *c; c++)
@@ -99,6 +128,8 @@ int main(int argc, char **argv)
     }
     one_line(msg);
     printf("%d %u %u\n%s\n", status, used, needed, msg);
+    if (used && load(&g, model, size, arena, needed, msg) == HIL_OK && !g.container) /* arena_needed reused it */
+        arena_breakdown(&g.stages[0].graph);
     free(model);
     free(arena);
     return 0;
