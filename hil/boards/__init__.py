@@ -6,7 +6,8 @@ from hil.boards.profile import BoardProfile, all_profiles, find_profile
 from hil.errors import ConfigError
 
 # The user's board settings, as pytest options and `hil` command options of the same names.
-BACKEND_OPTIONS = ("cpu_hz", "port", "baud", "flasher", "target", "probe", "gdb_remote", "renode_path")
+BACKEND_OPTIONS = ("cpu_hz", "port", "baud", "flasher", "target", "probe", "gdb_remote", "renode_path",
+                   "estimate_for")
 
 
 def make_backend(profile: BoardProfile, **options):
@@ -22,7 +23,10 @@ def make_backend(profile: BoardProfile, **options):
     if profile.backend == "qemu":
         from hil.boards.qemu import QemuBackend
 
-        return QemuBackend(profile, cpu_hz=options.get("cpu_hz"))
+        return QemuBackend(profile, cpu_hz=options.get("cpu_hz"), estimate_for=options.get("estimate_for"))
+    if options.get("estimate_for"):
+        raise ConfigError(f"--estimate-for: estimated cycles come from QEMU's instruction mix; board "
+                          f"'{profile.name}' uses the {profile.backend} backend (use a qemu board)")
     if profile.backend == "renode":
         from hil.boards.renode import RenodeBackend
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from hil.boards.process import kill_process_group, log_tail, remove_scratch
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, HilError, ProtocolError, TransportTimeout
+from hil.estimate.mix import MixLog
+from hil.estimate.model import Estimator
 from hil.link.client import Client, DeviceReset
 from hil.link.device import Device
 from hil.link.protocol import PROTOCOL_VERSION, MalformedFrame, Ready
@@ -33,12 +35,14 @@ class Session:
     workdir: Path | None = None  # the session's own scratch folder (Renode: script and ELF copy)
     warnings: list[str] = field(default_factory=list)  # things the user should know; the session works
     place: str | None = None  # the labgrid place the target is on (hil/boards/labgrid.py)
+    mix: MixLog | None = None  # QEMU's instruction mix per invoke, when cycles are estimated (hil/estimate)
+    estimator: Estimator | None = None
 
     def stop(self) -> None:
         self.transport.close()
         if self.process is not None:
             kill_process_group(self.process)
-        remove_scratch(self.log_path, self.workdir)
+        remove_scratch(self.log_path, self.workdir, self.mix.path if self.mix else None)
 
     def alive(self) -> bool:
         return self.process is None or self.process.poll() is None

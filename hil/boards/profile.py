@@ -36,6 +36,10 @@ class BoardProfile:
     settings: dict[str, Any] = field(default_factory=dict)  # the backend's own table
     power: PowerModel | None = None  # [power]: the board's power model (hil/boards/power.py)
     models_part: str = ""  # an emulated profile standing for another part: its cpu_hz is that part's
+    # [estimate]: the part whose cycles are estimated from the emulator's instruction mix, and
+    # which figure the deadline suite checks ("virtual" or "estimated"); hil/estimate, docs/timing.md
+    estimate_part: str = ""
+    deadline_clock: str = "virtual"
 
     @property
     def emulated(self) -> bool:
@@ -46,6 +50,13 @@ class BoardProfile:
 
 
 REQUIRED = ("name", "backend", "firmware_board", "cpu_hz", "core", "provenance")
+
+
+def _estimate_settings(data: dict, path: Path) -> dict:
+    clock = data.get("deadlines", "virtual")
+    if clock not in ("virtual", "estimated"):
+        raise ConfigError(f"board profile {path}: [estimate] deadlines must be 'virtual' or 'estimated'")
+    return {"estimate_part": str(data.get("part", "")), "deadline_clock": clock}
 
 
 def load_profile(path: Path) -> BoardProfile:
@@ -66,6 +77,7 @@ def load_profile(path: Path) -> BoardProfile:
         fpu=bool(data.get("fpu", False)), uart=data.get("uart", ""), flasher=data.get("flasher", ""),
         source=path, settings=dict(data.get(backend, {})),
         power=load_power(data.get("power"), path, data["name"]), models_part=str(data.get("models_part", "")),
+        **_estimate_settings(data.get("estimate", {}), path),
     )
 
 

@@ -17,6 +17,9 @@ from hil.boards.base import Session, connect_device
 from hil.boards.process import kill_process_group, log_tail, remove_scratch, spawn
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, ConfigError, HilError
+from hil.estimate.model import Estimator
+from hil.estimate.parts import find_part
+from hil.estimate.plugin import plugin_arguments
 from hil.link.transport import TcpTransport
 
 QEMU_BINARY = "qemu-system-arm"
@@ -45,10 +48,13 @@ def qemu_machine(profile: BoardProfile, port: int, *, wait: bool = True, binary:
 
 
 class QemuBackend:
-    def __init__(self, profile: BoardProfile, *, ready_timeout: float = 20.0, cpu_hz: int | None = None):
+    def __init__(self, profile: BoardProfile, *, ready_timeout: float = 20.0, cpu_hz: int | None = None,
+                 estimate_for: str | None = None):
         self.profile = profile
         self.ready_timeout = ready_timeout
         self.cpu_hz = cpu_hz
+        spec = estimate_for or profile.estimate_part  # the user's part, else the profile's
+        self.estimator = Estimator.for_part(find_part(spec)) if spec else None
 
     def check_tools(self) -> None:
         if shutil.which(QEMU_BINARY) is None:
@@ -67,7 +73,9 @@ class QemuBackend:
         raise last_error  # type: ignore[misc]
 
     def _start_once(self, elf: Path, port: int) -> Session:
-        proc, log = spawn(qemu_command(self.profile, elf, port), "qemu")
+        plugin, mix = plugin_arguments(elf, self.estimator.part) if self.estimator else ([], None)
+        proc, log = spawn(qemu_command(self.profile, elf, port) + plugin, "qemu",
+                          scratch=(mix.path,) if mix else ())
         deadline = time.monotonic() + self.ready_timeout
         try:
             transport = TcpTransport.connect("127.0.0.1", port, deadline, alive=lambda: proc.poll() is None)
@@ -77,10 +85,10 @@ class QemuBackend:
             exited = proc.poll()
             kill_process_group(proc)
             tail = log_tail(log)
-            remove_scratch(log)
+            remove_scratch(log, mix.path if mix else None)
             if exited is not None:
                 raise HilError(f"QEMU ({self.profile.setting('machine')}) exited with code {exited} before "
                                f"the firmware was ready: {tail or 'no output'}", Category.EMULATOR_EXITED) from None
             raise HilError(f"{self.profile.name}: {exc} (firmware {elf.name}; QEMU output: {tail or 'none'})",
                            exc.category) from None
-        return Session(self.profile, device, clock, transport, proc, log)
+        return Session(self.profile, device, clock, transport, proc, log, mix=mix, estimator=self.estimator)

@@ -34,6 +34,9 @@ def add_board_options(parser) -> None:
                         help="--engine tflm: the library to link (default $TFLM_LIB, else the tree's only one "
                              "for the board)")
     parser.add_argument("--cpu-hz", type=int, default=None, help="override the profile's core clock")
+    parser.add_argument("--estimate-for", default=None, metavar="PART[@MHz]",
+                        help="estimate cycles for this part from QEMU's instruction mix (e.g. stm32l4r5@120MHz; "
+                             "default: the profile's [estimate] part) and check deadlines against the estimate")
     parser.add_argument("--port", default=None, help="serial port of a physical board")
     parser.add_argument("--baud", type=int, default=None, help="serial baud rate (default: the board profile's)")
     parser.add_argument("--flasher", choices=["pyocd", "gdb", "none"], default=None)

@@ -15,6 +15,7 @@ from hil.boards import BoardProfile, make_backend
 from hil.boards.base import Session
 from hil.engines import oracle
 from hil.errors import Category, ConfigError, HilError
+from hil.estimate.mix import Window
 from hil.harness.build import Firmware, Footprint, build_firmware, image_sha256
 from hil.harness.config import HarnessConfig
 from hil.link.client import TargetFault
@@ -30,7 +31,7 @@ from hil.units import bytes_text, duration_text
 from hil.verdicts.energy import EnergyStats, energy_text, estimate, estimate_cycles
 from hil.verdicts.float_parity import FloatParity, host_reference_model
 from hil.verdicts.parity import Parity, ParityRule
-from hil.verdicts.timing import Clock, TimingStats
+from hil.verdicts.timing import ESTIMATED, Clock, TimingStats
 from hil.verdicts.triage import explain_fault
 
 FRESH = -1  # Target.state_ready_for: the state was just reset (or loaded)
@@ -48,11 +49,14 @@ class VectorResult:
     clock: Clock
     step: str = ""  # where the vector stands in its sequence (a model with state), for messages
     stage: str = ""  # a pipeline: the first stage whose outputs differ ("" when none does)
+    estimated: list[int] = field(default_factory=list)  # estimated cycles of each repetition (hil/estimate)
 
     def record(self) -> dict:
         """Flat measurements for the results store."""
+        estimated = {Field.ESTIMATED_CYCLES: max(self.estimated),
+                     Field.ESTIMATED_CYCLES_MIN: min(self.estimated)} if self.estimated else {}
         return {Field.MODEL: self.model, Field.VECTOR: self.index, **self.parity.metrics(),
-                Field.CYCLES: max(self.cycles), Field.CYCLES_MIN: min(self.cycles),
+                Field.CYCLES: max(self.cycles), Field.CYCLES_MIN: min(self.cycles), **estimated,
                 Field.LATENCY_US: self.clock.latency_us(max(self.cycles)), Field.PROVENANCE: self.clock.provenance,
                 **({Field.FAILING_STAGE: self.stage} if self.stage else {})}
 
@@ -63,9 +67,21 @@ class ModelTiming:
     per_op: list[dict]
     worst_vector: int
     target: dict  # Harness.target_record() of the target measured
+    estimated: TimingStats | None = None  # the same inferences' estimated cycles on the board's part
 
     def record(self) -> dict:
-        return {**self.target, **self.stats.record(), Field.PER_OP: self.per_op, Field.WORST_VECTOR: self.worst_vector}
+        estimate = self.estimated.estimate_record() if self.estimated else {}
+        return {**self.target, **self.stats.record(), **estimate, Field.PER_OP: self.per_op,
+                Field.WORST_VECTOR: self.worst_vector}
+
+    def checked(self, clock: str) -> TimingStats:
+        """The figures a deadline is checked against: the virtual (or silicon) ones, or the estimate."""
+        if clock != ESTIMATED:
+            return self.stats
+        if self.estimated is None:
+            raise ConfigError(f"{self.target.get(Field.MODEL)}: deadlines are to be checked against estimated cycles, "
+                              f"but this board gives none (--estimate-for needs a qemu board)")
+        return self.estimated
 
 
 @dataclass
@@ -84,6 +100,7 @@ class Target:
     # before it have run since the last reset), or FRESH (reset, ready for any sequence's start),
     # or None (unknown: the next vector resets and replays).
     state_ready_for: int | None = FRESH
+    windows: list[Window] = field(default_factory=list)  # the instruction mix of the latest request's invokes
 
     @property
     def device(self):
@@ -99,6 +116,11 @@ class Target:
         if self.device.ready.engine != "builtin" or self.info.pipeline is not None:
             return None
         return oracle.arena_breakdown(self.info.path, self.session.profile, self.device.ready.arena_used)
+
+    def estimated(self) -> list[int]:
+        """Estimated cycles of each invoke of the latest request ([] without an estimator)."""
+        estimator = self.session.estimator
+        return [estimator.cycles(w.measured) for w in self.windows] if estimator else []
 
     def expected(self, index: int) -> list[np.ndarray]:
         """The host's outputs for vector `index`; for a model with state, the host runs the whole
@@ -198,6 +220,14 @@ class Harness:
     def profile(self) -> BoardProfile:
         return self.config.profile
 
+    @property
+    def deadline_clock(self) -> str:
+        """What deadlines are checked against: the estimate when the user named a part
+        (--estimate-for) or the profile says so ([estimate] deadlines), else the counter's cycles."""
+        if self.config.backend_options.get("estimate_for"):
+            return ESTIMATED
+        return self.profile.deadline_clock
+
     def check_tools(self) -> None:
         self.backend.check_tools()
         self.engine.check_tools()  # --engine tflm without a TFLM tree fails here, in one line
@@ -286,7 +316,9 @@ class Harness:
         the model cannot take are refused before any exchange (the target is kept)."""
         data = target.device.encode_inputs(inputs)
         with self._exchange(target):
-            return target.device.run(data, repeat)
+            inference = target.device.run(data, repeat)
+        target.windows = target.session.mix.latest(len(inference.ticks)) if target.session.mix else []
+        return inference
 
     @contextmanager
     def _exchange(self, target: Target):
@@ -328,7 +360,7 @@ class Harness:
         parity, stage = target.compare_stages(inference.outputs, expected)
         cycles = [target.clock.cycles(t) for t in inference.ticks]
         return VectorResult(config.name, index, inference.outputs, expected, parity, inference.ticks,
-                            cycles, target.clock, target.vectors.describe_step(index), stage)
+                            cycles, target.clock, target.vectors.describe_step(index), stage, target.estimated())
 
     def variant(self, defines: tuple[str, ...]) -> Harness:
         """A harness for the same board and engine whose firmware adds test-only defines."""
@@ -350,19 +382,25 @@ class Harness:
             target = self.target(config)
             n = len(target.vectors)
             if target.vectors.sequences is None:
-                per_vector = [self._infer(target, i, repeat).ticks for i in range(n)]
+                runs = [self._timed(target, i, repeat) for i in range(n)]
             else:
-                passes = [[self._infer(target, i, 1).ticks[0] for i in range(n)] for _ in range(repeat)]
-                per_vector = [list(ticks) for ticks in zip(*passes, strict=True)]
-            cycles = [[target.clock.cycles(t) for t in ticks] for ticks in per_vector]
+                passes = [[self._timed(target, i, 1) for i in range(n)] for _ in range(repeat)]
+                runs = [(sum((p[i][0] for p in passes), []), sum((p[i][1] for p in passes), [])) for i in range(n)]
+            cycles = [[target.clock.cycles(t) for t in ticks] for ticks, _ in runs]
             worst = max(range(len(cycles)), key=lambda i: max(cycles[i]))
             self._infer(target, worst, 1)  # the profile describes the last inference
             stats = TimingStats([c for run in cycles for c in run], [run[0] for run in cycles], target.clock,
                                 len(cycles), repeat)
             per_op = op_profile_rows(target)
             record = {**self.target_record(target), **self.ram_record(target)}
-            self._timings[key] = ModelTiming(stats, per_op, worst, record)
+            self._timings[key] = ModelTiming(stats, per_op, worst, record, estimated_stats(target, [e for _, e in runs],
+                                                                                          repeat))
         return self._timings[key]
+
+    def _timed(self, target: Target, index: int, repeat: int) -> tuple[list[int], list[int]]:
+        """The ticks and the estimated cycles of each repetition of vector `index`."""
+        ticks = self._infer(target, index, repeat).ticks
+        return ticks, target.estimated()
 
     def energy(self, config: ModelConfig, repeat: int = 2) -> EnergyStats | None:
         """Energy per inference: measured over `max(repeat, 5)` inferences of vector 0 when a power
@@ -493,11 +531,24 @@ class RunSummary:
             **self.ram, "cycles": worst,
             "cycles_min": min(self.cycles) if self.cycles else 0,
             "latency_us": clock.latency_us(worst), "cpu_hz": clock.cpu_hz, "provenance": clock.provenance,
+            "estimated": self.estimate_json(),
             "macs": t.info.total_macs, "per_op": self.per_op, **energy_record(self.energy_stats(), self.board),
             # a model with state: the vectors per sequence (state reset before each), else null
             "sequences": [len(r) for r in t.vectors.sequences] if t.vectors.sequences is not None else None,
             "stages": self._stages(),
         }
+
+    def estimate_json(self) -> dict | None:
+        """The estimated cycles of the part the board estimates for, beside the virtual ones; None
+        when the board has no estimator (not a qemu board, or no [estimate] part)."""
+        estimator = self.target.session.estimator
+        samples = [c for r in self.results for c in r.estimated]
+        if estimator is None or not samples:
+            return None
+        worst, part = max(samples), estimator.part
+        return {"provenance": ESTIMATED, "part": part.spec, "core": part.core, "cpu_hz": part.hz,
+                "cycles": worst, "cycles_min": min(samples), "latency_us": worst / part.hz * 1e6,
+                "band": estimator.band, "band_note": estimator.band_text(), "basis": estimator.calibration.basis}
 
     def _stages(self) -> list[dict] | None:
         """A pipeline: each stage, and how many vectors it was the first stage to differ in."""
@@ -524,6 +575,7 @@ class RunSummary:
                        f"worst: {max(self.results, key=lambda r: r.parity.max_abs_diff).parity.message()}"),
             ("cycles", f"worst {j['cycles']:,}, min {j['cycles_min']:,} [{clock.provenance}]"),
             ("latency", f"{duration_text(j['latency_us'])} worst at {clock.cpu_hz / 1e6:g} MHz [{clock.provenance}]"),
+            *([("estimated", estimate_row(j["estimated"]))] if j["estimated"] else []),
             ("arena", bytes_text(j["arena_bytes"]) + (f" = {oracle.breakdown_text(j['arena_breakdown'])}"
                                                       if j["arena_breakdown"] else "")),
             ("flash", f"{bytes_text(j['flash_bytes'])} (firmware ELF)"),
@@ -539,6 +591,12 @@ class RunSummary:
         if len(seqs) == 1:
             return ", in one sequence (state reset before the first)"
         return f", in {len(seqs)} sequences of {_sequence_lengths([len(r) for r in seqs])} (state reset before each)"
+
+
+def estimate_row(e: dict) -> str:
+    band = f"±{e['band']:.0%}" if e["band"] is not None else "error band unknown"
+    return (f"worst {e['cycles']:,} cycles = {duration_text(e['latency_us'])} on {e['part']} "
+            f"[{ESTIMATED} {band}; {e['basis']}]")
 
 
 def _sequence_lengths(lengths: list[int]) -> str:
@@ -569,10 +627,28 @@ def energy_row(stats: EnergyStats | None, board: str) -> str:
 def op_profile_rows(target: Target) -> list[dict]:
     """Cycles per operator of the last inference, with each operator's MACs from the model."""
     rows = []
+    estimated = operator_estimates(target)
     for entry in target.device.profile():
         op = target.info.ops[entry.index]
         cycles = target.clock.cycles(entry.ticks)
         rows.append({"index": entry.index, "op": op.name, "cycles": cycles, "macs": op.macs,
                      "cycles_per_mac": cycles / op.macs if op.macs else None,
-                     "provenance": target.clock.provenance})
+                     "provenance": target.clock.provenance,
+                     **({"estimated_cycles": estimated[entry.index]} if estimated else {})})
     return rows
+
+
+def operator_estimates(target: Target) -> list[int] | None:
+    """Estimated cycles of each operator of the latest invoke, when its mix splits by operator."""
+    estimator = target.session.estimator
+    ops = target.windows[-1].operators(len(target.info.ops)) if estimator and target.windows else None
+    return [estimator.cycles(mix) for mix in ops] if ops is not None else None
+
+
+def estimated_stats(target: Target, per_vector: list[list[int]], repeat: int) -> TimingStats | None:
+    """The estimated cycles of the timing run as TimingStats at the part's clock, or None."""
+    estimator = target.session.estimator
+    if estimator is None or not per_vector or not all(per_vector):
+        return None
+    return TimingStats([c for run in per_vector for c in run], [run[0] for run in per_vector],
+                       Clock.estimated(estimator.part.hz), len(per_vector), repeat, estimator.part.spec, estimator.band)

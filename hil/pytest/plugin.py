@@ -57,6 +57,9 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
                     help="engines every cross-target board runs, e.g. builtin,tflm (default builtin)")
     group.addoption("--renode-path", default=None, help="the renode executable, if not on PATH")
     group.addoption("--cpu-hz", type=int, default=None, help="override the board profile's core clock")
+    group.addoption("--estimate-for", default=None, metavar="PART[@MHz]",
+                    help="estimate cycles for this part from QEMU's instruction mix (e.g. stm32l4r5@120MHz; "
+                         "default: the profile's [estimate] part) and check deadlines against the estimate")
     group.addoption("--engine", default="builtin", help="inference engine in the firmware: builtin or tflm")
     group.addoption("--tflm-root", default=os.environ.get("TFLM_ROOT"), metavar="DIR",
                     help="--engine tflm: TFLM checkout (or create_tflm_tree.py tree) with a built "

@@ -61,9 +61,14 @@ def assert_deadline(hil: Harness, model: ModelConfig, request: pytest.FixtureReq
     if deadline_us is None and max_cycles is None:
         pytest.skip(f"{model.name}: no deadline_us or max_cycles in [timing] of its model.toml or a deadline marker")
     timing = measure(hil, model, request, record)
-    stats = timing.stats
+    try:
+        stats = timing.checked(hil.deadline_clock)  # virtual (or silicon) cycles, or the part's estimate
+    except HilError as exc:
+        fail(exc, record)
+        raise  # unreachable: pytest.fail raises
     if record is not None:
-        record.update({**timing.record(), Field.DEADLINE_US: deadline_us, Field.MAX_CYCLES: max_cycles})
+        record.update({**timing.record(), Field.DEADLINE_US: deadline_us, Field.MAX_CYCLES: max_cycles,
+                       Field.DEADLINE_CLOCK: stats.clock.provenance})
     message = deadline_failure(stats, deadline_us, max_cycles)
     limit = deadline_margin(stats, deadline_us) if deadline_us is not None else f"max_cycles {max_cycles:,}"
     summary_line(request.config, "deadlines", f"{model.name:<24} {stats.summary()}; {limit}")

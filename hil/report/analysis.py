@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from hil import __version__
 from hil.results.fields import Field
 from hil.results.store import FAILED_OUTCOMES, ResultsStore, describe_state, now_iso
+from hil.units import duration_text
 from hil.verdicts.energy import energy_text
 
 PASSED_OUTCOMES = ("passed", "xpassed")
@@ -127,6 +128,25 @@ def _us(row: dict, name: str) -> float | None:
     return None
 
 
+def estimate_summary(rows: list[dict]) -> dict | None:
+    """The worst estimated cycles over the model's tests (hil/estimate), with the part and band."""
+    rows = [r for r in rows if r.get(Field.ESTIMATED_CYCLES) is not None]
+    if not rows:
+        return None
+    worst = max(rows, key=lambda r: r[Field.ESTIMATED_CYCLES])
+    return {"cycles": worst[Field.ESTIMATED_CYCLES], "us": worst.get(Field.ESTIMATED_US),
+            "part": worst.get(Field.ESTIMATE_PART), "band": worst.get(Field.ESTIMATE_BAND)}
+
+
+def estimate_text(estimate: dict | None) -> str:
+    """"estimated 1.25 ms on stm32l4r5@120MHz ±4.0%" (or its cycles when no latency was stored)."""
+    if not estimate:
+        return ""
+    figure = duration_text(estimate["us"], "µs") if estimate.get("us") is not None else f"{estimate['cycles']:,} cycles"
+    band = f" ±{estimate['band']:.1%}" if estimate.get("band") is not None else " (band unknown)"
+    return f"estimated {figure}" + (f" on {estimate['part']}" if estimate.get("part") else "") + band
+
+
 def _per_op_source(rows: list[dict]) -> dict | None:
     """The worst-case test with a per-operator profile: its ops are what the chart shows."""
     with_ops = [r for r in rows if r.get(Field.PER_OP)]
@@ -173,6 +193,7 @@ def model_summary(key: str, rows: list[dict], run: dict, deadlines: dict[str, fl
         "latency_us": _max(r.get(Field.LATENCY_US) for r in rows),
         "wcet_us": wcet_us, "p50_us": _max(_us(r, "p50") for r in rows), "p99_us": _max(_us(r, "p99") for r in rows),
         "jitter_cycles": _max(r.get(Field.JITTER_CYCLES, r.get(Field.JITTER)) for r in rows),
+        "estimated": estimate_summary(rows),
         "deadline_us": deadline,
         "deadline_margin_us": deadline - wcet_us if deadline is not None and wcet_us is not None else None,
         "baseline_cycles": _max(r.get(Field.BASELINE_CYCLES) for r in rows),

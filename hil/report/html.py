@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from hil.report import charts
-from hil.report.analysis import PROVENANCE_TEXT
+from hil.report.analysis import PROVENANCE_TEXT, estimate_text
 from hil.units import duration_text, limit_text
 from hil.verdicts.energy import energy_text
 
@@ -192,6 +192,8 @@ def _deadline_cell(m: dict) -> str:
         stats += f" · p99 {dur(m['p99_us'])}"
     if m.get("jitter_cycles") is not None:
         stats += f" · jitter {num(m['jitter_cycles'], 'cycles')}"
+    if m.get("estimated"):
+        stats += f" · {e(estimate_text(m['estimated']))}"
     if m.get("deadline_us") is None:
         return f"WCET {wcet}{prov(m.get('provenance'))}{stats} · no deadline"
     margin = m["deadline_margin_us"]

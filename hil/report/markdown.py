@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hil.report.analysis import estimate_text
 from hil.units import duration_text, limit_text
 from hil.verdicts.energy import energy_text
 
@@ -58,6 +59,8 @@ def render_markdown(report: dict, html_name: str | None = None) -> str:
             wcet = (f"{duration_text(m['wcet_us'], 'µs')} {m.get('provenance') or ''}".rstrip()
                     if m.get("wcet_us") is not None else "—")
             deadline = limit_text(m["deadline_us"], "µs") if m.get("deadline_us") is not None else "none"
+            if m.get("estimated"):
+                deadline += f" ({estimate_text(m['estimated'])})"
             fp = " / ".join(f"{m[k]:,}" if m.get(k) is not None else "—"
                             for k in ("flash_bytes", "ram_bytes", "arena_bytes"))
             skipped = m["outcomes"].get("skipped", 0)

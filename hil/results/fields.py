@@ -37,6 +37,14 @@ class Field:
     JITTER = "jitter"                    # older records' name of jitter_cycles
     JITTER_CYCLES = "jitter_cycles"
     PER_OP = "per_op"                    # [{index, op, cycles, macs, ...}] of the worst vector
+    # estimated cycles of a named part from the emulator's instruction mix (hil/estimate), beside
+    # the virtual ones: worst case, best case, microseconds at the part's clock, the part, the band
+    ESTIMATED_CYCLES = "estimated_cycles"
+    ESTIMATED_CYCLES_MIN = "estimated_cycles_min"
+    ESTIMATED_US = "estimated_us"
+    ESTIMATE_PART = "estimate_part"
+    ESTIMATE_BAND = "estimate_band"      # relative error band (the calibration's leave-one-out bound)
+    DEADLINE_CLOCK = "deadline_clock"    # which figure a deadline was checked against
     DEADLINE_US = "deadline_us"
     MAX_CYCLES = "max_cycles"
     BASELINE_CYCLES = "baseline_cycles"

@@ -12,6 +12,7 @@ from hil.units import duration_text, limit_text
 VIRTUAL = "virtual"  # instruction-derived counts from an emulator (1 instruction = 1 cycle)
 DWT = "dwt"          # real cycles from DWT CYCCNT on silicon
 SYSTICK = "systick"  # real cycles from SysTick on silicon (resolution: one tick)
+ESTIMATED = "estimated"  # predicted cycles of a named part, from the emulator's instruction mix (hil/estimate)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class Clock:
 
     def latency_us(self, cycles: int) -> float:
         return cycles / self.cpu_hz * 1e6
+
+    @classmethod
+    def estimated(cls, part_hz: int) -> Clock:
+        return cls(ESTIMATED, part_hz, 0)
 
     def describe(self) -> str:
         if self.provenance == VIRTUAL:
@@ -79,6 +84,8 @@ class TimingStats:
     clock: Clock
     vectors: int
     repeat: int
+    part: str = ""            # estimated: the part, e.g. stm32l4r5@120MHz
+    band: float | None = None  # estimated: the relative error band (None: unknown)
 
     @property
     def wcet(self) -> int:
@@ -101,12 +108,18 @@ class TimingStats:
         return self.clock.latency_us(cycles)
 
     def summary(self) -> str:
-        p = self.clock.provenance
         us = self.us
         return (f"WCET {self.wcet:,} cycles = {duration_text(us(self.wcet))}, "
                 f"p50 {duration_text(us(self.percentile(50)))}, p99 {duration_text(us(self.percentile(99)))}, "
                 f"jitter {self.jitter:,} cycles ({duration_text(us(self.jitter))}) over "
-                f"{len(self.samples)} inferences ({self.vectors} vectors x {self.repeat}) [{p}]")
+                f"{len(self.samples)} inferences ({self.vectors} vectors x {self.repeat}) [{self.label()}]")
+
+    def label(self) -> str:
+        """The provenance, and for an estimate its part and error band."""
+        if self.clock.provenance != ESTIMATED:
+            return self.clock.provenance
+        band = f" ±{self.band:.0%}" if self.band is not None else ", error band unknown"
+        return f"{ESTIMATED} for {self.part}{band}"
 
     def record(self) -> dict:
         return {Field.CYCLES: self.wcet, Field.CYCLES_MIN: self.bcet, Field.WCET: self.wcet,
@@ -116,6 +129,11 @@ class TimingStats:
                 Field.JITTER_CYCLES: self.jitter, Field.LATENCY_US: self.us(self.wcet),
                 Field.PROVENANCE: self.clock.provenance, Field.CPU_HZ: self.clock.cpu_hz,
                 Field.INFERENCES: len(self.samples)}
+
+    def estimate_record(self) -> dict:
+        """An estimate's figures, stored beside the virtual ones (never in their place)."""
+        return {Field.ESTIMATED_CYCLES: self.wcet, Field.ESTIMATED_CYCLES_MIN: self.bcet,
+                Field.ESTIMATED_US: self.us(self.wcet), Field.ESTIMATE_PART: self.part, Field.ESTIMATE_BAND: self.band}
 
 
 def deadline_failure(stats: TimingStats, deadline_us: float | None = None,
