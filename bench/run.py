@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.engines import print_side_by_side, side_by_side
@@ -53,25 +54,59 @@ def raw_link_seconds(device, send: int, reply: int) -> float:
     return time.perf_counter() - started
 
 
+@contextmanager
+def over_uart(device):
+    """The device with its debug path set aside: vectors go over the UART meanwhile."""
+    debug, device.debug = device.debug, None
+    try:
+        yield
+    finally:
+        device.debug = debug
+
+
+def timed_pass(harness: Harness, model: catalog.ModelConfig, target, n: int) -> tuple[float, float]:
+    """(seconds for n vectors end to end, of which the host reference) on a cold reference cache,
+    so every path pays for the host interpreter alike."""
+    target.reference_cache.clear()
+    started = time.perf_counter()
+    for i in range(n):
+        harness.run_vector(model, i)
+    total = time.perf_counter() - started
+    target.reference_cache.clear()
+    started = time.perf_counter()
+    for i in range(n):
+        target.expected(i)
+    return total, time.perf_counter() - started
+
+
 def throughput(harness: Harness, model: catalog.ModelConfig, vectors: int) -> dict:
+    """Vectors per second end to end over the UART and, when the board has one, through the debug
+    connection (inputs and outputs in target RAM), against the raw UART link; per vector, the
+    target's compute (an INVOKE exchange) and the host reference are measured apart, so the
+    link's own rate is shown too."""
     target = harness.target(model)
     n = min(vectors, len(target.vectors))
     in_bytes = sum(s.nbytes for s in target.device.ready.inputs)
     out_bytes = sum(s.nbytes for s in target.device.ready.outputs)
     harness.run_vector(model, 0)  # warm: reference interpreter and caches
-    e2e, raw, compute = 0.0, 0.0, 0.0
-    for i in range(n):
-        started = time.perf_counter()
-        harness.run_vector(model, i)
-        e2e += time.perf_counter() - started
-        raw += raw_link_seconds(target.device, in_bytes, out_bytes)
-        started = time.perf_counter()
-        target.device.invoke(1)
-        compute += time.perf_counter() - started
-    return {"vectors": n, "input_bytes": in_bytes, "output_bytes": out_bytes,
-            "e2e_vectors_per_s": n / e2e, "raw_vectors_per_s": n / raw, "ratio": raw / e2e,
-            "compute_s_per_vector": compute / n,
-            "ratio_without_compute": raw / max(e2e - compute, 1e-9)}
+    raw, compute = 0.0, 0.0
+    with over_uart(target.device):
+        e2e, reference = timed_pass(harness, model, target, n)
+        for _ in range(n):
+            raw += raw_link_seconds(target.device, in_bytes, out_bytes)
+            started = time.perf_counter()
+            target.device.invoke(1)
+            compute += time.perf_counter() - started
+    result = {"vectors": n, "input_bytes": in_bytes, "output_bytes": out_bytes,
+              "e2e_vectors_per_s": n / e2e, "raw_vectors_per_s": n / raw, "ratio": raw / e2e,
+              "compute_s_per_vector": compute / n, "reference_s_per_vector": reference / n,
+              "ratio_without_compute": raw / max(e2e - compute, 1e-9),
+              "uart_link_vectors_per_s": n / max(e2e - compute - reference, 1e-9)}
+    if target.device.debug is not None:
+        debug, reference = timed_pass(harness, model, target, n)
+        result.update(debug_vectors_per_s=n / debug, debug_remote=target.device.debug.memory.remote,
+                      debug_link_vectors_per_s=n / max(debug - compute - reference, 1e-9))
+    return result
 
 
 def target_cost(harness: Harness, model: catalog.ModelConfig) -> dict:
@@ -121,11 +156,17 @@ def suite_wall_time(board: str, workers: int) -> dict:
 def print_tables(result: dict) -> None:
     print(f"\nboard {result['board']}  (cycles are {result['provenance']})")
     print(f"\n{'model':<18}{'in B':>8}{'out B':>7}{'e2e vec/s':>11}{'raw vec/s':>11}{'ratio':>7}"
-          f"{'ratio w/o compute':>19}")
+          f"{'ratio w/o compute':>19}{'debug vec/s':>13}{'link vec/s uart|debug':>23}")
     for name, m in result["models"].items():
         t = m["throughput"]
+        debug = f"{t['debug_vectors_per_s']:.2f}" if "debug_vectors_per_s" in t else "-"
+        links = f"{t['uart_link_vectors_per_s']:.1f} | " + (f"{t['debug_link_vectors_per_s']:.1f}"
+                                                            if "debug_link_vectors_per_s" in t else "-")
         print(f"{name:<18}{t['input_bytes']:>8}{t['output_bytes']:>7}{t['e2e_vectors_per_s']:>11.2f}"
-              f"{t['raw_vectors_per_s']:>11.2f}{t['ratio']:>7.2f}{t['ratio_without_compute']:>19.2f}")
+              f"{t['raw_vectors_per_s']:>11.2f}{t['ratio']:>7.2f}{t['ratio_without_compute']:>19.2f}{debug:>13}"
+              f"{links:>23}")
+    print("(e2e: over the UART; debug: inputs and outputs through the debug connection's memory access; link: "
+          "end to end without the target's compute and the host reference)")
     print(f"\n{'model':<18}{'MACs':>11}{'cycles':>13}{'cyc/MAC':>9}  per op type (cycles/MAC)")
     for name, m in result["models"].items():
         c = m["cost"]

@@ -80,10 +80,12 @@ def test_payload_head_layout_is_the_same(name):
 
 def test_records_inside_payloads_are_the_same():
     records = {m[1]: m[2] for m in re.finditer(r"/\* record (\w+): (.*?) \*/", header("hil_protocol.h"))}
-    assert records.keys() == {"profile_entry", "tensor_spec", "tensor_entry"}
+    assert records.keys() == {"profile_entry", "tensor_spec", "tensor_entry", "mailbox", "mailbox_tensor"}
     assert layout(records["profile_entry"]) == (codes(p.PROFILE_ENTRY), "")
     assert layout(records["tensor_spec"]) == (codes(p.TENSOR_SPEC_HEAD), codes(p.TENSOR_SPEC_TAIL))
     assert layout(records["tensor_entry"]) == (codes(p.TENSOR_ENTRY_HEAD), "")
+    assert layout(records["mailbox"]) == (codes(p.MAILBOX_HEAD), "")
+    assert layout(records["mailbox_tensor"]) == (codes(p.MAILBOX_TENSOR), "")
 
 
 def test_constants_and_flags_are_the_same():
@@ -95,6 +97,8 @@ def test_constants_and_flags_are_the_same():
     assert (d["HEADER_BYTES"], d["CRC_BYTES"]) == (p.HEADER.size, p.CRC.size)
     assert d["DUPLICATE_FLAG"] == p.FLAG_DUPLICATE
     assert d["RUN_FLAG_OUTPUTS"] == p.RUN_FLAG_OUTPUTS
+    assert d["RUN_IN_MEMORY"] == p.RUN_IN_MEMORY
+    assert (d["MAILBOX_MAGIC"], d["MAILBOX_VERSION"]) == (p.MAILBOX_MAGIC, p.MAILBOX_VERSION)
     assert d["MODEL_STATEFUL"] == p.MODEL_STATEFUL
     assert (d["TENSOR_CONST"], d["TENSOR_ARENA"], d["TENSOR_VALID"]) == (p.TENSOR_CONST, p.TENSOR_ARENA,
                                                                          p.TENSOR_VALID)

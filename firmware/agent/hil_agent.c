@@ -6,7 +6,6 @@
 #include "hil_port.h"
 #include "hil_protocol.h"
 
-#define HIL_MAX_IO 16
 #define HIL_MAX_REPEAT 256
 #define HIL_MSG_CAP 160
 
@@ -22,7 +21,11 @@ static struct {
     uint8_t reply_flags;
     uint8_t done_type;   /* the last request if it was a RUN or INVOKE that succeeded, else 0 */
     uint16_t done_repeat; /* ... and its repeat count */
+    uint16_t done_flags;  /* ... and a RUN's flags (HIL_RUN_IN_MEMORY: reply with ticks only) */
 } agent;
+
+/* Kept by the linker (`used`): the host finds it by name, nothing in the firmware reads it back. */
+__attribute__((used)) hil_mailbox_t hil_mailbox;
 
 /* ---- little-endian helpers ---- */
 
@@ -321,9 +324,13 @@ static uint32_t total_bytes(int outputs)
     return total;
 }
 
-static void send_run_result(uint16_t seq, unsigned repeat)
+static void send_run_result(uint16_t seq, unsigned repeat, uint16_t flags)
 {
-    int with_outputs = 4 + 8u * repeat + total_bytes(1) <= agent.max_payload;
+    int with_outputs = !(flags & HIL_RUN_IN_MEMORY) && 4 + 8u * repeat + total_bytes(1) <= agent.max_payload;
+    /* Run: the next RUN in memory needs new inputs. Cleared before the reply goes out, since the
+     * host may stop the core and write the next inputs as soon as the reply's last byte arrives. */
+    if (flags & HIL_RUN_IN_MEMORY)
+        hil_mailbox.inputs_written = 0;
     hil_frame_tx tx;
     tx_begin(&tx, HIL_MSG_RUN_RESULT, seq);
     write_ticks(&tx, repeat, with_outputs ? HIL_RUN_FLAG_OUTPUTS : 0);
@@ -335,12 +342,32 @@ static void send_run_result(uint16_t seq, unsigned repeat)
     hil_frame_tx_end(&tx);
     agent.done_type = HIL_MSG_RUN;
     agent.done_repeat = (uint16_t)repeat;
+    agent.done_flags = flags;
+}
+
+/* RUN with HIL_RUN_IN_MEMORY: the host wrote every input where the mailbox says, then set
+ * inputs_written; without that mark the inputs in memory are not this request's (e.g. a debug
+ * connection whose writes did not land). A successful run clears the mark. */
+static int take_inputs_in_memory(uint16_t seq, size_t data_len)
+{
+    if (data_len != 0) {
+        send_error(seq, HIL_ERR_BAD_LENGTH, (uint32_t)data_len, "RUN in memory carries no input data");
+        return 0;
+    }
+    if (hil_mailbox.inputs_written != 1u) {
+        send_error(seq, HIL_ERR_NO_INPUT, hil_mailbox.inputs_written,
+                   "RUN in memory, but the mailbox says no inputs were written");
+        return 0;
+    }
+    for (unsigned i = 0; i < io_count(0); i++)
+        agent.input_filled[i] = hil_mailbox.tensors[i][1];
+    return 1;
 }
 
 static void handle_run(uint16_t seq, const uint8_t *p, size_t n)
 {
     if (replay(HIL_MSG_RUN)) {
-        send_run_result(seq, agent.done_repeat);
+        send_run_result(seq, agent.done_repeat, agent.done_flags);
         return;
     }
     if (!require_model(seq))
@@ -350,7 +377,10 @@ static void handle_run(uint16_t seq, const uint8_t *p, size_t n)
         return;
     }
     unsigned repeat = get_u16(p);
+    uint16_t flags = (uint16_t)get_u16(p + 2);
     size_t data_len = n - 4;
+    if ((flags & HIL_RUN_IN_MEMORY) && !take_inputs_in_memory(seq, data_len))
+        return;
     if (data_len != 0 && data_len != total_bytes(0)) {
         send_error(seq, HIL_ERR_BAD_LENGTH, total_bytes(0), "RUN data must hold every input tensor exactly");
         return;
@@ -363,7 +393,7 @@ static void handle_run(uint16_t seq, const uint8_t *p, size_t n)
         off += spec.bytes;
     }
     if (inputs_ready(seq) && run_inferences(seq, repeat))
-        send_run_result(seq, repeat);
+        send_run_result(seq, repeat, flags & HIL_RUN_IN_MEMORY);
 }
 
 static void handle_reset_state(uint16_t seq)
@@ -644,6 +674,26 @@ void hil_agent_run(void)
     }
 }
 
+/* Every tensor's address and size for a debugger; the magic goes last, so a mailbox that
+ * carries it is complete. */
+static void publish_mailbox(void)
+{
+    memset(&hil_mailbox, 0, sizeof hil_mailbox);
+    unsigned slot = 0;
+    for (int outputs = 0; outputs <= 1; outputs++) {
+        for (unsigned i = 0; i < io_count(outputs); i++, slot++) {
+            hil_tensor_spec spec;
+            io_spec(outputs, i, &spec);
+            hil_mailbox.tensors[slot][0] = (uint32_t)(uintptr_t)spec.data;
+            hil_mailbox.tensors[slot][1] = spec.bytes;
+        }
+    }
+    hil_mailbox.version = HIL_MAILBOX_VERSION;
+    hil_mailbox.n_inputs = (uint8_t)io_count(0);
+    hil_mailbox.n_outputs = (uint8_t)io_count(1);
+    hil_mailbox.magic = HIL_MAILBOX_MAGIC;
+}
+
 void hil_agent_start(const hil_agent_config *config)
 {
     memset(&agent, 0, sizeof agent);
@@ -654,5 +704,6 @@ void hil_agent_start(const hil_agent_config *config)
     agent.load_status = config->engine->load(config->model, config->model_size,
                                              agent.load_message, sizeof agent.load_message);
     agent.load_message[sizeof agent.load_message - 1] = '\0';
+    publish_mailbox();
     send_ready(0);
 }

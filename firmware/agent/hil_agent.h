@@ -15,6 +15,21 @@ typedef struct {
     size_t rx_capacity;
 } hil_agent_config;
 
+#define HIL_MAX_IO 16 /* input and output tensors the agent serves, each */
+
+/* The debugger's mailbox (docs/protocol.md, "Vectors through the debug connection"): published at
+ * start, after the model loaded; the host finds it by its symbol in the ELF. */
+typedef struct {
+    uint32_t magic; /* HIL_MAILBOX_MAGIC once the rest is valid */
+    uint16_t version;
+    uint8_t n_inputs;
+    uint8_t n_outputs;
+    volatile uint32_t inputs_written; /* the host: 1 after writing every input; the agent: 0 after running them */
+    uint32_t tensors[2 * HIL_MAX_IO][2]; /* address, bytes: the inputs, then the outputs */
+} hil_mailbox_t;
+
+extern hil_mailbox_t hil_mailbox;
+
 /* Load the model and announce READY. Call once the UART receiver is enabled. */
 void hil_agent_start(const hil_agent_config *config);
 /* Handle every byte waiting on the UART; returns without blocking. */

@@ -27,7 +27,7 @@ enum hil_request {
     HIL_MSG_SET_INPUT = 0x02,  /* u8 index, u8 0, u16 0, u32 offset, data */
     HIL_MSG_INVOKE = 0x03,     /* u16 repeat */
     HIL_MSG_GET_OUTPUT = 0x04, /* u8 index, u8 0, u16 0, u32 offset, u32 max_len */
-    HIL_MSG_RUN = 0x05,        /* u16 repeat, u16 0, all inputs concatenated (or none) */
+    HIL_MSG_RUN = 0x05,        /* u16 repeat, u16 flags, all inputs concatenated (or none) */
     HIL_MSG_PROFILE = 0x06,    /* u16 first_op */
     HIL_MSG_CALIBRATE = 0x07,  /* u32 loop iterations */
     HIL_MSG_ECHO = 0x08,       /* any bytes: echoed back */
@@ -64,12 +64,22 @@ enum hil_reply {
 };
 
 #define HIL_RUN_FLAG_OUTPUTS 0x1u
+#define HIL_RUN_IN_MEMORY 0x1u /* RUN request flag: the inputs are in the memory the mailbox names (written
+                                * through the debug connection); the outputs stay there (RUN_RESULT: ticks only) */
 #define HIL_MODEL_STATEFUL 0x1u /* READY model_flags: the model keeps state across invokes (RESET_STATE) */
 
 /* Records inside payloads, in the same notation. */
 /* record profile_entry: u16 op_index, u16 opcode, u64 ticks */
 /* record tensor_spec: u8 dtype, u8 ndim, ndim x i32 dims, f32 scale, i32 zero_point, u32 bytes */
 /* record tensor_entry: u8 flags, u8 name_len, name, tensor_spec */
+/* record mailbox: u32 magic, u16 version, u8 n_inputs, u8 n_outputs, u32 inputs_written, tensors */
+/* record mailbox_tensor: u32 address, u32 bytes */
+
+/* The mailbox in target RAM (symbol hil_mailbox) through which a debugger moves vectors: the
+ * address and size of every input, then every output tensor. The host writes the inputs there,
+ * then inputs_written = 1, and sends RUN with HIL_RUN_IN_MEMORY; the agent clears it. */
+#define HIL_MAILBOX_MAGIC 0x4D4C4948u /* "HILM" */
+#define HIL_MAILBOX_VERSION 1u
 
 /* TENSOR_LIST entry flags, and the list's own flags. */
 #define HIL_TENSOR_CONST 0x1u /* data lives in the model (flash) */

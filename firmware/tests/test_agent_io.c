@@ -168,6 +168,35 @@ static void test_invoke_refuses_an_input_written_only_in_part(const hil_agent_co
     CHECK_EQ_INT(reply[4], 1); /* detail: the input not fully set */
 }
 
+/* The debugger's path: the mailbox names every tensor; RUN in memory runs on the bytes written
+ * there only after the host marked them written, replies with ticks alone, and clears the mark. */
+static void test_run_in_memory_takes_the_mailbox_inputs(void)
+{
+    uint8_t run[4] = {1, 0, HIL_RUN_IN_MEMORY, 0};
+    const uint8_t *reply;
+    size_t len;
+    CHECK_EQ_INT(hil_mailbox.magic, HIL_MAILBOX_MAGIC);
+    CHECK_EQ_INT(hil_mailbox.n_inputs, 2);
+    CHECK_EQ_INT(hil_mailbox.n_outputs, 1);
+    CHECK(hil_mailbox.tensors[1][0] == (uint32_t)(uintptr_t)in1 && hil_mailbox.tensors[1][1] == IN1_BYTES);
+    CHECK(hil_mailbox.tensors[2][0] == (uint32_t)(uintptr_t)out0 && hil_mailbox.tensors[2][1] == OUT_BYTES);
+    invokes = 0;
+    uint8_t type = exchange(HIL_MSG_RUN, 20, run, sizeof run, &reply, &len);
+    CHECK_EQ_INT(error_code(type, reply), HIL_ERR_NO_INPUT); /* nothing marked written */
+    in0[0] = 30;
+    in1[IN1_BYTES - 1] = 7;
+    hil_mailbox.inputs_written = 1;
+    CHECK_EQ_INT(exchange(HIL_MSG_RUN, 21, run, sizeof run, &reply, &len), HIL_MSG_RUN_RESULT);
+    CHECK_EQ_INT(invokes, 1);
+    CHECK_EQ_INT(len, 4 + 8);                       /* one tick count, no outputs */
+    CHECK_EQ_INT(reply[2] & HIL_RUN_FLAG_OUTPUTS, 0);
+    CHECK_EQ_INT(out0[0], 37);                      /* in memory, for the debugger to read */
+    CHECK_EQ_INT(hil_mailbox.inputs_written, 0);
+    type = exchange(HIL_MSG_RUN, 22, run, sizeof run, &reply, &len);
+    CHECK_EQ_INT(error_code(type, reply), HIL_ERR_NO_INPUT); /* the same inputs do not run twice */
+    CHECK_EQ_INT(invokes, 1);
+}
+
 int main(void)
 {
     static uint8_t rx_buffer[RX_CAPACITY];
@@ -181,6 +210,7 @@ int main(void)
     test_run_refuses_data_one_byte_short_of_the_inputs();
     test_set_input_refuses_data_one_byte_past_the_tensor();
     test_run_header_must_be_four_bytes();
+    test_run_in_memory_takes_the_mailbox_inputs();
     test_invoke_refuses_an_input_written_only_in_part(&config);
     TEST_MAIN_END();
 }

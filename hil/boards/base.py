@@ -39,6 +39,9 @@ class Session:
     estimator: Estimator | None = None
 
     def stop(self) -> None:
+        if self.device.debug is not None:  # before the emulator goes: a GDB server may still answer
+            self.device.debug.close()
+            self.device.debug = None
         self.transport.close()
         if self.process is not None:
             kill_process_group(self.process)

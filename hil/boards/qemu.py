@@ -1,4 +1,5 @@
-"""QEMU backend: one emulator per firmware image, its UART on a local TCP socket.
+"""QEMU backend: one emulator per firmware image, its UART on a local TCP socket, and (unless
+--vectors-via uart) its gdbstub on another, through which vectors move in target RAM.
 
 The socket chardev uses nodelay=on (QEMU's -serial tcp: would add Nagle's ~40 ms per
 exchange) and wait=on (the guest starts only once the harness is connected, so nothing the
@@ -14,12 +15,14 @@ import time
 from pathlib import Path
 
 from hil.boards.base import Session, connect_device
+from hil.boards.debug_link import attach_debug_path, check_vectors_via
 from hil.boards.process import kill_process_group, log_tail, remove_scratch, spawn
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, ConfigError, HilError
 from hil.estimate.model import Estimator
 from hil.estimate.parts import find_part
 from hil.estimate.plugin import plugin_arguments
+from hil.link.gdb_remote import GdbRemote
 from hil.link.transport import TcpTransport
 
 QEMU_BINARY = "qemu-system-arm"
@@ -49,12 +52,13 @@ def qemu_machine(profile: BoardProfile, port: int, *, wait: bool = True, binary:
 
 class QemuBackend:
     def __init__(self, profile: BoardProfile, *, ready_timeout: float = 20.0, cpu_hz: int | None = None,
-                 estimate_for: str | None = None):
+                 estimate_for: str | None = None, vectors_via: str | None = None):
         self.profile = profile
         self.ready_timeout = ready_timeout
         self.cpu_hz = cpu_hz
         spec = estimate_for or profile.estimate_part  # the user's part, else the profile's
         self.estimator = Estimator.for_part(find_part(spec)) if spec else None
+        self.vectors_via = check_vectors_via(vectors_via, profile.name, True, "")
 
     def check_tools(self) -> None:
         if shutil.which(QEMU_BINARY) is None:
@@ -74,7 +78,9 @@ class QemuBackend:
 
     def _start_once(self, elf: Path, port: int) -> Session:
         plugin, mix = plugin_arguments(elf, self.estimator.part) if self.estimator else ([], None)
-        proc, log = spawn(qemu_command(self.profile, elf, port) + plugin, "qemu",
+        gdb_port = free_port() if self.vectors_via != "uart" else None
+        gdbstub = ["-gdb", f"tcp:127.0.0.1:{gdb_port}"] if gdb_port else []  # localhost only, unlike -s
+        proc, log = spawn(qemu_command(self.profile, elf, port) + plugin + gdbstub, "qemu",
                           scratch=(mix.path,) if mix else ())
         deadline = time.monotonic() + self.ready_timeout
         try:
@@ -91,4 +97,18 @@ class QemuBackend:
                                f"the firmware was ready: {tail or 'no output'}", Category.EMULATOR_EXITED) from None
             raise HilError(f"{self.profile.name}: {exc} (firmware {elf.name}; QEMU output: {tail or 'none'})",
                            exc.category) from None
-        return Session(self.profile, device, clock, transport, proc, log, mix=mix, estimator=self.estimator)
+        session = Session(self.profile, device, clock, transport, proc, log, mix=mix, estimator=self.estimator)
+        if gdb_port:
+            try:
+                attach_debug_path(session, elf, self.vectors_via, lambda: self._gdbstub(gdb_port))
+            except BaseException:
+                session.stop()
+                raise
+        return session
+
+    @staticmethod
+    def _gdbstub(port: int) -> GdbRemote:
+        """QEMU's gdbstub; it dies with the emulator, so a dropped connection counts as an exit, and
+        the emulator is stopped, not left running, at the end."""
+        return GdbRemote.connect(f"127.0.0.1:{port}", lost=Category.EMULATOR_EXITED, run_on_close=False,
+                                 advice=" (--vectors-via uart keeps vectors on the UART)")

@@ -9,6 +9,10 @@ boot noise before it is discarded. If no READY arrives (the board booted before 
 open, or `--flasher none`), the harness asks with HELLO. A port that does not exist or is busy
 is reported by check_tools(), before pytest collects anything.
 
+Vectors travel through the debug connection's memory access when there is one (--vectors-via
+auto): the GDB server of --gdb-remote, else the pyOCD probe of --flasher pyocd; --vectors-via
+uart keeps them on the serial port.
+
 Profile settings ([serial] table): flasher (default when --flasher is not given), target, baud,
 gdb_before_load (GDB commands run before `load`, default ["monitor reset halt"]), gdb_target
 ("extended-remote" or "remote"), listen_s (how long to wait for the boot READY before sending
@@ -20,9 +24,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from hil.boards.base import Session, connect_device
+from hil.boards.debug_link import attach_debug_path, check_vectors_via, elf_symbol
 from hil.boards.flashers import Flasher, GdbFlasher, NoFlasher, PyocdFlasher
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, ConfigError, HilError, TransportTimeout
+from hil.link.gdb_remote import GdbRemote
+from hil.link.mailbox import TargetMemory
 from hil.link.transport import SerialTransport
 
 FLASHERS = ("pyocd", "gdb", "none")
@@ -32,18 +39,12 @@ PORT_HINT = "`python -m serial.tools.list_ports` lists the serial ports"
 def elf_model_sha256(elf: Path) -> str | None:
     """The model hash the firmware embeds (symbol hil_model_sha256), to check what the board runs."""
     from elftools.elf.elffile import ELFFile
-    from elftools.elf.sections import SymbolTableSection
 
+    addr = elf_symbol(elf, "hil_model_sha256")
+    if addr is None:
+        return None
     with open(elf, "rb") as f:
-        image = ELFFile(f)
-        symtab = image.get_section_by_name(".symtab")
-        if not isinstance(symtab, SymbolTableSection):
-            return None
-        symbols = symtab.get_symbol_by_name("hil_model_sha256")
-        if not symbols:
-            return None
-        addr = symbols[0]["st_value"]
-        for segment in image.iter_segments():
+        for segment in ELFFile(f).iter_segments():
             start = segment["p_vaddr"]
             if segment["p_type"] == "PT_LOAD" and start <= addr and addr + 32 <= start + segment["p_filesz"]:
                 return segment.data()[addr - start:addr - start + 32].hex()
@@ -55,7 +56,8 @@ class SerialBackend:
 
     def __init__(self, profile: BoardProfile, *, port: str | None = None, baud: int | None = None,
                  flasher: str | None = None, target: str | None = None, probe: str | None = None,
-                 gdb_remote: str | None = None, cpu_hz: int | None = None, **_: object):
+                 gdb_remote: str | None = None, cpu_hz: int | None = None, vectors_via: str | None = None,
+                 **_: object):
         self.profile = profile
         self.port = port
         self.baud = int(baud or profile.setting("baud", 115200))
@@ -63,8 +65,12 @@ class SerialBackend:
         self.flasher_name = flasher or profile.setting("flasher", "none")
         if self.flasher_name not in FLASHERS:
             raise ConfigError(f"board '{profile.name}': unknown flasher '{self.flasher_name}' ({', '.join(FLASHERS)})")
-        self.flasher = self._make_flasher(target or profile.setting("target"), probe,
-                                          gdb_remote or profile.setting("gdb_remote"))
+        self.gdb_remote = gdb_remote or profile.setting("gdb_remote")
+        self.flasher = self._make_flasher(target or profile.setting("target"), probe, self.gdb_remote)
+        self.vectors_via = check_vectors_via(vectors_via, profile.name,
+                                             bool(self.gdb_remote) or isinstance(self.flasher, PyocdFlasher),
+                                             "give its GDB server (--gdb-remote HOST:PORT) or flash with "
+                                             "--flasher pyocd (the probe's memory access)")
         self.listen_s = float(profile.setting("listen_s", 2.0))
         self.ready_timeout = float(profile.setting("ready_timeout", 15.0))
 
@@ -117,7 +123,22 @@ class SerialBackend:
         except BaseException:
             transport.close()
             raise
-        return Session(self.profile, device, clock, transport)
+        session = Session(self.profile, device, clock, transport)
+        try:
+            attach_debug_path(session, elf, self.vectors_via, self._debug_connection)
+        except BaseException:
+            session.stop()
+            raise
+        return session
+
+    def _debug_connection(self) -> TargetMemory:
+        """The GDB server when one was given, else the pyOCD probe (validated in __init__)."""
+        advice = " (--vectors-via uart keeps vectors on the serial port)"
+        if self.gdb_remote:
+            return GdbRemote.connect(self.gdb_remote, advice=advice)
+        from hil.boards.pyocd_memory import PyocdMemory
+
+        return PyocdMemory.open(self.flasher, advice)
 
     def _silent_message(self, exc: HilError) -> str:
         if isinstance(self.flasher, GdbFlasher):

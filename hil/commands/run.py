@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from hil.boards import BACKEND_OPTIONS, find_profile
+from hil.boards.debug_link import VECTORS_VIA
 from hil.errors import Category, ConfigError, HilError
 from hil.harness.build import stderr_progress
 from hil.harness.config import HarnessConfig
@@ -43,6 +44,9 @@ def add_board_options(parser) -> None:
     parser.add_argument("--target", default=None, help="pyOCD target type")
     parser.add_argument("--probe", default=None, help="debug probe unique ID")
     parser.add_argument("--gdb-remote", default=None, metavar="HOST:PORT")
+    parser.add_argument("--vectors-via", choices=VECTORS_VIA, default="auto",
+                        help="vectors through the debug connection's memory access (auto: when the board has one) "
+                             "or the UART")
     parser.add_argument("--renode-path", default=None)
     parser.add_argument("--lg-place", default=os.environ.get("LG_PLACE"), metavar="NAME",
                         help="--board labgrid: the labgrid place to use (default $LG_PLACE; docs/farm.md)")

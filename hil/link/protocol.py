@@ -27,6 +27,9 @@ HEADER = struct.Struct("<BBH")  # type, flags, seq
 CRC = struct.Struct("<I")  # CRC-32 of header and payload, after the payload
 FLAG_DUPLICATE = 0x01  # frame flag: the reply to a request the target had already executed
 RUN_FLAG_OUTPUTS = 0x1  # RUN_RESULT flag: the outputs follow the ticks
+RUN_IN_MEMORY = 0x1  # RUN request flag: inputs and outputs in the memory the mailbox names (debug connection)
+MAILBOX_MAGIC = 0x4D4C4948  # "HILM": the mailbox in target RAM is complete
+MAILBOX_VERSION = 1
 MODEL_STATEFUL = 0x1  # READY model_flags: the model keeps state across invokes (RESET_STATE returns it)
 NAK_OVERFLOW = 4  # NAK reason (hil_bad_reason): the frame did not fit the target's receive buffer
 
@@ -76,7 +79,7 @@ HEADS: dict[Msg, struct.Struct] = {
     Msg.SET_INPUT: struct.Struct("<BBHI"),      # index, 0, 0, offset; data
     Msg.INVOKE: struct.Struct("<H"),            # repeat
     Msg.GET_OUTPUT: struct.Struct("<BBHII"),    # index, 0, 0, offset, max_len
-    Msg.RUN: struct.Struct("<HH"),              # repeat, 0; inputs
+    Msg.RUN: struct.Struct("<HH"),              # repeat, flags; inputs
     Msg.PROFILE: struct.Struct("<H"),           # first op
     Msg.CALIBRATE: struct.Struct("<I"),         # iterations
     Msg.TRANSFER: struct.Struct("<I"),          # reply_len; bytes
@@ -100,6 +103,8 @@ PROFILE_ENTRY = struct.Struct("<HHQ")     # op index, builtin opcode, ticks
 TENSOR_SPEC_HEAD = struct.Struct("<BB")   # dtype, ndim; then ndim x i32 dims
 TENSOR_SPEC_TAIL = struct.Struct("<fiI")  # after the dims: scale, zero point, bytes
 TENSOR_ENTRY_HEAD = struct.Struct("<BB")  # flags, name length; then the name and a tensor spec
+MAILBOX_HEAD = struct.Struct("<IHBBI")    # magic, version, inputs, outputs, inputs_written; then the tensors
+MAILBOX_TENSOR = struct.Struct("<II")     # address, bytes
 
 
 # TFLite TensorType -> numpy dtype, for the types a READY frame may announce.
@@ -390,8 +395,8 @@ def parse_tensor_list(payload: bytes) -> tuple[int, int, int, list[TensorEntry]]
     return total, list_flags, first, entries
 
 
-def run_payload(repeat: int, inputs: bytes = b"") -> bytes:
-    return HEADS[Msg.RUN].pack(repeat, 0) + inputs
+def run_payload(repeat: int, inputs: bytes = b"", flags: int = 0) -> bytes:
+    return HEADS[Msg.RUN].pack(repeat, flags) + inputs
 
 
 def parse_ticks(payload: bytes) -> tuple[list[int], int, int]:

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from hil.boards import BACKEND_OPTIONS, BoardProfile, find_profile
+from hil.boards.debug_link import VECTORS_VIA
 from hil.boards.process import stop_on_sigterm
 from hil.errors import HilError
 from hil.harness.config import HarnessConfig
@@ -56,6 +57,9 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     group.addoption("--cross-engines", default="builtin", metavar="ENGINE,ENGINE",
                     help="engines every cross-target board runs, e.g. builtin,tflm (default builtin)")
     group.addoption("--renode-path", default=None, help="the renode executable, if not on PATH")
+    group.addoption("--vectors-via", default="auto", choices=VECTORS_VIA,
+                    help="vectors through the debug connection's memory access (QEMU's gdbstub, --gdb-remote, a "
+                         "pyOCD probe; auto: when the board has one, the default) or the UART")
     group.addoption("--cpu-hz", type=int, default=None, help="override the board profile's core clock")
     group.addoption("--estimate-for", default=None, metavar="PART[@MHz]",
                     help="estimate cycles for this part from QEMU's instruction mix (e.g. stm32l4r5@120MHz; "
