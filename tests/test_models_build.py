@@ -38,7 +38,7 @@ def test_model_source_interface_and_committed_artifacts(name):
     module = zoo.load_source(name, MODELS)
     directory = MODELS / name
     has_test = (directory / zoo.TEST).is_file()
-    for file in zoo.artifacts(name, has_test):
+    for file in zoo.artifacts(name, has_test, MODELS):
         assert (directory / file).is_file(), f"{name}: {file} is not committed"
     config = catalog.load_config(directory / "model.toml")
     assert config.tflite == directory / f"{name}.tflite"

@@ -77,7 +77,7 @@ class ModelConfig:
         if self.vectors_file is not None:
             vectors = load_vectors(self.vectors_file, info.input_tensors, limit)
         elif self.recordings:
-            vectors = self._recording_vectors(info, limit)
+            vectors = self.recording_vectors(info, limit)
         else:
             count = self.random_vectors or 20
             vectors = random_vectors(info.input_tensors, min(count, limit or count), self.seed)
@@ -87,7 +87,9 @@ class ModelConfig:
             vectors.sequences = fixed_sequences(len(vectors), DEFAULT_STEPS if self.steps is None else self.steps)
         return vectors
 
-    def _recording_vectors(self, info: ModelInfo, limit: int | None) -> VectorSet:
+    def recording_vectors(self, info: ModelInfo, limit: int | None = None) -> VectorSet:
+        """The recordings framed into vectors, one sequence per recording (whether or not the model
+        keeps state)."""
         if len(info.inputs) != 1:
             raise ConfigError(f"{self.name}: recordings feed a model or pipeline with one input; it has "
                               f"{len(info.inputs)}")

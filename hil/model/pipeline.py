@@ -170,9 +170,14 @@ class PipelineReference:
     def run(self, inputs: list[np.ndarray], trace: dict[int, list] | None = None) -> list[np.ndarray]:
         """Every stage's outputs for one pipeline run; `trace` collects each stage's inputs of
         each invoke ({stage: [[input arrays] per invoke, ...]})."""
-        views = self.info.pipeline.stages
-        feed, outputs = list(inputs), []
-        for view, ref in zip(views, self.stages, strict=True):
+        return self.run_from(0, inputs, trace)
+
+    def run_from(self, first: int, feed: list[np.ndarray], trace: dict[int, list] | None = None) -> list[np.ndarray]:
+        """The outputs of stages `first`.. when stage `first` is fed `feed` (e.g. other features
+        than the stage before it made: hil/verdicts/training_parity.py)."""
+        views = self.info.pipeline.stages[first:]
+        feed, outputs = list(feed), []
+        for view, ref in zip(views, self.stages[first:], strict=True):
             slices = self._slices(view, feed)
             if trace is not None:
                 trace.setdefault(view.index, []).extend(slices)

@@ -25,7 +25,7 @@ from hil.model.vectors import VectorSet, dequantize, load_vectors
 from hil.pytest.plugin import fail, summary_line
 from hil.results.fields import Field
 from hil.units import bytes_text
-from hil.verdicts import quality
+from hil.verdicts import quality, training_parity
 from hil.verdicts.baselines import compare, load_baseline, save_baseline, stale_reason
 from hil.verdicts.energy import EnergyStats, budget_failure, energy_text
 from hil.verdicts.stage_divergence import explain_failure
@@ -168,6 +168,23 @@ def assert_parity(hil: Harness, model: ModelConfig, vector: int, record: dict) -
         divergence = explain_failure(hil, model, vector, result)
         record[Field.DIVERGENCE] = divergence.record()
         pytest.fail(f"{parity_failure_message(model, vector, result)}; {divergence.message()}", pytrace=False)
+    return result
+
+
+def assert_training_parity(hil: Harness, model: ModelConfig, record: dict) -> training_parity.TrainingParity:
+    """Fails unless the device's frontend (a pipeline's first stage) turns the model's recordings
+    into the features its training data had ([training] in model.toml): one line naming each
+    setting that differs, how far and where the features differ, and the model's top-1 agreement
+    between device and training features. Skipped for a model without [training]."""
+    if "training" not in model.extra:
+        pytest.skip(f"{model.name}: no [training] in its model.toml (how its training data was preprocessed)")
+    try:
+        result = training_parity.check(hil, model)
+    except HilError as exc:
+        fail(exc, record)
+    record.update(hil.target_record(hil.target(model)), **result.record())
+    if not result.passed:
+        _fail(Category.PARITY, result.message())
     return result
 
 

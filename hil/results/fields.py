@@ -67,6 +67,12 @@ class Field:
     REL_TOL = "rel_tol"
     DIVERGENCE = "divergence"            # the first divergent operator after a parity failure
     FAILING_STAGE = "failing_stage"      # a pipeline: the first stage whose outputs differ
+    # training-time parity (hil/verdicts/training_parity.py): device features vs training features
+    TRAINING_MATCH = "training_match"
+    TRAINING_MAX_DIFF = "training_max_abs_diff"      # LSB of the frontend's output
+    TRAINING_VALUES_OVER = "training_values_over"    # feature values beyond the tolerance
+    TRAINING_SETTINGS_DIFFER = "training_settings_differ"  # ["window: device 'hamming', training 'hann'", ...]
+    TRAINING_TOP1_AGREE = "training_top1_agree"      # model top-1 on device vs training features, fraction
     # footprint, bytes
     FLASH_BYTES = "flash_bytes"
     RAM_BYTES = "ram_bytes"              # used: static + arena + stack peak

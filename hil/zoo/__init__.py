@@ -15,6 +15,12 @@ Every model directory holds a `build.py` with one common interface, used by `hil
     def convert(model, data, scheme="int8") -> bytes   # full-int8 .tflite (int8 input and output),
                                         # or scheme "int16x8": int16 activations, int8 weights
 
+Optional, for a model that needs more files than the conversions (a pipeline's other stages,
+recordings, reference features):
+
+    EXTRA_FILES = ["frontend.tflite", ...]     # file names the build also writes and --check compares
+    def write_extra(out_dir, progress) -> None   # writes them, after the conversions
+
 This module imports no TensorFlow: the build runs in a child process (hil.zoo.build).
 """
 
@@ -84,10 +90,10 @@ def load_source(name: str, root: Path | None = None) -> ModuleType:
     return module
 
 
-def artifacts(name: str, test_split: bool) -> list[str]:
+def artifacts(name: str, test_split: bool, root: Path | None = None) -> list[str]:
     """The files a build writes into the model directory, in build order."""
     files = [f"{name}.tflite", f"{name}_float32.tflite", f"{name}_fp16.tflite", f"{name}_int16x8.tflite", VECTORS,
              VECTORS_16X8]
     if test_split:
         files.append(TEST)
-    return [*files, CARD]
+    return [*files, CARD, *getattr(load_source(name, root), "EXTRA_FILES", [])]

@@ -124,6 +124,8 @@ def build_into(name: str, out_dir: Path, progress: Progress = print) -> None:
     for kind, blob in blobs.items():
         (out_dir / files[kind]).write_bytes(blob)
     _write_vectors_and_card(name, module, data, model, float_out, out_dir, files, blobs, progress)
+    if hasattr(module, "write_extra"):
+        module.write_extra(out_dir, progress)
 
 
 def _write_16x8_vectors(tflite: Path, data, count: int, out: Path) -> None:

@@ -61,4 +61,4 @@ static int delay_eval(hil_graph *g, hil_node *node)
 
 static void delay_reset(hil_graph *g, hil_node *node) { delay_reset_fifos(node->params); }
 
-const hil_kernel hil_kernel_signal_delay = {1012, "SignalDelay", delay_prepare, delay_eval};
+const hil_kernel hil_kernel_signal_delay = {1012, "SignalDelay", delay_prepare, delay_eval, delay_reset};

@@ -76,4 +76,4 @@ static void subtraction_reset(hil_graph *g, hil_node *node)
 }
 
 const hil_kernel hil_kernel_signal_filter_bank_spectral_subtraction = {
-    1007, "SignalFilterBankSpectralSubtraction", subtraction_prepare, subtraction_eval};
+    1007, "SignalFilterBankSpectralSubtraction", subtraction_prepare, subtraction_eval, subtraction_reset};

@@ -83,4 +83,4 @@ static int framer_eval(hil_graph *g, hil_node *node)
 
 static void framer_reset(hil_graph *g, hil_node *node) { framer_reset_fifos(node->params); }
 
-const hil_kernel hil_kernel_signal_framer = {1010, "SignalFramer", framer_prepare, framer_eval};
+const hil_kernel hil_kernel_signal_framer = {1010, "SignalFramer", framer_prepare, framer_eval, framer_reset};

@@ -20,4 +20,5 @@ static int overlap_add_eval(hil_graph *g, hil_node *node)
     return HIL_OK;
 }
 
-const hil_kernel hil_kernel_signal_overlap_add = {1013, "SignalOverlapAdd", overlap_add_prepare, overlap_add_eval};
+const hil_kernel hil_kernel_signal_overlap_add = {1013, "SignalOverlapAdd", overlap_add_prepare, overlap_add_eval,
+                                                  hil_overlap_add_reset};

@@ -24,4 +24,4 @@ static int overlap_add_f32_eval(hil_graph *g, hil_node *node)
 }
 
 const hil_kernel hil_kernel_signal_overlap_add_f32 = {1013, "SignalOverlapAdd", overlap_add_f32_prepare,
-                                                      overlap_add_f32_eval};
+                                                      overlap_add_f32_eval, hil_overlap_add_reset};

@@ -67,4 +67,4 @@ static void stacker_reset(hil_graph *g, hil_node *node)
     p->has_first_frame = 0;
 }
 
-const hil_kernel hil_kernel_signal_stacker = {1011, "SignalStacker", stacker_prepare, stacker_eval};
+const hil_kernel hil_kernel_signal_stacker = {1011, "SignalStacker", stacker_prepare, stacker_eval, stacker_reset};
