@@ -182,3 +182,20 @@ def test_the_hardware_terms_follow_the_trm_table_and_the_part_wait_states():
     # core 5 x 1 + 10 x 2 + 2 x 1 + 6 x 1; refills 3 x 2; misses (4 + 1) x 5 wait states
     assert l4.terms(mix) == {"core": 33, "branches": 6, "flash": 25, "calibrated": 0}
     assert hardware_only(Estimator.for_part(find_part("stm32l4r5@40MHz"))).terms(mix)["flash"] == 5
+
+
+def test_a_profile_can_choose_the_estimate_for_its_deadlines(tmp_path):
+    from hil.boards.profile import load_profile
+
+    source = (paths.REPO_ROOT / "hil" / "boards" / "profiles" / "qemu-l4r5.toml").read_text()
+    chosen = tmp_path / "l4r5-estimated.toml"
+    chosen.write_text(source.replace('part = "stm32l4r5@120MHz"', 'part = "stm32l4r5@120MHz"\ndeadlines = "estimated"'))
+    profile = load_profile(chosen)
+    assert (profile.estimate_part, profile.deadline_clock) == ("stm32l4r5@120MHz", "estimated")
+    assert Harness(HarnessConfig(profile)).deadline_clock == "estimated"
+    assert Harness(HarnessConfig(find_profile("qemu-l4r5"))).deadline_clock == "virtual"
+    assert Harness(HarnessConfig(find_profile("qemu-l4r5"), backend_options={"estimate_for": "stm32l4r5"})
+                   ).deadline_clock == "estimated"
+    chosen.write_text(source.replace('part = "stm32l4r5@120MHz"', 'part = "stm32l4r5@120MHz"\ndeadlines = "silicon"'))
+    with pytest.raises(ConfigError, match="deadlines must be 'virtual' or 'estimated'"):
+        load_profile(chosen)

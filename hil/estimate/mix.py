@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hil.link.protocol import MAX_REPEAT
+
 # The plugin's classes, in its order (enum in mix_plugin.c).
 CLASSES = ("insns", "alu", "simd", "mul", "mac", "dspmul", "mull", "div",
            "ld", "ldd", "ldm", "ldm_regs", "st", "std", "stm", "stm_regs",
@@ -59,7 +61,7 @@ def parse(text: str) -> tuple[list[Window], int]:
 class MixLog:
     """Reads the windows the plugin appends, as they come."""
 
-    KEEP = 4096  # windows kept: more than one request's repetitions
+    KEEP = MAX_REPEAT  # windows kept: one request's repetitions at most
 
     def __init__(self, path: Path):
         self.path = path

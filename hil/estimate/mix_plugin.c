@@ -45,15 +45,7 @@ size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
 uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
 bool qemu_plugin_mem_is_store(qemu_plugin_meminfo_t info);
 
-/* Timing classes: keep in the order of CLASSES in hil/estimate/mix.py. */
-enum {
-    C_INSNS, C_ALU, C_SIMD, C_MUL, C_MAC, C_DSPMUL, C_MULL, C_DIV,
-    C_LD, C_LDD, C_LDM, C_LDM_REGS, C_ST, C_STD, C_STM, C_STM_REGS,
-    C_BR_TAKEN, C_BR_NOT_TAKEN, C_FP, C_FP_MAC, C_FP_DIV, C_FP_LDST, C_FP_LDST_REGS, C_MVE,
-    C_FLASH_LD, C_SRAM_LD, C_DMISS, C_DMISS_SEQ, C_IMISS, C_IMISS_SEQ, N_CLASSES
-};
-
-enum { BR_NONE, BR_UNCOND, BR_COND };
+#include "thumb_decode.h"
 
 typedef struct {
     uint64_t vaddr, fallthrough;
@@ -176,132 +168,6 @@ static void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t v
     int miss = lru_access(&dcache, vaddr);
     if (miss)
         s[miss == 2 ? C_DMISS_SEQ : C_DMISS]++;
-}
-
-/* ---- Thumb-2 decoding into classes (ARMv7-M / ARMv8.1-M encodings) ---- */
-
-typedef struct {
-    int cls;
-    int regs;   /* registers moved by LDM/STM/PUSH/POP/VLDM/VSTM */
-    int branch; /* BR_* */
-    bool mem;   /* reads or writes memory */
-} decoded;
-
-static int popcount16(uint32_t v) { return __builtin_popcount(v & 0xffff); }
-
-static decoded decode16(uint32_t h)
-{
-    decoded d = {C_ALU, 0, BR_NONE, false};
-    if ((h & 0xffc0) == 0x4340) { d.cls = C_MUL; return d; }                 /* MULS */
-    if ((h & 0xff00) == 0x4700) { d.branch = BR_UNCOND; return d; }          /* BX, BLX */
-    if ((h & 0xff87) == 0x4687) { d.branch = BR_UNCOND; return d; }          /* MOV pc, Rm */
-    if ((h & 0xff87) == 0x4487) { d.branch = BR_UNCOND; return d; }          /* ADD pc, Rm */
-    if ((h & 0xf800) == 0x4800) { d.cls = C_LD; d.mem = true; return d; }     /* LDR literal */
-    if ((h & 0xf000) == 0x5000) {                                            /* register offset */
-        d.cls = ((h >> 9) & 7) < 3 ? C_ST : C_LD; d.mem = true; return d;
-    }
-    if ((h & 0xe000) == 0x6000 || (h & 0xf000) == 0x8000 || (h & 0xf000) == 0x9000) {
-        d.cls = (h & 0x0800) ? C_LD : C_ST; d.mem = true; return d;           /* imm, SP-relative */
-    }
-    if ((h & 0xfe00) == 0xb400) { d.cls = C_STM; d.regs = popcount16(h & 0x1ff); d.mem = true; return d; }
-    if ((h & 0xfe00) == 0xbc00) {                                            /* POP */
-        d.cls = C_LDM; d.regs = popcount16(h & 0x1ff); d.mem = true;
-        if (h & 0x100) d.branch = BR_UNCOND;
-        return d;
-    }
-    if ((h & 0xf500) == 0xb100) { d.branch = BR_COND; return d; }            /* CBZ, CBNZ */
-    if ((h & 0xf000) == 0xc000) {                                            /* STM, LDM */
-        d.cls = (h & 0x0800) ? C_LDM : C_STM; d.regs = popcount16(h & 0xff); d.mem = true; return d;
-    }
-    if ((h & 0xf000) == 0xd000 && (h & 0x0e00) != 0x0e00) { d.branch = BR_COND; return d; }
-    if ((h & 0xf800) == 0xe000) { d.branch = BR_UNCOND; return d; }
-    return d;
-}
-
-static decoded decode_coproc(uint32_t h1, uint32_t h2)
-{
-    decoded d = {C_MVE, 0, BR_NONE, false};
-    unsigned cp = (h2 >> 8) & 0xf;
-    if ((h1 & 0xef00) == 0xef00) return d;                                   /* MVE data processing */
-    if (cp != 10 && cp != 11) {
-        d.mem = (h1 & 0xee00) == 0xec00 && (h1 & 0x01a0) != 0;               /* MVE loads and stores */
-        return d;
-    }
-    if ((h1 & 0xee00) == 0xec00 && (h1 & 0x01a0) != 0) {                     /* VLDR/VSTR/VLDM/VSTM/VPUSH/VPOP */
-        bool single = (h1 & 0x0120) == 0x0100;                               /* VLDR/VSTR: P=1, W=0 */
-        d.cls = C_FP_LDST; d.mem = true;
-        d.regs = single ? 1 : (int)((h2 & 0xff) >> (cp == 11 ? 1 : 0));
-        return d;
-    }
-    d.cls = C_FP;
-    if ((h1 & 0xef00) != 0xee00 || (h2 & 0x10)) return d;                    /* moves between register files */
-    unsigned opc1 = (h1 >> 4) & 0xb;
-    if (opc1 == 0 || opc1 == 1 || opc1 == 9 || opc1 == 10) d.cls = C_FP_MAC;
-    else if (opc1 == 8) d.cls = C_FP_DIV;
-    else if (opc1 == 0xb && (h1 & 0xf) == 1 && (h2 & 0xc0) == 0xc0) d.cls = C_FP_DIV; /* VSQRT */
-    return d;
-}
-
-static decoded decode32(uint32_t h1, uint32_t h2)
-{
-    decoded d = {C_ALU, 0, BR_NONE, false};
-    unsigned op1 = (h1 >> 11) & 3;
-    if ((h1 & 0xec00) == 0xec00) return decode_coproc(h1, h2);
-    if (op1 == 1) {
-        if ((h1 & 0x0640) == 0x0000) {                                       /* LDM, STM */
-            d.cls = (h1 & 0x10) ? C_LDM : C_STM; d.regs = popcount16(h2); d.mem = true;
-            if ((h1 & 0x10) && (h2 & 0x8000)) d.branch = BR_UNCOND;
-            return d;
-        }
-        if ((h1 & 0x0640) == 0x0040) {                                       /* dual, exclusive, table branch */
-            unsigned o1 = (h1 >> 7) & 3, o2 = (h1 >> 4) & 3, o3 = (h2 >> 4) & 0xf;
-            d.mem = true;
-            if (o1 == 1 && o2 == 1 && o3 <= 1) { d.cls = C_LD; d.branch = BR_UNCOND; return d; }
-            if ((o1 & 2) || (o2 & 2)) { d.cls = (o2 & 1) ? C_LDD : C_STD; return d; }
-            d.cls = (o2 & 1) ? C_LD : C_ST;
-            return d;
-        }
-        return d;                                                            /* shifted register */
-    }
-    if (op1 == 2) {
-        if (!(h2 & 0x8000)) return d;                                        /* immediates */
-        unsigned op = (h2 >> 12) & 7;
-        if ((op & 5) == 0) {
-            if ((h1 & 0x0380) != 0x0380) d.branch = BR_COND;                 /* B<cond>.W */
-            return d;                                                        /* else MSR, MRS, hints */
-        }
-        if ((op & 5) == 1 || (op & 5) == 5) { d.branch = BR_UNCOND; return d; } /* B.W, BL */
-        d.branch = BR_COND;                                                  /* v8.1-M WLS/DLS/LE */
-        return d;
-    }
-    /* op1 == 3 */
-    unsigned op2 = (h1 >> 4) & 0x7f;
-    if ((op2 & 0x71) == 0x00) { d.cls = C_ST; d.mem = true; return d; }      /* store single */
-    if ((op2 & 0x67) == 0x01 || (op2 & 0x67) == 0x03 || (op2 & 0x67) == 0x05) {
-        unsigned rt = (h2 >> 12) & 0xf;
-        if (rt == 15 && (op2 & 0x67) != 0x05) return d;                      /* PLD, PLI */
-        d.cls = C_LD; d.mem = true;
-        if (rt == 15) d.branch = BR_UNCOND;                                  /* LDR pc */
-        return d;
-    }
-    if ((op2 & 0x70) == 0x20) {                                              /* data processing (register) */
-        if ((h1 & 0x80) == 0 && (h2 & 0xf0) == 0) return d;                  /* shifts by register */
-        d.cls = C_SIMD;
-        return d;
-    }
-    if ((op2 & 0x78) == 0x30) {                                              /* multiply, MAC, USAD8 */
-        unsigned o1 = (h1 >> 4) & 7, o2 = (h2 >> 4) & 3, ra = (h2 >> 12) & 0xf;
-        if (o1 == 0) d.cls = (o2 == 0 && ra == 15) ? C_MUL : C_MAC;
-        else if (o1 == 7) d.cls = C_SIMD;
-        else d.cls = C_DSPMUL;
-        return d;
-    }
-    if ((op2 & 0x78) == 0x38) {                                              /* long multiply, divide */
-        unsigned o1 = (h1 >> 4) & 7;
-        d.cls = (o1 == 1 || o1 == 3) ? C_DIV : C_MULL;
-        return d;
-    }
-    return d;
 }
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)

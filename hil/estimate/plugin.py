@@ -16,13 +16,14 @@ from hil.estimate.mix import MixLog
 from hil.estimate.parts import Part
 
 SOURCE = Path(__file__).parent / "mix_plugin.c"
+HEADER = SOURCE.with_name("thumb_decode.h")
 WINDOW_SYMBOL = "hil_port_sync"    # called just before and after each measured invoke
 MARK_SYMBOL = "hil_counter_read"   # each counter read starts a segment (per-operator reads too)
 
 
 def plugin_library() -> Path:
     """The compiled plugin, built once per source version into the harness cache."""
-    source = SOURCE.read_bytes()
+    source = SOURCE.read_bytes() + HEADER.read_bytes()
     out = paths.cache_dir() / "qemu-plugins" / f"mix-{hashlib.sha256(source).hexdigest()[:16]}.so"
     if out.is_file():
         return out
