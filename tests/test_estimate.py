@@ -199,3 +199,27 @@ def test_a_profile_can_choose_the_estimate_for_its_deadlines(tmp_path):
     chosen.write_text(source.replace('part = "stm32l4r5@120MHz"', 'part = "stm32l4r5@120MHz"\ndeadlines = "silicon"'))
     with pytest.raises(ConfigError, match="deadlines must be 'virtual' or 'estimated'"):
         load_profile(chosen)
+
+
+def test_the_report_shows_the_estimate_with_its_part_and_band():
+    from hil.report.analysis import estimate_summary, estimate_text
+    from hil.results.fields import Field
+
+    rows = [{Field.ESTIMATED_CYCLES: 1_200_000, Field.ESTIMATED_US: 10_000.0, Field.ESTIMATE_PART: "stm32l4r5@120MHz",
+             Field.ESTIMATE_BAND: 0.0397}, {Field.ESTIMATED_CYCLES: 1_000}, {Field.CYCLES: 5}]
+    summary = estimate_summary(rows)
+    assert summary["cycles"] == 1_200_000
+    assert estimate_text(summary) == "estimated 10.0 ms on stm32l4r5@120MHz ±4.0%"
+    assert estimate_text(estimate_summary([{Field.ESTIMATED_CYCLES: 1_000}])) == "estimated 1,000 cycles (band unknown)"
+    assert estimate_summary([{Field.CYCLES: 5}]) is None
+
+
+def test_an_image_the_plugin_cannot_read_runs_without_an_estimate_unless_one_was_asked_for(tmp_path):
+    from hil.boards.qemu import QemuBackend
+
+    image = tmp_path / "bare.elf"
+    image.write_bytes(b"not an ELF")
+    plugin, mix, warnings = QemuBackend(find_profile("qemu"))._plugin(image)
+    assert (plugin, mix) == ([], None) and "no estimated cycles" in warnings[0]
+    with pytest.raises(ConfigError):
+        QemuBackend(find_profile("qemu"), estimate_for="cortex-m4")._plugin(image)

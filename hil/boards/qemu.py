@@ -19,6 +19,7 @@ from hil.boards.debug_link import attach_debug_path, check_vectors_via
 from hil.boards.process import kill_process_group, log_tail, remove_scratch, spawn
 from hil.boards.profile import BoardProfile
 from hil.errors import Category, ConfigError, HilError
+from hil.estimate.mix import MixLog
 from hil.estimate.model import Estimator
 from hil.estimate.parts import find_part
 from hil.estimate.plugin import plugin_arguments
@@ -58,6 +59,7 @@ class QemuBackend:
         self.cpu_hz = cpu_hz
         spec = estimate_for or profile.estimate_part  # the user's part, else the profile's
         self.estimator = Estimator.for_part(find_part(spec)) if spec else None
+        self.estimate_required = bool(estimate_for)  # the profile's default part is best effort
         self.vectors_via = check_vectors_via(vectors_via, profile.name, True, "")
 
     def check_tools(self) -> None:
@@ -77,7 +79,7 @@ class QemuBackend:
         raise last_error  # type: ignore[misc]
 
     def _start_once(self, elf: Path, port: int) -> Session:
-        plugin, mix = plugin_arguments(elf, self.estimator.part) if self.estimator else ([], None)
+        plugin, mix, warnings = self._plugin(elf)
         gdb_port = free_port() if self.vectors_via != "uart" else None
         gdbstub = ["-gdb", f"tcp:127.0.0.1:{gdb_port}"] if gdb_port else []  # localhost only, unlike -s
         proc, log = spawn(qemu_command(self.profile, elf, port) + plugin + gdbstub, "qemu",
@@ -97,7 +99,8 @@ class QemuBackend:
                                f"the firmware was ready: {tail or 'no output'}", Category.EMULATOR_EXITED) from None
             raise HilError(f"{self.profile.name}: {exc} (firmware {elf.name}; QEMU output: {tail or 'none'})",
                            exc.category) from None
-        session = Session(self.profile, device, clock, transport, proc, log, mix=mix, estimator=self.estimator)
+        session = Session(self.profile, device, clock, transport, proc, log, warnings=warnings, mix=mix,
+                          estimator=self.estimator if mix else None)
         if gdb_port:
             try:
                 attach_debug_path(session, elf, self.vectors_via, lambda: self._gdbstub(gdb_port))
@@ -105,6 +108,19 @@ class QemuBackend:
                 session.stop()
                 raise
         return session
+
+    def _plugin(self, elf: Path) -> tuple[list[str], MixLog | None, list[str]]:
+        """QEMU's mix plugin option and its log. An image the estimate cannot read (no agent
+        symbols, no host compiler) runs without it, with a warning, unless the user asked for
+        the estimate (--estimate-for)."""
+        if self.estimator is None:
+            return [], None, []
+        try:
+            return (*plugin_arguments(elf, self.estimator.part), [])
+        except ConfigError as exc:
+            if self.estimate_required:
+                raise
+            return [], None, [f"{self.profile.name}: no estimated cycles: {exc}"]
 
     @staticmethod
     def _gdbstub(port: int) -> GdbRemote:

@@ -44,6 +44,15 @@ def plugin_library() -> Path:
 def elf_facts(elf: Path) -> tuple[int, int, tuple[int, int]]:
     """The window and mark function addresses, and the address range of the read-only image (code
     and constants: what lives in the part's flash)."""
+    from elftools.common.exceptions import ELFError
+
+    try:
+        return _elf_facts(elf)
+    except (OSError, ELFError) as exc:
+        raise ConfigError(f"{elf.name}: not a readable ELF image for estimated cycles ({exc})") from None
+
+
+def _elf_facts(elf: Path) -> tuple[int, int, tuple[int, int]]:
     from elftools.elf.elffile import ELFFile
     from elftools.elf.sections import SymbolTableSection
 
