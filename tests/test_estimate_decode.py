@@ -15,7 +15,10 @@ from hil.estimate.mix import CLASSES
 from hil.estimate.plugin import HEADER
 from hil.harness.build import build_firmware
 
-KWS = paths.models_dir() / "kws_dscnn" / "kws_dscnn.tflite"  # convolutions: the DSP paths
+# kws_dscnn on M4 (convolutions: the DSP paths); hello_world on M55 (its FULLY_CONNECTED Helium path),
+# the images other tests build too
+IMAGES = {"mps2_an386": paths.models_dir() / "kws_dscnn" / "kws_dscnn.tflite",
+          "mps3_an547": paths.models_dir() / "hello_world" / "hello_world.tflite"}
 DRIVER = r"""
 #include <stdio.h>
 #include "thumb_decode.h"
@@ -84,7 +87,7 @@ ARCH = {"mps2_an386": "armv7e-m", "mps3_an547": "armv8.1-m.main"}  # objdump dec
 
 
 def disassembly(board: str) -> list[tuple[str, str, str, str]]:
-    elf = build_firmware(board, KWS).elf
+    elf = build_firmware(board, IMAGES[board]).elf
     out = subprocess.run(["arm-none-eabi-objdump", "-d", "-m", ARCH[board], str(elf)],
                          capture_output=True, text=True, check=True).stdout
     rows = []
