@@ -111,6 +111,9 @@ def test_hil_run_json_gives_the_estimate_beside_the_virtual_figure():
     assert est["cycles"] > out["cycles"]  # wait states, loads and refills cost more than one cycle each
     assert est["latency_us"] == pytest.approx(est["cycles"] / 120)
     assert est["band_note"]
+    terms = est["terms_last_inference"]
+    assert set(terms) == {"core", "branches", "flash", "calibrated"} and terms["flash"] > 0
+    assert est["cycles_min"] - 4 <= sum(terms.values()) <= est["cycles"] + 4  # each term rounded
     per_op = out["per_op"]
     assert all(op["estimated_cycles"] > 0 and op["provenance"] == "virtual" for op in per_op)
     assert sum(op["estimated_cycles"] for op in per_op) < est["cycles"]

@@ -72,7 +72,8 @@ class Estimator:
     def band_text(self) -> str:
         cal = self.calibration
         if self.band is not None:
-            return f"±{self.band:.1%}: the largest leave-one-out error of the calibration on {cal.validated_part}"
+            return (f"±{self.band:.1%}: the largest leave-one-out error of the calibration on {cal.validated_part}, "
+                    f"measured for TFLM + CMSIS-NN mixes only (docs/timing.md)")
         if cal.band is not None:
             return (f"unknown for {self.part.spec}: the model's ±{cal.band:.1%} was measured on {cal.validated_part} "
                     f"only")

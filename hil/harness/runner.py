@@ -545,10 +545,12 @@ class RunSummary:
         samples = [c for r in self.results for c in r.estimated]
         if estimator is None or not samples:
             return None
-        worst, part = max(samples), estimator.part
+        worst, part, windows = max(samples), estimator.part, self.target.windows
+        terms = {k: round(v) for k, v in estimator.terms(windows[-1].measured).items()} if windows else None
         return {"provenance": ESTIMATED, "part": part.spec, "core": part.core, "cpu_hz": part.hz,
                 "cycles": worst, "cycles_min": min(samples), "latency_us": worst / part.hz * 1e6,
-                "band": estimator.band, "band_note": estimator.band_text(), "basis": estimator.calibration.basis}
+                "band": estimator.band, "band_note": estimator.band_text(), "basis": estimator.calibration.basis,
+                "terms_last_inference": terms}  # cycles by cause: core, branches, flash, calibrated
 
     def _stages(self) -> list[dict] | None:
         """A pipeline: each stage, and how many vectors it was the first stage to differ in."""
