@@ -118,12 +118,15 @@ int32_t hil_dim(const hil_tensor *t, int axis)
 unsigned hil_node_num_inputs(const hil_node *node) { return node->inputs.len; }
 unsigned hil_node_num_outputs(const hil_node *node) { return node->outputs.len; }
 
+/* A node's tensor `i` of `list`, NULL when absent (-1) or past the list. No upper bound check here:
+ * load_node checked every index against its subgraph's tensor count (check_tensor_list), and the
+ * model does not change after load; this lookup runs for every operand of every invoke. */
 static hil_tensor *tensor_ref(hil_graph *g, uint32_t base, hil_fb_vec list, unsigned i)
 {
     if (i >= list.len)
         return 0;
     int32_t t = hil_fb_vec_i32(&g->fb, list, i);
-    return t >= 0 && base + (uint32_t)t < g->n_model_tensors ? &g->tensors[base + (uint32_t)t] : 0;
+    return t >= 0 ? &g->tensors[base + (uint32_t)t] : 0;
 }
 
 hil_tensor *hil_node_input(hil_graph *g, const hil_node *node, unsigned i)
