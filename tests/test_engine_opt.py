@@ -34,6 +34,7 @@ from hil.harness.build import code_size_by_library
 from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.model import catalog
+from hil.model.pipeline import PipelineReference
 from hil.model.reference import TflmReference
 from hil.model.tflite import load_model
 from hil.model.vectors import random_vectors
@@ -224,7 +225,7 @@ def test_catalog_model_reference_build_bit_exact(model):
     info = model.info()
     vectors = model.vectors(limit=6).inputs
     got = run_native(model.tflite, vectors, [(t.shape, t.np_dtype) for t in info.output_tensors], build)
-    ref = TflmReference(model.tflite)
+    ref = PipelineReference(info, TflmReference) if info.pipeline else TflmReference(model.tflite)
     for i, vector in enumerate(vectors):
         parity = compare_outputs(got[i], ref.run(vector))
         assert parity.exact, f"vector {i}: {parity.message()}"

@@ -7,6 +7,7 @@ import pytest
 from native import build_native, run_native
 
 from hil.model import catalog
+from hil.model.pipeline import PipelineReference
 from hil.model.reference import TflmReference
 from hil.verdicts.parity import compare_outputs
 
@@ -26,8 +27,8 @@ def test_catalog_model_bit_exact_natively(model, native_build):
     info = model.info()
     vectors = model.vectors(limit=20).inputs
     specs = [(t.shape, t.np_dtype) for t in info.output_tensors]
-    got = run_native(model.tflite, vectors, specs, native_build)
-    ref = TflmReference(model.tflite)
+    got = run_native(model.tflite, vectors, specs, native_build)  # state (if any) carried over every vector
+    ref = PipelineReference(info, TflmReference) if info.pipeline else TflmReference(model.tflite)
     for i, vector in enumerate(vectors):
         parity = compare_outputs(got[i], ref.run(vector))
         assert parity.exact, f"vector {i}: {parity.message()}"

@@ -53,7 +53,9 @@ def test_one_systick_tick_is_40_instructions_on_mps2_an386():
     assert instructions / ticks == pytest.approx(40, rel=1e-3)
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
+# A pipeline's invoke also copies and stacks each stage's outputs between its stages (not operator
+# time), and its custom operators profile under the engine's own opcodes: plain models only here.
+@pytest.mark.parametrize("model", [m for m in MODELS if not m.stages], ids=lambda m: m.name)
 def test_per_operator_profile_accounts_for_the_inference(model):
     """Outside the operators an invoke costs only the loop and two counter reads per operator:
     at most 3 ticks (120 instructions) per operator plus 4 ticks."""
