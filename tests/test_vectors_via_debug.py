@@ -9,18 +9,22 @@ import shutil
 import socket
 import threading
 
+import numpy as np
 import pytest
 
 from hil.boards import find_profile
+from hil.boards.bench_standin import start_standin
 from hil.boards.qemu import QemuBackend
+from hil.boards.serial import SerialBackend
 from hil.errors import Category, HilError
+from hil.harness.build import build_firmware
 from hil.harness.config import HarnessConfig
 from hil.harness.runner import Harness
 from hil.link.gdb_remote import GdbRemote, GdbRemoteError
 from hil.link.mailbox import MailboxError, parse_mailbox
 from hil.link.protocol import MAILBOX_HEAD, MAILBOX_MAGIC, MAILBOX_TENSOR, Ready, TensorSpec
 from hil.model import catalog
-from hil.paths import shared_models_dir
+from hil.paths import models_dir, shared_models_dir
 
 needs_qemu = pytest.mark.skipif(shutil.which("qemu-system-arm") is None, reason="qemu-system-arm is not installed")
 MODEL = "person_detect"  # 9 KB of input: over the UART it takes SET_INPUT chunks, so both paths differ most
@@ -141,6 +145,47 @@ def test_dropped_gdb_connection_fails_one_vector_in_one_line_and_the_next_runs_o
     finally:
         h.close()
     assert second.poll() is not None
+
+
+@pytest.mark.skipif(shutil.which("qemu-system-arm") is None or not (shutil.which("gdb-multiarch")
+                    or shutil.which("arm-none-eabi-gdb")), reason="needs qemu-system-arm and gdb-multiarch")
+def test_a_board_on_a_serial_port_takes_vectors_through_its_gdb_server_and_runs_on_after():
+    """The physical backend on the bench stand-in (netduinoplus2, USART2 on a pty, flashed through
+    its GDB server): vectors through that server (acknowledged packets, one at a time, as with
+    OpenOCD), and the board left running when the session ends."""
+    elf = build_firmware("stm32f4", models_dir() / "hello_world" / "hello_world.tflite").elf
+    board = start_standin()
+    try:
+        profile = find_profile("qemu-stm32-bench")
+        session = SerialBackend(profile, port=board.pty, flasher="gdb", gdb_remote=board.gdb_remote,
+                                vectors_via="debug").start(elf)
+        try:
+            spec = session.device.ready.inputs[0]
+            inputs = [[np.full(spec.shape, v, spec.np_dtype)] for v in (-100, 0, 100)]
+            debug = [session.device.infer(i) for i in inputs]
+            assert session.device.debug is not None and len({r.outputs[0].tobytes() for r in debug}) == 3
+            assert session.device.client.stats.bytes_out < 100 * session.device.client.stats.requests
+        finally:
+            session.stop()
+        again = SerialBackend(profile, port=board.pty, flasher="none", vectors_via="uart").start(elf)
+        try:  # still running after the session let go of its GDB server; the UART gives the same
+            uart = [again.device.infer(i) for i in inputs]
+            assert [(u.outputs[0].tobytes(), u.ticks) for u in uart] == [(d.outputs[0].tobytes(), d.ticks)
+                                                                         for d in debug]
+        finally:
+            again.stop()
+    finally:
+        board.stop()
+
+
+@needs_qemu
+def test_auto_keeps_tiny_tensors_on_the_uart():
+    tiny = next(m for m in catalog.discover() if m.name == "hello_world")  # 1 byte in, 1 byte out
+    h = harness("auto", vectors=1)
+    try:
+        assert h.run_vector(tiny, 0).parity.exact and h.target(tiny).device.debug is None
+    finally:
+        h.close()
 
 
 def test_a_mailbox_that_does_not_match_ready_is_refused_in_one_line():

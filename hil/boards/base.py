@@ -39,9 +39,8 @@ class Session:
     estimator: Estimator | None = None
 
     def stop(self) -> None:
-        if self.device.debug is not None:  # before the emulator goes: a GDB server may still answer
+        if self.device.debug is not None:  # before the emulator goes (kept on the device: reports name the path)
             self.device.debug.close()
-            self.device.debug = None
         self.transport.close()
         if self.process is not None:
             kill_process_group(self.process)

@@ -1,5 +1,5 @@
 """Target memory through a pyOCD debug probe (ST-LINK, CMSIS-DAP, J-Link): the probe's memory
-access port reads and writes RAM while the core runs, so `stopped()` does not stop it.
+access port reads and writes RAM while the core runs, so nothing is stopped.
 
 NOT VERIFIED: no debug probe can be attached to the machines this project is developed on, so
 this adapter has never run. It follows pyOCD's documented Python API (ConnectHelper, Session,
@@ -9,8 +9,6 @@ connect_mode "attach", read_memory_block8 / write_memory_block8); the GDB path
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,15 +49,13 @@ class PyocdMemory:
             raise ProbeMemoryError(f"{remote}: cannot attach for memory access ({_first_line(exc)}){advice}") from None
         return cls(session, remote, advice)
 
-    @contextmanager
-    def stopped(self) -> Iterator[None]:
-        yield  # the memory access port works while the core runs
+    # The memory access port works while the core runs: nothing is stopped.
+    def read_blocks(self, blocks: list[tuple[int, int]]) -> list[bytes]:
+        return [bytes(self._access("read", a, n, lambda t, a=a, n=n: t.read_memory_block8(a, n))) for a, n in blocks]
 
-    def read(self, address: int, length: int) -> bytes:
-        return bytes(self._access("read", address, length, lambda t: t.read_memory_block8(address, length)))
-
-    def write(self, address: int, data: bytes) -> None:
-        self._access("write", address, len(data), lambda t: t.write_memory_block8(address, list(data)))
+    def write_blocks(self, blocks: list[tuple[int, bytes]]) -> None:
+        for a, data in blocks:
+            self._access("write", a, len(data), lambda t, a=a, d=data: t.write_memory_block8(a, list(d)))
 
     def _access(self, what: str, address: int, length: int, op):
         from pyocd.core.exceptions import Error as PyocdError

@@ -125,6 +125,8 @@ class QemuBackend:
     @staticmethod
     def _gdbstub(port: int) -> GdbRemote:
         """QEMU's gdbstub; it dies with the emulator, so a dropped connection counts as an exit, and
-        the emulator is stopped, not left running, at the end."""
+        the emulator is stopped, not left running, at the end. It reads ahead (a packet that
+        arrives before the last reply's acknowledgement is taken as that acknowledgement), so
+        the accesses of one step go out pipelined."""
         return GdbRemote.connect(f"127.0.0.1:{port}", lost=Category.EMULATOR_EXITED, run_on_close=False,
-                                 advice=" (--vectors-via uart keeps vectors on the UART)")
+                                 pipeline=True, advice=" (--vectors-via uart keeps vectors on the UART)")

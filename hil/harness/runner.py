@@ -525,6 +525,7 @@ class RunSummary:
             "model": str(t.config.tflite), "model_sha256": t.info.sha256, "board": self.board,
             **({"place": t.session.place} if t.session.place else {}),
             "engine": t.device.ready.engine, "vectors": self.vectors, "vector_source": t.vectors.source,
+            "vectors_via": "debug" if t.device.debug is not None else "uart",  # --vectors-via, as it turned out
             "exact": self.exact, "mismatching": self.mismatching, "max_abs_diff_lsb": self.max_abs_diff,
             "arena_bytes": t.device.ready.arena_used, "arena_breakdown": t.arena_breakdown(),
             "flash_bytes": t.firmware.footprint.flash_bytes, "ram_reserved_bytes": t.firmware.footprint.ram_bytes,
@@ -570,7 +571,7 @@ class RunSummary:
             *([("stages", "; ".join(f"{st['name']} x{st['invokes']}" + (f" ({st['first_to_differ']} vectors differ "
                                                                          "first here)" if st["first_to_differ"] else "")
                                      for st in j["stages"]))] if j["stages"] else []),
-            ("vectors", f"{j['vectors']} ({j['vector_source']})" + self._sequences_note()),
+            ("vectors", f"{j['vectors']} ({j['vector_source']})" + self._sequences_note() + self._via_note()),
             ("parity", f"{j['vectors'] - j['mismatching']} exact, {j['mismatching']} mismatching, "
                        f"max |diff| {j['max_abs_diff_lsb']:g} LSB" if not self.float else
                        f"{j['vectors'] - j['mismatching']} within the float tolerance, {j['mismatching']} outside; "
@@ -585,6 +586,10 @@ class RunSummary:
             ("energy", energy_row(self.energy_stats(), self.board)),
         ]
         return "\n".join(f"{k:<12} {v}" for k, v in rows)
+
+    def _via_note(self) -> str:
+        debug = self.target.device.debug
+        return f", through the debug connection ({debug.memory.remote})" if debug is not None else ", over the UART"
 
     def _sequences_note(self) -> str:
         seqs = self.target.vectors.sequences

@@ -4,8 +4,8 @@ pyOCD gdbserver, ST-LINK gdbserver): connect, stop, read and write memory, conti
 Only what moving test vectors needs, written from the protocol's specification: packets
 `$data#checksum`, `+`/`-` acknowledgements until QStartNoAckMode, 0x03 to interrupt, `?`, `m`,
 hex `M` (QEMU 7.2 has no binary `X`), `c`. All-stop servers touch memory only while the
-target is stopped, so every access goes through `stopped()`: interrupt, access, continue. The
-harness stops the target only between requests, while the agent waits for the next one, never
+target is stopped, so every access is wrapped: interrupt, access, continue. The harness
+stops the target only between requests, while the agent waits for the next one, never
 inside a measured region.
 """
 
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from hil.errors import Category, HilError
 
@@ -38,13 +36,14 @@ class GdbRemote:
     `lost` is the category of a dropped connection (an emulator's server dies with it)."""
 
     def __init__(self, sock: socket.socket, remote: str, advice: str = "", timeout: float = 5.0,
-                 lost: Category = Category.PROTOCOL, run_on_close: bool = True):
+                 lost: Category = Category.PROTOCOL, run_on_close: bool = True, pipeline: bool = False):
         self._sock = sock
         self.remote = remote
         self.advice = advice
         self.timeout = timeout
         self.lost = lost
         self.run_on_close = run_on_close
+        self.pipeline = pipeline
         self._buf = bytearray()
         self._ack = True
         self.packet_size = DEFAULT_PACKET
@@ -52,7 +51,7 @@ class GdbRemote:
 
     @classmethod
     def connect(cls, remote: str, *, advice: str = "", timeout: float = 5.0, lost: Category = Category.PROTOCOL,
-                run_on_close: bool = True) -> GdbRemote:
+                run_on_close: bool = True, pipeline: bool = False) -> GdbRemote:
         """Connects to HOST:PORT, learns the server's packet size and lets the target run on
         (attaching stops it). Raises GdbRemoteError naming the server and ending in `advice`."""
         host, _, port = remote.rpartition(":")
@@ -61,7 +60,7 @@ class GdbRemote:
         except (OSError, ValueError) as exc:
             raise GdbRemoteError(f"cannot connect to the GDB server {remote} ({exc}){advice}") from None
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        link = cls(sock, remote, advice, timeout, lost, run_on_close)
+        link = cls(sock, remote, advice, timeout, lost, run_on_close, pipeline)
         try:
             link._handshake()
         except BaseException:
@@ -158,35 +157,51 @@ class GdbRemote:
             self._send_packet(b"c")  # the reply comes when the target stops again
             self.running = True
 
-    @contextmanager
-    def stopped(self) -> Iterator[None]:
-        """The target stopped for the body and continued after it (when it was running before)."""
+    def _stopped_exchange(self, packets: list[bytes]) -> list[bytes]:
+        """The replies to `packets`, sent with the target stopped, which runs on afterwards if it
+        ran before. With `pipeline` (a server that reads ahead, as QEMU's does) the interrupt,
+        every packet and the continue go out in one write: one round trip instead of one each."""
         was_running = self.running
-        self.halt()
-        yield
+        if not self.pipeline:
+            self.halt()
+            replies = [self.command(p) for p in packets]
+        else:
+            frames = [b"$" + p + b"#" + checksum(p) for p in packets]
+            self._write((INTERRUPT if was_running else b"") + b"".join(frames))
+            if was_running:
+                self._reply(True)
+            self.running = False
+            replies = [self._reply(False) for _ in packets]
         if was_running:
             self.resume()
+        return replies
 
-    # ---- memory (call inside stopped()) ----
+    # ---- memory ----
 
-    def read(self, address: int, length: int) -> bytes:
-        chunk = max(16, (self.packet_size - 8) // 2)
-        out = bytearray()
-        while len(out) < length:
-            n = min(chunk, length - len(out))
-            reply = self.command(b"m%x,%x" % (address + len(out), n))
+    def read_blocks(self, blocks: list[tuple[int, int]]) -> list[bytes]:
+        """Each (address, length) block, read with the target stopped."""
+        step = max(16, (self.packet_size - 8) // 2)
+        parts = [(a + o, min(step, n - o)) for a, n in blocks for o in range(0, n, step)]
+        replies = self._stopped_exchange([b"m%x,%x" % part for part in parts])
+        data = bytearray()
+        for (address, n), reply in zip(parts, replies, strict=True):
             if reply.startswith(b"E") or len(reply) != 2 * n:
-                raise self._fail(f"refused to read {n} bytes at 0x{address + len(out):08x}", reply[:40])
-            out += bytes.fromhex(reply.decode())
-        return bytes(out)
+                raise self._fail(f"refused to read {n} bytes at 0x{address:08x}", reply[:40])
+            data += bytes.fromhex(reply.decode())
+        out, pos = [], 0
+        for _, n in blocks:
+            out.append(bytes(data[pos:pos + n]))
+            pos += n
+        return out
 
-    def write(self, address: int, data: bytes) -> None:
-        chunk = max(16, (self.packet_size - 32) // 2)
-        for offset in range(0, len(data), chunk):
-            part = data[offset:offset + chunk]
-            reply = self.command(b"M%x,%x:" % (address + offset, len(part)) + part.hex().encode())
+    def write_blocks(self, blocks: list[tuple[int, bytes]]) -> None:
+        """Each (address, data) block written, in order, with the target stopped."""
+        step = max(16, (self.packet_size - 32) // 2)
+        parts = [(a + o, d[o:o + step]) for a, d in blocks for o in range(0, len(d), step)]
+        replies = self._stopped_exchange([b"M%x,%x:" % (a, len(d)) + d.hex().encode() for a, d in parts])
+        for (address, part), reply in zip(parts, replies, strict=True):
             if reply != b"OK":
-                raise self._fail(f"refused to write {len(part)} bytes at 0x{address + offset:08x}", reply[:40])
+                raise self._fail(f"refused to write {len(part)} bytes at 0x{address:08x}", reply[:40])
 
     def close(self) -> None:
         """Lets the target run on when `run_on_close` (a continue, not a detach: QEMU keeps a

@@ -2,13 +2,12 @@
 target RAM (a GDB server's or a probe's memory access), where the agent's mailbox says each
 tensor lives; the UART carries only the short RUN request and its ticks (docs/protocol.md).
 
-Memory is touched only inside `stopped()` and only between requests, while the agent waits for
-the next one, never while an inference is measured.
+Memory is touched only between requests, while the agent waits for the next one, never while an
+inference is measured.
 """
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,13 +25,14 @@ class TargetMemory(Protocol):
 
     remote: str
 
-    def stopped(self) -> AbstractContextManager[None]:
-        """The core stopped where the access method needs it (all-stop GDB servers), for the body."""
+    def read_blocks(self, blocks: list[tuple[int, int]]) -> list[bytes]:
+        """Each (address, length) block; the core stopped meanwhile where the access method needs it
+        (all-stop GDB servers) and running again afterwards."""
         ...
 
-    def read(self, address: int, length: int) -> bytes: ...
-
-    def write(self, address: int, data: bytes) -> None: ...
+    def write_blocks(self, blocks: list[tuple[int, bytes]]) -> None:
+        """Each (address, data) block written, in order (stopping the core as read_blocks does)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -75,21 +75,16 @@ class DebugPath:
 
     @classmethod
     def open(cls, memory: TargetMemory, address: int, ready: Ready) -> DebugPath:
-        size = MAILBOX_HEAD.size + MAX_TENSORS * MAILBOX_TENSOR.size
-        with memory.stopped():
-            data = memory.read(address, size)
+        [data] = memory.read_blocks([(address, MAILBOX_HEAD.size + MAX_TENSORS * MAILBOX_TENSOR.size)])
         return cls(memory, parse_mailbox(address, data, ready))
 
     def write_inputs(self, blobs: list[bytes]) -> None:
         """Every input into its tensor's memory, then the mark that they were written."""
-        with self.memory.stopped():
-            for (address, _), blob in zip(self.mailbox.inputs, blobs, strict=True):
-                self.memory.write(address, blob)
-            self.memory.write(self.mailbox.address + WRITTEN_OFFSET, WRITTEN)
+        inputs = [(address, blob) for (address, _), blob in zip(self.mailbox.inputs, blobs, strict=True)]
+        self.memory.write_blocks([*inputs, (self.mailbox.address + WRITTEN_OFFSET, WRITTEN)])
 
     def read_outputs(self) -> list[bytes]:
-        with self.memory.stopped():
-            return [self.memory.read(address, size) for address, size in self.mailbox.outputs]
+        return self.memory.read_blocks(self.mailbox.outputs)
 
     def close(self) -> None:
         self.memory.close()
