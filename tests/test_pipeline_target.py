@@ -113,3 +113,20 @@ def test_stage_failure_names_the_stage_and_the_operator(harness):
                                                "(2 of 2), its invoke 0 of vector 0: op #1 DEPTHWISE_CONV_2D")
     finally:
         broken.close()
+
+
+def test_wav_through_tflm_audio_frontend_into_micro_speech(harness, tmp_path):
+    """TFLM's micro_speech chain from raw audio: a 2 s 16 kHz WAV framed into 30 ms windows 20 ms
+    apart, audio_preprocessor_int8 (signal operators, with state) 49 times per run, its 49 x 40
+    features stacked into micro_speech: both runs of the recording (one sequence) exact at every stage."""
+    t = np.arange(32000) / 16000
+    rng = np.random.default_rng(7)
+    samples = (6000 * np.sin(2 * np.pi * 440 * t) * (t < 1) + 4000 * np.sin(2 * np.pi * 1800 * t) * (t >= 1)
+               + rng.normal(0, 300, t.size)).astype(np.int16)
+    config = pipeline(("audio_preprocessor_int8.tflite", 49), ("micro_speech_quantized.tflite", 1))
+    config.recordings, config.framing = [_wav(tmp_path / "tones.wav", samples)], Framing(480, 320, 16000)
+    vectors = config.vectors()
+    assert vectors.sequences == [range(2)]
+    results = [harness.run_vector(config, i) for i in range(len(vectors))]
+    harness.discard(config)
+    assert all(r.parity.exact and not r.stage for r in results), [r.parity.message() for r in results]
