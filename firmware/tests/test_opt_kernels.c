@@ -69,9 +69,9 @@ static int run(const node_case *c, int opt, int8_t *out)
     int status = kfx_prepare(&fx);
     if (status != HIL_OK)
         return status;
-    if (opt && fx.node.scratch >= 0)
+    if (opt && fx.node.scratch)
         scratch_used++;
-    CHECK(fx.node.scratch < 0 || fx.g.tensors[fx.node.scratch].data != NULL); /* fits the fixture */
+    CHECK(!fx.node.scratch || fx.node.scratch->data != NULL); /* fits the fixture */
     return kfx_eval(&fx);
 }
 

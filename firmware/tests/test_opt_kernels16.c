@@ -78,9 +78,9 @@ static int run(const node_case *c, int opt, int16_t *out)
     int status = kfx_prepare(&fx);
     if (status != HIL_OK)
         return status;
-    if (opt && (fx.node.scratch >= 0 || c->kernel == &hil_kernel_depthwise_conv_2d_i16))
+    if (opt && (fx.node.scratch || c->kernel == &hil_kernel_depthwise_conv_2d_i16))
         optimized++;
-    CHECK(fx.node.scratch < 0 || fx.g.tensors[fx.node.scratch].data != NULL); /* fits the fixture */
+    CHECK(!fx.node.scratch || fx.node.scratch->data != NULL); /* fits the fixture */
     return kfx_eval(&fx);
 }
 

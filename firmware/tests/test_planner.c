@@ -43,7 +43,7 @@ static void build_chain(fixture *f, const uint32_t *bytes, uint32_t n_tensors, c
         f->nodes[n].inputs = one_index(f, 2 * n, chain[n]);
         f->nodes[n].outputs = one_index(f, 2 * n + 1, chain[n + 1]);
         f->nodes[n].alias_input = -1;
-        f->nodes[n].scratch = -1;
+        f->nodes[n].scratch = NULL;
     }
     hil_fb_init(&f->g.fb, f->lists, sizeof f->lists);
     f->g.tensors = f->tensors;
@@ -70,6 +70,9 @@ static int plan(fixture *f)
     return status;
 }
 
+/* Where the planner put tensor t in the arena. */
+static uint32_t offset(const fixture *f, const hil_tensor *t) { return (uint32_t)(t->data - f->arena); }
+
 static int alive_together(const hil_tensor *a, const hil_tensor *b)
 {
     return a->first_use <= b->last_use && b->first_use <= a->last_use;
@@ -85,10 +88,10 @@ static void check_no_shared_bytes(const fixture *f, int32_t alias_in, int32_t al
                        ((int32_t)j == alias_in && (int32_t)i == alias_out);
             if (pair || !alive_together(a, b))
                 continue;
-            int shared = a->arena_offset < b->arena_offset + b->bytes && b->arena_offset < a->arena_offset + a->bytes;
+            int shared = a->data < b->data + b->bytes && b->data < a->data + a->bytes;
             if (shared)
                 fprintf(stderr, "tensors %u [%u, +%u) and %u [%u, +%u) are alive together and share bytes\n", i,
-                        a->arena_offset, a->bytes, j, b->arena_offset, b->bytes);
+                        offset(f, a), a->bytes, j, offset(f, b), b->bytes);
             CHECK(!shared);
         }
     }
@@ -99,9 +102,9 @@ static void check_aligned_and_inside_the_plan(const fixture *f)
     for (uint32_t i = 0; i < f->g.n_tensors; i++) {
         const hil_tensor *t = &f->tensors[i];
         CHECK(t->is_planned);
-        CHECK_EQ_INT(t->arena_offset % 16u, 0);
-        CHECK(t->arena_offset + t->bytes <= f->g.planned_bytes);
-        CHECK(t->data == f->arena + t->arena_offset);
+        CHECK(t->data >= f->arena);
+        CHECK_EQ_INT(offset(f, t) % 16u, 0);
+        CHECK(offset(f, t) + t->bytes <= f->g.planned_bytes);
     }
 }
 
@@ -178,6 +181,43 @@ static void test_an_allowed_alias_never_overlaps_a_third_tensor(void)
     check_no_shared_bytes(&f, 2, 3);
 }
 
+static void test_an_output_that_must_start_before_its_input_gets_room_below_it(void)
+{
+    static fixture f;
+    /* t0 (graph input, alive throughout) -> t1 -> t2, node 1 lets t2 start 32 bytes or more
+     * before t1 (a 3x3 convolution in place). First fit puts t1 right above t0, where t2 has no
+     * room below it: t1 goes 32 bytes higher and t2 under it, 160 bytes instead of 192. */
+    const uint32_t bytes[] = {64, 64, 64};
+    const int32_t chain[] = {0, 1, 2};
+    build_chain(&f, bytes, 3, chain, 2, ARENA_BYTES);
+    f.nodes[1].alias_input = 1;
+    f.nodes[1].alias_limit = -32;
+    CHECK_EQ_INT(plan(&f), HIL_OK);
+    check_aligned_and_inside_the_plan(&f);
+    check_no_shared_bytes(&f, 1, 2);
+    CHECK(f.tensors[2].data - f.tensors[1].data <= -32);
+    CHECK_EQ_INT(f.g.planned_bytes, 160);
+}
+
+static void test_an_element_wise_output_takes_the_place_of_an_input_of_its_size(void)
+{
+    static fixture f;
+    /* hil_allow_alias_any at node 1: t2 may take t1's place when they have the same size. */
+    const uint32_t same[] = {64, 64, 64}, other[] = {64, 48, 64};
+    const int32_t chain[] = {0, 1, 2};
+    build_chain(&f, same, 3, chain, 2, ARENA_BYTES);
+    hil_allow_alias_any(&f.nodes[1]);
+    CHECK_EQ_INT(plan(&f), HIL_OK);
+    check_no_shared_bytes(&f, 1, 2);
+    CHECK(f.tensors[2].data == f.tensors[1].data);
+    CHECK_EQ_INT(f.g.planned_bytes, 128);
+    build_chain(&f, other, 3, chain, 2, ARENA_BYTES);
+    hil_allow_alias_any(&f.nodes[1]);
+    CHECK_EQ_INT(plan(&f), HIL_OK);
+    check_no_shared_bytes(&f, -1, -1);
+    CHECK_EQ_INT(f.g.planned_bytes, 64 + 48 + 64);
+}
+
 static void test_a_plan_larger_than_the_arena_is_refused(void)
 {
     static fixture f;
@@ -197,6 +237,8 @@ int main(void)
     test_a_tensor_born_later_reuses_memory_of_one_that_died();
     test_the_breakdown_variants_leave_out_one_cost_each();
     test_an_allowed_alias_never_overlaps_a_third_tensor();
+    test_an_output_that_must_start_before_its_input_gets_room_below_it();
+    test_an_element_wise_output_takes_the_place_of_an_input_of_its_size();
     test_a_plan_larger_than_the_arena_is_refused();
     TEST_MAIN_END();
 }

@@ -12,25 +12,29 @@
 
 #include "hil_protocol.h"
 
-static int bytes_overlap(const hil_tensor *a, const hil_tensor *b)
+/* Whether `later`, planned memory that comes alive at or after t's last use, overlaps t's bytes.
+ * >=: an output the planner let overlap its input (hil_allow_alias) is born at the input's last
+ * use; nothing else alive then can overlap it. */
+static int overwrites(const hil_tensor *t, const hil_tensor *later)
 {
-    return a->arena_offset < b->arena_offset + b->bytes && b->arena_offset < a->arena_offset + a->bytes;
+    return later && later != t && later->is_planned && later->first_use >= t->last_use && t->data < later->data + later->bytes &&
+           later->data < t->data + t->bytes;
 }
 
-/* Whether a tensor's bytes still hold the value the last invoke gave it. */
+/* Whether a tensor's bytes still hold the value the last invoke gave it: no tensor or scratch
+ * buffer used later overlaps them. */
 static int still_valid(const hil_graph *g, const hil_tensor *t)
 {
     if (t->is_const || (t->is_variable && t->data)) /* a variable has memory of its own */
         return 1;
     if (!t->is_planned || !t->data)
         return 0;
-    for (uint32_t i = 0; i < g->n_tensors; i++) {
-        const hil_tensor *later = &g->tensors[i];
-        /* >=: an output the planner let overlap its input (hil_allow_alias) is born at the
-         * input's last use; nothing else alive then can overlap it. */
-        if (later != t && later->is_planned && later->first_use >= t->last_use && bytes_overlap(t, later))
+    for (uint32_t i = 0; i < g->n_model_tensors; i++)
+        if (overwrites(t, &g->tensors[i]))
             return 0;
-    }
+    for (uint32_t n = 0; n < g->n_nodes; n++)
+        if (overwrites(t, g->nodes[n].scratch))
+            return 0;
     return 1;
 }
 
@@ -59,8 +63,9 @@ int hil_debug_tensor_info(const hil_graph *g, unsigned index, hil_tensor_info *o
     out->spec.zero_point = t->zero_point;
     out->spec.bytes = t->bytes;
     out->spec.data = t->data;
-    out->name = (const char *)hil_fb_vec_bytes((hil_fb *)&g->fb, t->name);
-    out->name_len = out->name ? t->name.len : 0;
+    hil_fb_vec name = hil_tensor_name(g, index);
+    out->name = (const char *)hil_fb_vec_bytes((hil_fb *)&g->fb, name);
+    out->name_len = out->name ? name.len : 0;
     out->flags = (uint8_t)((t->is_const ? HIL_TENSOR_CONST : 0) | (t->is_planned || t->is_variable ? HIL_TENSOR_ARENA : 0) |
                            (still_valid(g, t) ? HIL_TENSOR_VALID : 0));
     return HIL_OK;

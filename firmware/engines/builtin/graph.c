@@ -154,9 +154,9 @@ void *hil_persistent_alloc(hil_graph *g, size_t bytes)
 
 uint32_t hil_grow_scratch(hil_graph *g, hil_node *node, uint32_t bytes)
 {
-    if (node->scratch < 0)
+    if (!node->scratch)
         return hil_request_scratch(g, node, bytes) == HIL_OK ? 0u : UINT32_MAX;
-    hil_tensor *t = &g->tensors[node->scratch];
+    hil_tensor *t = node->scratch;
     uint32_t at = (t->bytes + 7u) & ~7u;
     if (at < t->bytes || bytes > UINT32_MAX - at)
         return UINT32_MAX;
@@ -165,18 +165,23 @@ uint32_t hil_grow_scratch(hil_graph *g, hil_node *node, uint32_t bytes)
     return at;
 }
 
+/* A scratch buffer is a pseudo-tensor alive at its node only, allocated when requested (most
+ * nodes have none), which the planner places among the model's tensors. */
 int hil_request_scratch(hil_graph *g, hil_node *node, uint32_t bytes)
 {
-    if (node->scratch >= 0)
+    if (node->scratch)
         return hil_reject(g, node, HIL_ERR_INVOKE_FAILED, "kernel asked for a second scratch buffer");
-    hil_tensor *t = &g->tensors[g->n_tensors];
-    memset(t, 0, sizeof *t);
+    hil_tensor *t = hil_persistent_alloc(g, sizeof *t);
+    if (!t)
+        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena too small for the scratch table");
     t->type = HIL_INT8;
     t->ndim = 1;
     t->dims[0] = (int32_t)bytes;
     t->bytes = bytes;
     t->first_use = t->last_use = (int32_t)node->index;
-    node->scratch = (int32_t)g->n_tensors++;
+    node->scratch = t;
+    g->n_tensors++;
+    g->persistent_parts[HIL_PART_TENSORS] += (uint32_t)sizeof *t; /* booked with the tensor table */
     return HIL_OK;
 }
 
@@ -187,9 +192,26 @@ void hil_allow_alias(hil_graph *g, hil_node *node, unsigned input, int32_t max_d
     node->alias_limit = max_displacement;
 }
 
+void hil_allow_alias_any(hil_node *node)
+{
+    node->alias_input = HIL_ALIAS_ANY_INPUT;
+    node->alias_limit = 0;
+}
+
 void *hil_scratch(hil_graph *g, const hil_node *node)
 {
-    return node->scratch >= 0 ? g->tensors[node->scratch].data : 0;
+    (void)g;
+    return node->scratch ? node->scratch->data : 0;
+}
+
+hil_fb_vec hil_tensor_name(const hil_graph *g, uint32_t index)
+{
+    hil_fb fb = g->fb; /* reading does not change the model; a copy keeps g const */
+    hil_fb_table root = hil_fb_root(&fb);
+    hil_fb_table sg = hil_fb_vec_table(&fb, hil_fb_vector_at(&fb, &root, MODEL_SUBGRAPHS, 4), 0);
+    hil_fb_table tt = hil_fb_vec_table(&fb, hil_fb_vector_at(&fb, &sg, SG_TENSORS, 4), index);
+    hil_fb_vec name = hil_fb_string_at(&fb, &tt, T_NAME);
+    return fb.error ? (hil_fb_vec){0, 0} : name;
 }
 
 /* ---- loading ---- */
@@ -229,7 +251,8 @@ static int load_quantization(hil_graph *g, hil_tensor *t, const hil_fb_table *tt
         return fail(g, HIL_ERR_UNSUPPORTED, "custom quantization details are not supported");
     t->scales = hil_fb_vector_at(fb, &q, Q_SCALE, 4);
     t->zero_points = hil_fb_vector_at(fb, &q, Q_ZERO_POINT, 8);
-    t->quantized_dimension = hil_fb_i32(fb, &q, Q_DIMENSION, 0);
+    int32_t dimension = hil_fb_i32(fb, &q, Q_DIMENSION, 0);
+    t->quantized_dimension = (int8_t)(dimension < INT8_MIN ? INT8_MIN : dimension > INT8_MAX ? INT8_MAX : dimension);
     if (check_quant_values(g, t) != HIL_OK)
         return HIL_ERR_MODEL_INVALID;
     if (t->scales.len) {
@@ -306,7 +329,6 @@ static int load_tensor(hil_graph *g, hil_tensor *t, const hil_fb_table *tt, hil_
     if (bytes > MAX_TENSOR_BYTES)
         return fail(g, HIL_ERR_MODEL_INVALID, "tensor is too large");
     t->bytes = (uint32_t)bytes;
-    t->name = hil_fb_string_at(fb, tt, T_NAME);
     if (hil_fb_table_at(fb, tt, T_SPARSITY).pos)
         return fail(g, HIL_ERR_UNSUPPORTED, "sparse tensors are not supported");
     t->is_variable = hil_fb_u8(fb, tt, T_IS_VARIABLE, 0) != 0;
@@ -368,7 +390,7 @@ static int load_node(hil_graph *g, hil_node *node, const hil_fb_table *ot, hil_f
     node->inputs = hil_fb_vector_at(fb, ot, OP_INPUTS, 4);
     node->outputs = hil_fb_vector_at(fb, ot, OP_OUTPUTS, 4);
     node->options_type = hil_fb_u8(fb, ot, OP_OPTIONS_TYPE, 0);
-    node->scratch = -1;
+    node->scratch = 0;
     node->alias_input = -1;
     node->tensor_base = sg->first_tensor;
     if (fb->error)
@@ -439,8 +461,7 @@ static int read_subgraphs(hil_graph *g, hil_fb_vec subgraphs)
  * before tensors are loaded in full, so a model is refused for its operators first. */
 static int alloc_tensors(hil_graph *g, hil_fb_vec subgraphs)
 {
-    /* Room for one scratch pseudo-tensor per operator after the model's tensors. */
-    g->tensors = hil_persistent_alloc(g, sizeof(hil_tensor) * ((size_t)g->n_model_tensors + g->n_nodes));
+    g->tensors = hil_persistent_alloc(g, sizeof(hil_tensor) * (size_t)g->n_model_tensors);
     if (!g->tensors)
         return fail(g, HIL_ERR_ARENA_TOO_SMALL, "arena too small for the tensor table");
     for (uint32_t k = 0; k < g->n_subgraphs; k++) {

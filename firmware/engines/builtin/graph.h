@@ -37,6 +37,8 @@ enum { HIL_CUSTOM_BASE = 1000 };
 /* TFLite ActivationFunctionType values. */
 enum { HIL_ACT_NONE = 0, HIL_ACT_RELU = 1, HIL_ACT_RELU_N1_TO_1 = 2, HIL_ACT_RELU6 = 3 };
 
+/* One tensor (or a node's scratch buffer). The table of them is persistent arena memory, so it
+ * holds what kernels and the planner use; the name stays in the model (hil_tensor_name). */
 typedef struct hil_tensor {
     uint8_t type;
     uint8_t ndim;
@@ -44,17 +46,15 @@ typedef struct hil_tensor {
     uint8_t is_planned : 1;  /* data lives in the planned part of the arena */
     uint8_t is_variable : 1; /* state kept across invokes (persistent part of the arena) */
     uint8_t is_empty : 1;    /* a dimension of 0: allowed only where no operator uses it */
+    int8_t quantized_dimension; /* the model's, saturated to int8 (no tensor has 127 dimensions) */
     int32_t dims[HIL_MAX_DIMS];
     uint32_t bytes;
     float scale; /* first (or only) quantization scale */
     int32_t zero_point;
     hil_fb_vec scales;      /* every scale: len > 1 means per-channel */
     hil_fb_vec zero_points; /* int64 values */
-    int32_t quantized_dimension;
-    hil_fb_vec name;
     uint8_t *data;
     int32_t first_use, last_use; /* node indices bounding the tensor's lifetime */
-    uint32_t arena_offset;
 } hil_tensor;
 
 struct hil_kernel;
@@ -72,8 +72,8 @@ typedef struct hil_node {
     };
     uint32_t options_type;
     void *params;         /* kernel-owned, prepared once at load */
-    int32_t scratch;      /* index of a scratch pseudo-tensor, or -1 */
-    int32_t alias_input;  /* tensor that output 0 may overlap (hil_allow_alias), or -1 */
+    struct hil_tensor *scratch; /* the node's scratch buffer (hil_request_scratch), or NULL */
+    int32_t alias_input;  /* tensor that output 0 may overlap (hil_allow_alias), HIL_ALIAS_ANY_INPUT or -1 */
     int32_t alias_limit;  /* ... when output base - input base <= alias_limit bytes */
     uint32_t tensor_base; /* its subgraph's first tensor in the graph's table */
     uint64_t ticks;       /* counter ticks of the last invoke */
@@ -107,7 +107,7 @@ enum { HIL_PLAN_NO_SCRATCH = 1, HIL_PLAN_NO_INPUT_KEPT = 2, HIL_PLAN_UNALIGNED =
 typedef struct hil_graph {
     hil_fb fb;
     hil_tensor *tensors;
-    uint32_t n_tensors;   /* model tensors followed by scratch pseudo-tensors */
+    uint32_t n_tensors;   /* the model's tensors and the nodes' scratch buffers (node->scratch) */
     uint32_t n_model_tensors;
     hil_node *nodes;
     uint32_t n_nodes;           /* every subgraph's */
@@ -155,7 +155,14 @@ uint32_t hil_grow_scratch(hil_graph *g, hil_node *node, uint32_t bytes);
  * the kernel reads and writes in an order that stays correct whenever output base - input
  * base <= max_displacement bytes (hil_window_alias_limit). The planner decides whether to. */
 void hil_allow_alias(hil_graph *g, hil_node *node, unsigned input, int32_t max_displacement);
+/* hil_allow_alias for whichever input has output 0's size in bytes and dies at this node (the
+ * planner picks the first): for element-wise kernels that compute element i from element i of
+ * such an input, in order, so the output may start at or before the input (limit 0). */
+void hil_allow_alias_any(hil_node *node);
+#define HIL_ALIAS_ANY_INPUT (-2) /* node->alias_input after hil_allow_alias_any */
 void *hil_scratch(hil_graph *g, const hil_node *node);
+/* The name of subgraph 0's tensor `index` (a string in the model). */
+hil_fb_vec hil_tensor_name(const hil_graph *g, uint32_t index);
 uint32_t hil_num_elements(const hil_tensor *t);
 int32_t hil_dim(const hil_tensor *t, int axis); /* negative axis counts from the end */
 static inline int hil_same_shape(const hil_tensor *a, const hil_tensor *b)

@@ -33,5 +33,8 @@ int hil_add_sub_prepare(hil_graph *g, hil_node *node, int type, const char *type
                           "quantization scales give a rescale factor outside (0, 1), which TFLM rejects");
     hil_activation_range(out, hil_fb_i8(&g->fb, &node->options, OPT_ACTIVATION, 0), &p->act_min, &p->act_max);
     node->params = p;
+    /* Element i from element i of an input of the output's shape (same type), in order: the
+     * output may take such an input's place (a residual block's sum in place of the branch). */
+    hil_allow_alias_any(node);
     return HIL_OK;
 }
