@@ -76,6 +76,20 @@ def resizing_nearest():
     ]), (8, 8, 3)
 
 
+def upsampling_bilinear():
+    """A decoder step as Keras users write it: Conv2D, UpSampling2D(interpolation="bilinear")
+    (RESIZE_BILINEAR, half_pixel_centers) twice, Conv2D."""
+    import tensorflow as tf
+    layers = tf.keras.layers
+    return tf.keras.Sequential([
+        tf.keras.Input((6, 5, 3)),
+        layers.Conv2D(4, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2, interpolation="bilinear"),
+        layers.UpSampling2D((3, 2), interpolation="bilinear"),
+        layers.Conv2D(2, 3, padding="same"),
+    ]), (6, 5, 3)
+
+
 def global_max_pool():
     """A CNN head with GlobalMaxPooling2D (REDUCE_MAX over height and width)."""
     import tensorflow as tf

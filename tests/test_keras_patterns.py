@@ -19,6 +19,7 @@ PATTERNS = [
     (kp.conv1d, "int8", {"EXPAND_DIMS", "CONV_2D", "MEAN", "SOFTMAX"}),
     (kp.dilated_conv1d_batch1, "int8", {"CONV_2D"}),
     (kp.resizing_nearest, "int8", {"RESIZE_NEAREST_NEIGHBOR", "CONV_2D"}),
+    (kp.upsampling_bilinear, "int8", {"RESIZE_BILINEAR", "CONV_2D"}),
     (kp.global_max_pool, "int8", {"CONV_2D", "REDUCE_MAX"}),
     (kp.leaky_relu_subtract, "int8", {"LEAKY_RELU", "SUB"}),
     (kp.leaky_relu_subtract, "int16", {"LEAKY_RELU", "SUB"}),

@@ -25,13 +25,7 @@ static int mean_f32_eval(hil_graph *g, hil_node *node)
         out[k] = 0.0f; /* the sums accumulate in the output itself */
     for (uint32_t i = 0; i < p->in_elems; i++) {
         out[o] += input[i];
-        for (int32_t d = p->ndim - 1; d >= 0; d--) {
-            o += (uint32_t)p->out_stride[d];
-            if (++idx[d] < p->dims[d])
-                break;
-            o -= (uint32_t)(p->out_stride[d] * p->dims[d]);
-            idx[d] = 0;
-        }
+        hil_reduce_step(p, idx, &o);
     }
     for (uint32_t k = 0; k < p->out_elems; k++)
         out[k] = out[k] / count;

@@ -1,4 +1,4 @@
-/* REDUCE_MAX and REDUCE_MIN, int8 and float32: TFLM's ReduceGeneric with its min/max compare.
+/* REDUCE_MAX and REDUCE_MIN (int8, float32), REDUCE_ALL (bool): TFLM's ReduceGeneric with its min/max compare.
  * The reduction's shape is MEAN's (mean.h: constant int32 axes, negative and repeated axes
  * resolved, keep_dims); each output starts at the type's lowest (max) or highest (min) value,
  * float -FLT_MAX / FLT_MAX, not infinities, and takes an input when `in > out` (max) or
@@ -36,13 +36,7 @@ static inline int hil_reduce_prepare(hil_graph *g, hil_node *node, int type)
         for (uint32_t i = 0; i < p->in_elems; i++) {                                              \
             if (input[i] OP out[o])                                                               \
                 out[o] = input[i];                                                                \
-            for (int32_t d = p->ndim - 1; d >= 0; d--) {                                          \
-                o += (uint32_t)p->out_stride[d];                                                  \
-                if (++idx[d] < p->dims[d])                                                        \
-                    break;                                                                        \
-                o -= (uint32_t)(p->out_stride[d] * p->dims[d]);                                   \
-                idx[d] = 0;                                                                       \
-            }                                                                                     \
+            hil_reduce_step(p, idx, &o);                                                          \
         }                                                                                         \
         return HIL_OK;                                                                            \
     }

@@ -6,38 +6,13 @@
 #include <math.h>
 #include <string.h>
 
-#include "graph.h"
-#include "hil_protocol.h"
+#include "resize.h"
 
 enum { OPT_ALIGN_CORNERS = 0, OPT_HALF_PIXEL_CENTERS = 1 }; /* ResizeNearestNeighborOptions */
 
-typedef struct {
-    int32_t batches, in_h, in_w, out_h, out_w, px_bytes;
-    uint8_t align_corners, half_pixel_centers;
-} resize_nn_params;
-
 static int resize_nn_prepare(hil_graph *g, hil_node *node)
 {
-    hil_tensor *in = hil_node_input(g, node, 0), *size = hil_node_input(g, node, 1);
-    hil_tensor *out = hil_node_output(g, node, 0);
-    if (hil_node_num_inputs(node) != 2 || hil_node_num_outputs(node) != 1 || !in || !size || !out)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs an input, a size and one output");
-    if (in->type != out->type || in->ndim != 4 || out->ndim != 4 || in->dims[0] != out->dims[0] ||
-        in->dims[3] != out->dims[3])
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "input and output must be 4-D NHWC of one type and depth");
-    if (!size->is_const || size->type != HIL_INT32 || size->ndim != 1 || size->dims[0] != 2 ||
-        (int32_t)hil_le32(size->data) != out->dims[1] || (int32_t)hil_le32(size->data + 4) != out->dims[2])
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "size must be the constant int32 output height and width");
-    resize_nn_params *p = hil_persistent_alloc(g, sizeof *p);
-    if (!p)
-        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    p->batches = in->dims[0], p->in_h = in->dims[1], p->in_w = in->dims[2];
-    p->out_h = out->dims[1], p->out_w = out->dims[2];
-    p->px_bytes = in->dims[3] * hil_dtype_size(in->type);
-    p->align_corners = (uint8_t)hil_fb_u8(&g->fb, &node->options, OPT_ALIGN_CORNERS, 0);
-    p->half_pixel_centers = (uint8_t)hil_fb_u8(&g->fb, &node->options, OPT_HALF_PIXEL_CENTERS, 0);
-    node->params = p;
-    return HIL_OK;
+    return hil_resize_prepare(g, node, OPT_ALIGN_CORNERS, OPT_HALF_PIXEL_CENTERS);
 }
 
 static int32_t nearest(int32_t o, int32_t in_size, int32_t out_size, int align_corners, int half_pixel_centers)
@@ -54,7 +29,7 @@ static int32_t nearest(int32_t o, int32_t in_size, int32_t out_size, int align_c
 
 static int resize_nn_eval(hil_graph *g, hil_node *node)
 {
-    const resize_nn_params *p = node->params;
+    const hil_resize_params *p = node->params;
     const uint8_t *in = hil_node_input(g, node, 0)->data;
     uint8_t *out = hil_node_output(g, node, 0)->data;
     const size_t px = (size_t)p->px_bytes, row = (size_t)p->in_w * px;
