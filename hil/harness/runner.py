@@ -16,6 +16,7 @@ from hil.boards.base import Session
 from hil.engines import oracle
 from hil.errors import Category, ConfigError, HilError
 from hil.estimate.mix import Window
+from hil.harness.agent_limits import refuse_io_count
 from hil.harness.build import Firmware, Footprint, build_firmware, image_sha256
 from hil.harness.config import HarnessConfig
 from hil.link.client import TargetFault
@@ -234,6 +235,7 @@ class Harness:
 
     def check_model(self, config: ModelConfig) -> None:
         """Refuses, in one line, a model this engine and board cannot run (UnsupportedModelError)."""
+        refuse_io_count(config.info())  # the agent's limit, whatever the engine
         self.engine.check_model(config.info(), self.profile)
 
     def build(self, config: ModelConfig) -> Firmware:

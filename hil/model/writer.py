@@ -13,6 +13,8 @@ import flatbuffers
 import numpy as np
 from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 
+from hil.harness.agent_limits import max_io
+
 INT4 = "int4"  # a Tensor dtype: int4 values packed two per byte (data: pack_int4's bytes)
 _TYPES = {INT4: schema.TensorType.INT4,
           np.dtype(np.float32): schema.TensorType.FLOAT32, np.dtype(np.int32): schema.TensorType.INT32,
@@ -23,7 +25,7 @@ _TYPES = {INT4: schema.TensorType.INT4,
 
 
 BOUNDS_KEY = "opgen_input_bounds"
-MAX_IO = 16  # the agent exchanges at most this many inputs and outputs (HIL_MAX_IO, firmware/agent/hil_agent.c)
+MAX_IO = max_io()  # the agent exchanges at most this many inputs and outputs (HIL_MAX_IO)
 
 
 def input_bounds(model: bytes) -> dict[int, tuple]:
