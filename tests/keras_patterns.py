@@ -64,6 +64,19 @@ def dilated_conv1d_batch1():
     ]), (32, 4)
 
 
+def dilated_conv1d_free_batch():
+    """Dilated Conv1D with a free batch: SPACE_TO_BATCH_ND + EXPAND_DIMS + CONV_2D + RESHAPE +
+    BATCH_TO_SPACE_ND, whose space-to-batch output the converter writes with the batch not
+    multiplied by the block (it is dynamic). The engine refuses it with the workaround (a fixed
+    batch of 1, dilated_conv1d_batch1)."""
+    import tensorflow as tf
+    layers = tf.keras.layers
+    return tf.keras.Sequential([
+        tf.keras.Input((32, 4)),
+        layers.Conv1D(8, 3, dilation_rate=2, padding="valid", activation="relu"),
+    ]), (32, 4)
+
+
 def resizing_nearest():
     """A decoder step that upsamples with Resizing(interpolation="nearest")
     (RESIZE_NEAREST_NEIGHBOR) before a convolution."""

@@ -1,5 +1,5 @@
 """A model with more inputs or outputs than the firmware agent exchanges (HIL_MAX_IO in
-firmware/agent/hil_agent.c; the agent would silently drop the rest) is refused by `hil run` in
+firmware/agent/hil_agent.h; the agent would silently drop the rest) is refused by `hil run` in
 one line naming the count and the define to raise, before anything is built."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _split_model(outputs: int) -> bytes:
 
 
 def test_the_limit_is_read_from_the_agent_source():
-    assert max_io() == 16  # firmware/agent/hil_agent.c today; the check follows the source if it changes
+    assert max_io() == 16  # firmware/agent/hil_agent.h today; the check follows the source if it changes
 
 
 def test_hil_run_refuses_more_outputs_than_the_agent_carries(tmp_path, monkeypatch):
@@ -35,6 +35,6 @@ def test_hil_run_refuses_more_outputs_than_the_agent_carries(tmp_path, monkeypat
     line = one_line(hil("run", "--board", "qemu", model, HIL_CACHE_DIR=str(tmp_path / "cache")))
     n = max_io()
     assert line == (f"hil: [unsupported-model] split17.tflite: the model has {n + 1} outputs, the firmware agent "
-                    f"exchanges at most {n}: raise HIL_MAX_IO in firmware/agent/hil_agent.c to {n + 1} or more. "
+                    f"exchanges at most {n}: raise HIL_MAX_IO in firmware/agent/hil_agent.h to {n + 1} or more. "
                     "Nothing was built or flashed."), line
     assert not (tmp_path / "cache" / "firmware").exists()

@@ -45,6 +45,11 @@ static inline int hil_space_batch_prepare(hil_graph *g, hil_node *node, const hi
     p->space_b = space->dims[0], p->space_h = space->dims[1], p->space_w = w4 ? space->dims[2] : 1;
     p->batch_b = batch->dims[0], p->batch_h = batch->dims[1], p->batch_w = w4 ? batch->dims[2] : 1;
     p->depth_bytes = (int32_t)(space->bytes / ((uint32_t)p->space_b * (uint32_t)p->space_h * (uint32_t)p->space_w));
+    /* The converter writes a free batch (a dilated convolution of a model without a fixed batch)
+     * unmultiplied; TFLM then runs a convolution of part of the input (not the dilated one). */
+    if (p->block_h >= 1 && p->block_w >= 1 && p->block_h * p->block_w > 1 && p->batch_b == p->space_b)
+        return hil_reject(g, node, HIL_ERR_UNSUPPORTED,
+                          "batch is not batch x block (a dilated conv with a free batch): convert with Input(batch_size=1)");
     if (p->block_h < 1 || p->block_w < 1 || p->pad_top < 0 || p->pad_left < 0 || pad_bottom < 0 || pad_right < 0 ||
         (int64_t)p->batch_b != (int64_t)p->space_b * p->block_h * p->block_w ||
         (int64_t)p->space_h + p->pad_top + pad_bottom != (int64_t)p->batch_h * p->block_h ||
