@@ -103,6 +103,7 @@ def test_constants_and_flags_are_the_same():
     assert (d["TENSOR_CONST"], d["TENSOR_ARENA"], d["TENSOR_VALID"]) == (p.TENSOR_CONST, p.TENSOR_ARENA,
                                                                          p.TENSOR_VALID)
     assert d["TENSORS_OWN_MEMORY"] == p.TENSORS_OWN_MEMORY
+    assert defines((AGENT / "hil_agent.c").read_text())["MAX_REPEAT"] == p.MAX_REPEAT  # `hil run --repeat` bound
 
 
 def test_error_codes_and_counter_kinds_are_the_same():
