@@ -15,6 +15,9 @@
 #include "quant.h"
 #include "simd.h"
 
+/* Output pixels per pass of the Helium matrix multiply. */
+enum { HIL_MVE_PIXELS = 3 };
+
 #if HIL_MVE_KERNELS
 
 #if defined(__ARM_FEATURE_MVE)
@@ -24,6 +27,7 @@
 
 typedef struct { int8_t v[16]; } int8x16_t;
 typedef struct { int32_t v[4]; } int32x4_t;
+typedef struct { uint32_t v[4]; } uint32x4_t;
 typedef uint16_t mve_pred16_t; /* one bit per byte lane, as VPR.P0 */
 
 #define HIL_EMU static inline
@@ -138,6 +142,35 @@ HIL_EMU int32x4_t vdupq_n_s32(int32_t x)
     return r;
 }
 
+HIL_EMU int32x4_t vsetq_lane_s32(int32_t x, int32x4_t a, int lane)
+{
+    a.v[lane] = x;
+    return a;
+}
+
+/* VIDUP.U32 (start, start + step, ...) and VMUL.I32 by a scalar. (Not vcreateq_u32: GCC 12
+ * puts its two halves in the opposite order from the emulation's reading of ACLE.) */
+HIL_EMU uint32x4_t vidupq_n_u32(uint32_t start, int step)
+{
+    uint32x4_t r = {{start, start + (uint32_t)step, start + 2u * (uint32_t)step, start + 3u * (uint32_t)step}};
+    return r;
+}
+
+HIL_EMU uint32x4_t vmulq_n_u32(uint32x4_t a, uint32_t b)
+{
+    for (int i = 0; i < 4; i++)
+        a.v[i] *= b;
+    return a;
+}
+
+/* VSTRB.32 scatter: lane i's low byte at base + offset[i], active lanes only. */
+HIL_EMU void vstrbq_scatter_offset_p_s32(int8_t *base, uint32x4_t offset, int32x4_t a, mve_pred16_t pred)
+{
+    for (int i = 0; i < 4; i++)
+        if ((pred >> (4 * i)) & 1u)
+            base[offset.v[i]] = (int8_t)(uint8_t)(uint32_t)a.v[i];
+}
+
 HIL_EMU int32x4_t vaddq_s32(int32x4_t a, int32x4_t b)
 {
     for (int i = 0; i < 4; i++)
@@ -146,6 +179,13 @@ HIL_EMU int32x4_t vaddq_s32(int32x4_t a, int32x4_t b)
 }
 
 HIL_EMU int32x4_t vaddq_n_s32(int32x4_t a, int32_t b) { return vaddq_s32(a, vdupq_n_s32(b)); }
+
+HIL_EMU int32x4_t vmulq_s32(int32x4_t a, int32x4_t b)
+{
+    for (int i = 0; i < 4; i++)
+        a.v[i] = (int32_t)((uint32_t)a.v[i] * (uint32_t)b.v[i]);
+    return a;
+}
 
 /* VMLA.S32 (vector by scalar): add + m * x lane by lane, modulo 2^32. */
 HIL_EMU int32x4_t vmlaq_n_s32(int32x4_t add, int32x4_t m, int32_t x)
@@ -220,6 +260,9 @@ HIL_EMU int32x4_t vshlq_s32(int32x4_t a, int32x4_t b)
     return a;
 }
 
+HIL_EMU int32x4_t vshlq_r_s32(int32x4_t a, int32_t b) { return vshlq_s32(a, vdupq_n_s32(b)); }
+HIL_EMU int32x4_t vshlq_n_s32(int32x4_t a, int n) { return vshlq_s32(a, vdupq_n_s32(n)); }
+
 HIL_EMU int32x4_t vrshlq_s32(int32x4_t a, int32x4_t b)
 {
     for (int i = 0; i < 4; i++) {
@@ -228,6 +271,9 @@ HIL_EMU int32x4_t vrshlq_s32(int32x4_t a, int32x4_t b)
     }
     return a;
 }
+
+HIL_EMU int32x4_t vrshlq_n_s32(int32x4_t a, int32_t b) { return vrshlq_s32(a, vdupq_n_s32(b)); }
+HIL_EMU int32x4_t vqrdmulhq_n_s32(int32x4_t a, int32_t b) { return vqrdmulhq_s32(a, vdupq_n_s32(b)); }
 
 #undef HIL_EMU
 #endif /* emulation */
@@ -252,6 +298,24 @@ HIL_INLINE int32x4_t hil_mve_requant4(int32x4_t acc, int32x4_t m, int32x4_t s, i
     return vminq_s32(vmaxq_s32(x, vdupq_n_s32(lo)), vdupq_n_s32(hi));
 }
 
+/* hil_multiply_by_quantized_multiplier of four values by one multiplier and shift (the steps
+ * of hil_mve_requant4 with the same m and s in every lane). */
+HIL_INLINE int32x4_t hil_mve_mbqm_n(int32x4_t acc, int32_t m, int32_t s)
+{
+    int32_t right = s < 0 ? s : 0;
+    int32x4_t x = vqrdmulhq_n_s32(vshlq_r_s32(acc, s > 0 ? s : 0), m);
+    x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, vdupq_n_s32(right)), 31));
+    return vrshlq_n_s32(x, right);
+}
+
+/* hil_mve_requant4 with one channel's multiplier and shift in every lane (four pixels of a
+ * channel). */
+HIL_INLINE int32x4_t hil_mve_requant4_n(int32x4_t acc, int32_t m, int32_t s, int32_t zp, int32_t lo, int32_t hi)
+{
+    int32x4_t x = vaddq_n_s32(hil_mve_mbqm_n(acc, m, s), zp);
+    return vminq_s32(vmaxq_s32(x, vdupq_n_s32(lo)), vdupq_n_s32(hi));
+}
+
 /* The multipliers and shifts of channels c .. c + n - 1, n <= 4 (per-tensor: the one value in
  * every lane); lanes past n read nothing. */
 HIL_INLINE void hil_mve_requant_params(const hil_requant *rq, int32_t c, int32_t n, int32x4_t *m, int32x4_t *s)
@@ -268,6 +332,29 @@ HIL_INLINE void hil_mve_requant_params(const hil_requant *rq, int32_t c, int32_t
         *s = vdupq_n_s32(rq->shift[0]);
     }
 }
+
+/* The matrix multiply of the Helium conv paths (gemm_mve.c): out[px][c] = requant(init[c] +
+ * sum_k w[c][k] * x[px][k]) for three pixels at a time, init[c] = bias[c] + input offset * sum_k
+ * w[c][k] (the offset folded out of the inner loop; window taps in the padding hold the input
+ * zero point, whose products cancel the folded term exactly as TFLM skipping them). Each pixel's
+ * k raw int8 values are contiguous: the input itself for a 1x1 stride-1 window, else a copy. */
+typedef struct {
+    const hil_requant *rq;
+    int32_t out_offset, act_min, act_max;
+} hil_mve_stage;
+
+/* n bytes from src to dst / n copies of value at dst (vector stores, a predicated tail). */
+void hil_mve_copy(int8_t *dst, const int8_t *src, int32_t n);
+void hil_mve_fill(int8_t *dst, int8_t value, int32_t n);
+
+/* init[c] for n_ch channels of k weights each, w_stride bytes apart. */
+void hil_mve_acc_init(const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch, const int32_t *bias,
+                      int32_t input_offset, int32_t *init);
+
+/* Every channel of pixels x[0 .. n_px - 1] (n_px 1..3; the other entries may repeat x[0]);
+ * pixel i's outputs at out + i * out_stride. */
+void hil_mve_gemm3(const int8_t *const x[3], const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch,
+                   const int32_t *init, const hil_mve_stage *st, int8_t *out, int32_t out_stride, int32_t n_px);
 
 #endif /* HIL_MVE_KERNELS */
 #endif

@@ -3,6 +3,7 @@
  * reference_integer_ops::ConvPerChannel (a per-tensor scale is broadcast over the channels, as
  * TFLM does). Padding SAME/VALID, strides, dilation, groups and fused activations. */
 #include "conv_2d.h"
+#include "mve.h"
 #include "padding.h"
 
 /* The optimized paths (conv_2d_dsp.c, included at the end of this file). */
@@ -28,13 +29,21 @@ static int conv_prepare(hil_graph *g, hil_node *node)
     hil_activation_range(t.output, activation, &p->act_min, &p->act_max);
     node->params = p;
     status = hil_requant_prepare(g, node, t.input, t.filter, t.output, (uint32_t)p->out_c, &p->requant);
+#if HIL_MVE_KERNELS
     if (status == HIL_OK)
+        status = hil_conv_mve_prepare(g, node, p); /* conv_2d_mve.c, else the DSP paths */
+    if (status == HIL_OK && p->path == CONV_REFERENCE)
+#else
+    if (status == HIL_OK)
+#endif
         status = conv_dsp_prepare(g, node, p);
     /* The output may overlap the input as far as the path's order of reads and writes allows
      * (alias.h): the reference loops interleave them per output pixel; the matrix-multiply
-     * paths read two pixels before writing them. */
-    if (status == HIL_OK)
-        hil_conv_allow_alias(g, node, &p->geo, p->path == CONV_REFERENCE ? 0 : 2);
+     * paths read two pixels (Helium: three) before writing them. */
+    if (status == HIL_OK) {
+        int group = HIL_MVE_KERNELS && p->path == CONV_MVE ? HIL_MVE_PIXELS : 2;
+        hil_conv_allow_alias(g, node, &p->geo, p->path == CONV_REFERENCE ? 0 : group);
+    }
     return status;
 }
 
@@ -71,8 +80,8 @@ static void conv_pixel(const conv_params *p, const int8_t *in_batch, const int8_
 static int conv_eval(hil_graph *g, hil_node *node)
 {
     const conv_params *p = node->params;
-    if (p->path != CONV_REFERENCE)
-        return conv_dsp_eval(g, node); /* conv_2d_dsp.c */
+    if (p->path != CONV_REFERENCE) /* conv_2d_mve.c or conv_2d_dsp.c */
+        return HIL_MVE_KERNELS && p->path == CONV_MVE ? hil_conv_mve_eval(g, node) : conv_dsp_eval(g, node);
     const int8_t *input = (const int8_t *)hil_node_input(g, node, 0)->data;
     const int8_t *filter = (const int8_t *)hil_node_input(g, node, 1)->data;
     const hil_tensor *bias_t = hil_node_input(g, node, 2);

@@ -19,6 +19,10 @@ typedef struct {
     uint8_t fast; /* the fast output stage (gemm_dsp.h), with a channel table in scratch */
 } conv_params;
 
-enum { CONV_REFERENCE = 0, CONV_POINTWISE = 1, CONV_IM2COL = 2 }; /* conv_params.path */
+enum { CONV_REFERENCE = 0, CONV_POINTWISE = 1, CONV_IM2COL = 2, CONV_MVE = 3 }; /* conv_params.path */
+
+/* The Helium path (conv_2d_mve.c, HIL_MVE_KERNELS): prepare sets path CONV_MVE where it applies. */
+int hil_conv_mve_prepare(hil_graph *g, hil_node *node, conv_params *p);
+int hil_conv_mve_eval(hil_graph *g, hil_node *node);
 
 #endif

@@ -28,13 +28,20 @@ static int dw_prepare(hil_graph *g, hil_node *node)
     hil_activation_range(t.output, activation, &p->act_min, &p->act_max);
     node->params = p;
     status = hil_requant_prepare(g, node, t.input, t.filter, t.output, (uint32_t)p->out_c, &p->requant);
+#if HIL_MVE_KERNELS
     if (status == HIL_OK)
+        status = hil_dw_mve_prepare(g, node, p); /* depthwise_conv_2d_mve.c, else the DSP paths */
+    if (status == HIL_OK && p->path == DW_REFERENCE)
+#else
+    if (status == HIL_OK)
+#endif
         status = dw_dsp_prepare(g, node, p);
     /* The output may overlap the input as far as the path's order of reads and writes allows
      * (alias.h): the reference loops and the four-channel path interleave them per output
      * pixel; the one-channel matrix-multiply path reads two pixels before writing them. */
     if (status == HIL_OK)
-        hil_conv_allow_alias(g, node, &p->geo, (p->path == DW_REFERENCE || p->path == DW_CHANNELS) ? 0 : 2);
+        hil_conv_allow_alias(g, node, &p->geo, (p->path == DW_REFERENCE || p->path == DW_CHANNELS ||
+                                                (HIL_MVE_KERNELS && p->path == DW_MVE)) ? 0 : 2);
     return status;
 }
 
@@ -68,8 +75,8 @@ static void dw_pixel(const dw_params *p, const int8_t *in_batch, const int8_t *f
 static int dw_eval(hil_graph *g, hil_node *node)
 {
     const dw_params *p = node->params;
-    if (p->path != DW_REFERENCE)
-        return dw_dsp_eval(g, node); /* depthwise_conv_2d_dsp.c */
+    if (p->path != DW_REFERENCE) /* depthwise_conv_2d_mve.c or depthwise_conv_2d_dsp.c */
+        return HIL_MVE_KERNELS && p->path == DW_MVE ? hil_dw_mve_eval(g, node) : dw_dsp_eval(g, node);
     const int8_t *input = (const int8_t *)hil_node_input(g, node, 0)->data;
     const int8_t *filter = (const int8_t *)hil_node_input(g, node, 1)->data;
     const hil_tensor *bias_t = hil_node_input(g, node, 2);

@@ -19,6 +19,11 @@ typedef struct {
     uint8_t fast; /* the fast output stage (gemm_dsp.h): requantization constants from tables */
 } dw_params;
 
-enum { DW_REFERENCE = 0, DW_CHANNELS = 1, DW_ONE_CHANNEL = 2 }; /* dw_params.path */
+enum { DW_REFERENCE = 0, DW_CHANNELS = 1, DW_ONE_CHANNEL = 2, DW_MVE = 3 }; /* dw_params.path */
+
+/* The Helium path (depthwise_conv_2d_mve.c, HIL_MVE_KERNELS): prepare sets path DW_MVE where it
+ * applies. */
+int hil_dw_mve_prepare(hil_graph *g, hil_node *node, dw_params *p);
+int hil_dw_mve_eval(hil_graph *g, hil_node *node);
 
 #endif
