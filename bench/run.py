@@ -64,26 +64,29 @@ def over_uart(device):
         device.debug = debug
 
 
-def timed_pass(harness: Harness, model: catalog.ModelConfig, target, n: int) -> tuple[float, float]:
-    """(seconds for n vectors end to end, of which the host reference) on a cold reference cache,
-    so every path pays for the host interpreter alike."""
+def timed_pass(harness: Harness, model: catalog.ModelConfig, target, n: int) -> float:
+    """Seconds for n vectors end to end on a cold reference cache, so every path pays for the host
+    interpreter alike."""
     target.reference_cache.clear()
     started = time.perf_counter()
     for i in range(n):
         harness.run_vector(model, i)
-    total = time.perf_counter() - started
-    target.reference_cache.clear()
+    return time.perf_counter() - started
+
+
+def raw_debug_seconds(device, data: list[bytes]) -> float:
+    """The same bytes as one inference through the debug connection alone: the inputs written
+    into target RAM (with the mailbox mark) and the outputs read back, no RUN request."""
     started = time.perf_counter()
-    for i in range(n):
-        target.expected(i)
-    return total, time.perf_counter() - started
+    device.debug.write_inputs(data)
+    device.debug.read_outputs()
+    return time.perf_counter() - started
 
 
 def throughput(harness: Harness, model: catalog.ModelConfig, vectors: int) -> dict:
     """Vectors per second end to end over the UART and, when the board has one, through the debug
-    connection (inputs and outputs in target RAM), against the raw UART link; per vector, the
-    target's compute (an INVOKE exchange) and the host reference are measured apart, so the
-    link's own rate is shown too."""
+    connection (inputs and outputs in target RAM), each against its raw link (the same bytes moved
+    with nothing else); the target's compute is measured apart (an INVOKE exchange)."""
     target = harness.target(model)
     n = min(vectors, len(target.vectors))
     in_bytes = sum(s.nbytes for s in target.device.ready.inputs)
@@ -91,7 +94,7 @@ def throughput(harness: Harness, model: catalog.ModelConfig, vectors: int) -> di
     harness.run_vector(model, 0)  # warm: reference interpreter and caches
     raw, compute = 0.0, 0.0
     with over_uart(target.device):
-        e2e, reference = timed_pass(harness, model, target, n)
+        e2e = timed_pass(harness, model, target, n)
         for _ in range(n):
             raw += raw_link_seconds(target.device, in_bytes, out_bytes)
             started = time.perf_counter()
@@ -99,13 +102,13 @@ def throughput(harness: Harness, model: catalog.ModelConfig, vectors: int) -> di
             compute += time.perf_counter() - started
     result = {"vectors": n, "input_bytes": in_bytes, "output_bytes": out_bytes,
               "e2e_vectors_per_s": n / e2e, "raw_vectors_per_s": n / raw, "ratio": raw / e2e,
-              "compute_s_per_vector": compute / n, "reference_s_per_vector": reference / n,
-              "ratio_without_compute": raw / max(e2e - compute, 1e-9),
-              "uart_link_vectors_per_s": n / max(e2e - compute - reference, 1e-9)}
+              "compute_s_per_vector": compute / n, "ratio_without_compute": raw / max(e2e - compute, 1e-9)}
     if target.device.debug is not None:
-        debug, reference = timed_pass(harness, model, target, n)
-        result.update(debug_vectors_per_s=n / debug, debug_remote=target.device.debug.memory.remote,
-                      debug_link_vectors_per_s=n / max(debug - compute - reference, 1e-9))
+        debug = timed_pass(harness, model, target, n)
+        data = [target.device.encode_inputs(target.vectors.inputs[i]) for i in range(n)]
+        raw_debug = sum(raw_debug_seconds(target.device, d) for d in data)
+        result.update(debug_vectors_per_s=n / debug, debug_raw_vectors_per_s=n / raw_debug,
+                      debug_remote=target.device.debug.memory.remote)
     return result
 
 
@@ -156,17 +159,15 @@ def suite_wall_time(board: str, workers: int) -> dict:
 def print_tables(result: dict) -> None:
     print(f"\nboard {result['board']}  (cycles are {result['provenance']})")
     print(f"\n{'model':<18}{'in B':>8}{'out B':>7}{'e2e vec/s':>11}{'raw vec/s':>11}{'ratio':>7}"
-          f"{'ratio w/o compute':>19}{'debug vec/s':>13}{'link vec/s uart|debug':>23}")
+          f"{'ratio w/o compute':>19}{'debug e2e vec/s':>17}{'debug raw vec/s':>17}")
     for name, m in result["models"].items():
         t = m["throughput"]
-        debug = f"{t['debug_vectors_per_s']:.2f}" if "debug_vectors_per_s" in t else "-"
-        links = f"{t['uart_link_vectors_per_s']:.1f} | " + (f"{t['debug_link_vectors_per_s']:.1f}"
-                                                            if "debug_link_vectors_per_s" in t else "-")
+        debug = [f"{t[k]:.2f}" if k in t else "-" for k in ("debug_vectors_per_s", "debug_raw_vectors_per_s")]
         print(f"{name:<18}{t['input_bytes']:>8}{t['output_bytes']:>7}{t['e2e_vectors_per_s']:>11.2f}"
-              f"{t['raw_vectors_per_s']:>11.2f}{t['ratio']:>7.2f}{t['ratio_without_compute']:>19.2f}{debug:>13}"
-              f"{links:>23}")
-    print("(e2e: over the UART; debug: inputs and outputs through the debug connection's memory access; link: "
-          "end to end without the target's compute and the host reference)")
+              f"{t['raw_vectors_per_s']:>11.2f}{t['ratio']:>7.2f}{t['ratio_without_compute']:>19.2f}{debug[0]:>17}"
+              f"{debug[1]:>17}")
+    print("(e2e and raw: over the UART; debug: inputs and outputs through the debug connection's memory access, "
+          "the UART carrying the RUN request; raw: the same bytes moved with nothing else)")
     print(f"\n{'model':<18}{'MACs':>11}{'cycles':>13}{'cyc/MAC':>9}  per op type (cycles/MAC)")
     for name, m in result["models"].items():
         c = m["cost"]
