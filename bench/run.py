@@ -2,7 +2,7 @@
 per operator type, suite wall time serial and parallel, and footprint. Every ratio is measured
 within one run.
 
-    .venv/bin/python -m bench.run [--board qemu] [--vectors 20] [--workers 2] [--skip-suites]
+    .venv/bin/python -m bench.run [--boards qemu,qemu-m55] [--vectors 20] [--workers 2] [--skip-suites]
     .venv/bin/python -m bench.run --tflm-root DIR [--tflm-lib LIB ...]   # engines side by side (bench/engines.py)
 
 Prints tables and writes reports/bench.json (or --json PATH).
@@ -203,7 +203,9 @@ def print_arena_breakdown(result: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=" ".join(__doc__.split("\n\n")[0].split()),
                                      epilog="Prints tables and writes the figures as JSON (--json).")
-    parser.add_argument("--board", default="qemu", help="board profile name or alias (`hil boards`); default qemu")
+    parser.add_argument("--boards", "--board", dest="boards", default="qemu,qemu-m55", metavar="NAMES",
+                        help="board profile names or aliases, comma-separated (`hil boards`); default qemu,qemu-m55 "
+                             "(Cortex-M4 and Cortex-M55, each measured and then compared in one table)")
     parser.add_argument("--models", nargs="*", help="catalog names (default: all, plus transfer16k)")
     parser.add_argument("--model", action="append", default=[], metavar="PATH",
                         help="a .tflite of your own, after the catalog ones (repeatable; --models '' for only these)")
@@ -215,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="firmware define, e.g. HIL_REFERENCE_KERNELS (the engine without its optimized kernels)")
     parser.add_argument("--tflm-root", metavar="DIR", help="measure the built-in engine and TFLM side by side instead")
     parser.add_argument("--tflm-lib", nargs="*", default=[], metavar="LIB",
-                        help="with --tflm-root: the TFLM libraries to compare (default: the tree's one for the board)")
+                        help="with --tflm-root: the TFLM libraries to compare (default: the tree's one for each board)")
     parser.add_argument("--json", default=str(paths.REPO_ROOT / "reports" / "bench.json"), metavar="PATH",
                         help="where the figures are written (default reports/bench.json)")
     args = parser.parse_args(argv)
@@ -228,16 +230,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def board_names(args) -> list[str]:
+    return [name.strip() for name in args.boards.split(",") if name.strip()]
+
+
 def side_by_side_main(args) -> int:
-    profile = find_profile(args.board)
     models = bench_models(args.models, args.model, transfer=False)
-    result = {"board": profile.name, "provenance": profile.provenance,
-              **side_by_side(profile, models, args.tflm_root, args.tflm_lib, args.vectors,
-                             lambda m: print(f"[bench] {m}", file=sys.stderr))}
-    write_json(args.json, result)
-    unit = "instructions" if profile.provenance == "virtual" else "cycles"
-    print(f"\nboard {profile.name} ({profile.core}), {unit} [{profile.provenance}], up to {args.vectors} vectors")
-    print_side_by_side(result, unit)
+    results = {}
+    for name in board_names(args):
+        profile = find_profile(name)
+        results[profile.name] = {"board": profile.name, "provenance": profile.provenance,
+                                 **side_by_side(profile, models, args.tflm_root, args.tflm_lib, args.vectors,
+                                                lambda m: print(f"[bench] {m}", file=sys.stderr))}
+        unit = "instructions" if profile.provenance == "virtual" else "cycles"
+        print(f"\nboard {profile.name} ({profile.core}), {unit} [{profile.provenance}], up to {args.vectors} vectors")
+        print_side_by_side(results[profile.name], unit)
+    write_json(args.json, {"boards": results})
     print(f"\nwrote {args.json}")
     return 0
 
@@ -247,23 +255,54 @@ def write_json(path: str, result: dict) -> None:
     Path(path).write_text(json.dumps(result, indent=2))
 
 
-def harness_main(args) -> int:
-    profile = find_profile(args.board)
+def measure_board(args, name: str) -> dict:
+    """Every model's throughput, cost and footprint on one board (the built-in engine)."""
+    profile = find_profile(name)
     harness = Harness(HarnessConfig(profile, defines=tuple(args.define)),
                       progress=lambda m: print(f"[bench] {m}", file=sys.stderr))
-    result: dict = {"board": profile.name, "provenance": profile.provenance, "defines": args.define, "models": {}}
+    result: dict = {"board": profile.name, "core": profile.core, "provenance": profile.provenance,
+                    "defines": args.define, "models": {}}
     try:
         for model in bench_models(args.models, args.model):
-            print(f"[bench] {model.name}", file=sys.stderr)
+            print(f"[bench] {profile.name}: {model.name}", file=sys.stderr)
             result["models"][model.name] = {"throughput": throughput(harness, model, args.vectors),
                                             "cost": target_cost(harness, model),
                                             "footprint": footprint(harness, model)}
     finally:
         harness.close()
-    if not args.skip_suites:
-        result["suites"] = suite_wall_time(args.board, args.workers)
-    write_json(args.json, result)
-    print_tables(result)
+    return result
+
+
+def print_cores(results: dict) -> None:
+    """Instructions (or cycles) per MAC, arena and flash of every model on every board, side by side. An MVE
+    (Helium) instruction does more work than a scalar one (beats): compare counts between kernels on one
+    core, not across cores."""
+    boards = list(results)
+    head = "".join(f"{b + ' /MAC':>16}{'arena B':>10}{'flash B':>10}" for b in boards)
+    print(f"\ncores side by side (one run; per MAC: instructions on emulators, counted per core)\n{'model':<18}{head}")
+    names = dict.fromkeys(n for r in results.values() for n in r["models"])
+    for name in names:
+        cells = ""
+        for b in boards:
+            m = results[b]["models"].get(name)
+            per_mac = m["cost"]["cycles_per_mac"] if m else None
+            cells += f"{per_mac:>16.2f}" if per_mac else f"{'-':>16}"
+            cells += f"{m['footprint']['arena_bytes']:>10,}{m['footprint']['flash_bytes']:>10,}" if m else f"{'-':>20}"
+        print(f"{name:<18}{cells}")
+
+
+def harness_main(args) -> int:
+    results = {}
+    for name in board_names(args):
+        result = measure_board(args, name)
+        results[result["board"]] = result
+    first = next(iter(results.values()))
+    if not args.skip_suites:  # the suites' wall time on the first board only
+        first["suites"] = suite_wall_time(first["board"], args.workers)
+    write_json(args.json, {"boards": results})
+    for result in results.values():
+        print_tables(result)
+    print_cores(results)
     print(f"\nwrote {args.json}")
     return 0
 

@@ -28,6 +28,7 @@ enum { HIL_MVE_PIXELS = 3 };
 typedef struct { int8_t v[16]; } int8x16_t;
 typedef struct { int32_t v[4]; } int32x4_t;
 typedef struct { uint32_t v[4]; } uint32x4_t;
+typedef struct { int16_t v[8]; } int16x8_t;
 typedef uint16_t mve_pred16_t; /* one bit per byte lane, as VPR.P0 */
 
 #define HIL_EMU static inline
@@ -275,6 +276,92 @@ HIL_EMU int32x4_t vrshlq_s32(int32x4_t a, int32x4_t b)
 HIL_EMU int32x4_t vrshlq_n_s32(int32x4_t a, int32_t b) { return vrshlq_s32(a, vdupq_n_s32(b)); }
 HIL_EMU int32x4_t vqrdmulhq_n_s32(int32x4_t a, int32_t b) { return vqrdmulhq_s32(a, vdupq_n_s32(b)); }
 
+/* 16-bit lanes (8 per vector; a lane is active when its low predicate bit is set). */
+HIL_EMU mve_pred16_t vctp16q(uint32_t n) { return n >= 8 ? 0xFFFFu : (mve_pred16_t)((1u << (2 * n)) - 1u); }
+
+HIL_EMU int16x8_t vdupq_n_s16(int16_t x)
+{
+    int16x8_t r;
+    for (int i = 0; i < 8; i++)
+        r.v[i] = x;
+    return r;
+}
+
+/* VLDRB.S16: eight bytes sign-extended (the _z form: active lanes only, the others 0). */
+HIL_EMU int16x8_t vldrbq_z_s16(const int8_t *p, mve_pred16_t pred)
+{
+    int16x8_t r;
+    for (int i = 0; i < 8; i++)
+        r.v[i] = (pred >> (2 * i)) & 1u ? p[i] : 0;
+    return r;
+}
+
+HIL_EMU int16x8_t vldrbq_s16(const int8_t *p) { return vldrbq_z_s16(p, 0xFFFFu); }
+
+HIL_EMU int16x8_t vaddq_n_s16(int16x8_t a, int16_t b)
+{
+    for (int i = 0; i < 8; i++)
+        a.v[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)a.v[i] + (uint16_t)b);
+    return a;
+}
+
+/* VMULLB / VMULLT.S16: the even (bottom) or odd (top) lanes' full 32-bit products. */
+HIL_EMU int32x4_t vmullbq_int_s16(int16x8_t a, int16x8_t b)
+{
+    int32x4_t r;
+    for (int i = 0; i < 4; i++)
+        r.v[i] = (int32_t)a.v[2 * i] * b.v[2 * i];
+    return r;
+}
+
+HIL_EMU int32x4_t vmulltq_int_s16(int16x8_t a, int16x8_t b)
+{
+    int32x4_t r;
+    for (int i = 0; i < 4; i++)
+        r.v[i] = (int32_t)a.v[2 * i + 1] * b.v[2 * i + 1];
+    return r;
+}
+
+/* VMOVNB / VMOVNT.I32: b's lanes truncated into a's even / odd 16-bit lanes. */
+HIL_EMU int16x8_t vmovnbq_s32(int16x8_t a, int32x4_t b)
+{
+    for (int i = 0; i < 4; i++)
+        a.v[2 * i] = (int16_t)(uint16_t)(uint32_t)b.v[i];
+    return a;
+}
+
+HIL_EMU int16x8_t vmovntq_s32(int16x8_t a, int32x4_t b)
+{
+    for (int i = 0; i < 4; i++)
+        a.v[2 * i + 1] = (int16_t)(uint16_t)(uint32_t)b.v[i];
+    return a;
+}
+
+/* VSTRB.16: each active lane's low byte. */
+HIL_EMU void vstrbq_p_s16(int8_t *p, int16x8_t a, mve_pred16_t pred)
+{
+    for (int i = 0; i < 8; i++)
+        if ((pred >> (2 * i)) & 1u)
+            p[i] = (int8_t)(uint8_t)(uint16_t)a.v[i];
+}
+
+/* Gathers of active 32-bit lanes (the others 0): words base[offset[i]], bytes base + offset[i]. */
+HIL_EMU int32x4_t vldrwq_gather_shifted_offset_z_s32(const int32_t *base, uint32x4_t offset, mve_pred16_t pred)
+{
+    int32x4_t r;
+    for (int i = 0; i < 4; i++)
+        r.v[i] = (pred >> (4 * i)) & 1u ? base[offset.v[i]] : 0;
+    return r;
+}
+
+HIL_EMU int32x4_t vldrbq_gather_offset_z_s32(const int8_t *base, uint32x4_t offset, mve_pred16_t pred)
+{
+    int32x4_t r;
+    for (int i = 0; i < 4; i++)
+        r.v[i] = (pred >> (4 * i)) & 1u ? base[offset.v[i]] : 0;
+    return r;
+}
+
 #undef HIL_EMU
 #endif /* emulation */
 
@@ -347,14 +434,17 @@ typedef struct {
 void hil_mve_copy(int8_t *dst, const int8_t *src, int32_t n);
 void hil_mve_fill(int8_t *dst, int8_t value, int32_t n);
 
-/* init[c] for n_ch channels of k weights each, w_stride bytes apart. */
+/* The channel table, HIL_MVE_CHAN_WORDS per channel: init[c], then c's multiplier, left shift
+ * max(s, 0) and right shift min(s, 0) (hil_mve_requant4's steps); n_ch channels of k weights
+ * each, w_stride bytes apart. */
+enum { HIL_MVE_CHAN_WORDS = 4 };
 void hil_mve_acc_init(const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch, const int32_t *bias,
-                      int32_t input_offset, int32_t *init);
+                      int32_t input_offset, const hil_requant *rq, int32_t *tbl);
 
 /* Every channel of pixels x[0 .. n_px - 1] (n_px 1..3; the other entries may repeat x[0]);
  * pixel i's outputs at out + i * out_stride. */
 void hil_mve_gemm3(const int8_t *const x[3], const int8_t *w, int32_t k, int32_t w_stride, int32_t n_ch,
-                   const int32_t *init, const hil_mve_stage *st, int8_t *out, int32_t out_stride, int32_t n_px);
+                   const int32_t *tbl, const hil_mve_stage *st, int8_t *out, int32_t out_stride, int32_t n_px);
 
 #endif /* HIL_MVE_KERNELS */
 #endif

@@ -6,7 +6,7 @@
  * input zero point; a 1x1 window is one input pixel). The copy is what lets the output overlap
  * the input (alias.h, group of three): the three pixels are read before any of their outputs is
  * written. The input offset is folded into per-channel initial values, rebuilt by every invoke
- * (weights read in place). Scratch: the three windows, then the initial values. */
+ * (weights read in place). Scratch: the three windows, then the channel table. */
 #include "conv_2d.h"
 #include "mve.h"
 #include "padding.h"
@@ -24,7 +24,7 @@ int hil_conv_mve_prepare(hil_graph *g, hil_node *node, conv_params *p)
     if (!hil_opt_enabled || p->filter_c != p->in_c)
         return HIL_OK;
     p->path = CONV_MVE;
-    return hil_request_scratch(g, node, windows_bytes(p) + 4u * (uint32_t)p->out_c);
+    return hil_request_scratch(g, node, windows_bytes(p) + 4u * HIL_MVE_CHAN_WORDS * (uint32_t)p->out_c);
 }
 
 /* Where output pixel `pixel`'s 1x1 window starts in the input. */
@@ -69,11 +69,11 @@ int hil_conv_mve_eval(hil_graph *g, hil_node *node)
     int8_t *out = (int8_t *)hil_node_output(g, node, 0)->data;
     const int32_t k = kernel_size(p), pixels = p->batches * p->out_h * p->out_w;
     int8_t *win = hil_scratch(g, node);
-    int32_t *init = (int32_t *)(void *)(win + windows_bytes(p));
+    int32_t *tbl = (int32_t *)(void *)(win + windows_bytes(p));
     const hil_mve_stage st = {&p->requant, p->output_offset, p->act_min, p->act_max};
     HIL_MVE_RAN();
     hil_mve_acc_init(filter, k, k, p->out_c, bias_t ? (const int32_t *)(const void *)bias_t->data : 0,
-                     p->input_offset, init);
+                     p->input_offset, &p->requant, tbl);
     for (int32_t px = 0; px < pixels; px += HIL_MVE_PIXELS) {
         int32_t n = pixels - px < HIL_MVE_PIXELS ? pixels - px : HIL_MVE_PIXELS;
         const int8_t *x[HIL_MVE_PIXELS];
@@ -89,7 +89,7 @@ int hil_conv_mve_eval(hil_graph *g, hil_node *node)
                 window(p, input, px + i, dst);
             x[i] = dst;
         }
-        hil_mve_gemm3(x, filter, k, k, p->out_c, init, &st, out + px * p->out_c, p->out_c, n);
+        hil_mve_gemm3(x, filter, k, k, p->out_c, tbl, &st, out + px * p->out_c, p->out_c, n);
     }
     return HIL_OK;
 }

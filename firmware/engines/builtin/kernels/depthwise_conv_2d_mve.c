@@ -1,12 +1,10 @@
 /* DEPTHWISE_CONV_2D, int8, depth multiplier 1, Helium path (HIL_MVE_KERNELS), bit-exact with the
  * reference arithmetic of depthwise_conv_2d.c (firmware/tests/test_opt_kernels.c in the
  * HIL_MVE_EMULATION build, and on QEMU's Cortex-M55). Other multipliers keep the DSP paths.
- * Four channels per vector in 32-bit lanes: per window tap one widening load of the four
- * channels' inputs (NHWC keeps them adjacent) and of their weights, the input offset added,
- * multiplied and accumulated lane by lane; taps outside the image are skipped as in TFLM. The
- * four accumulators are requantized together (mve.h) and stored; a channel count that is not a
- * multiple of four ends with a predicated block. Reads and writes interleave per pixel and
- * block of channels, in the reference's order. */
+ * Eight channels per vector in 16-bit lanes (NHWC keeps them adjacent), their sums in two
+ * 32-bit vectors (even and odd channels); taps outside the image are skipped as in TFLM. A
+ * channel count that is not a multiple of eight ends with a predicated block. Reads and writes
+ * interleave per pixel and block of channels, in the reference's order. */
 #include "depthwise_conv_2d.h"
 #include "mve.h"
 #include "padding.h"
@@ -20,27 +18,71 @@ int hil_dw_mve_prepare(hil_graph *g, hil_node *node, dw_params *p)
     return HIL_OK;
 }
 
+/* The requantized outputs of channels c .. c + n - 1 (n <= 8) from the even-channel (c, c + 2,
+ * ...) and odd-channel accumulators, stored in channel order: VMOVNB / VMOVNT interleave the two
+ * back into 16-bit lanes, VSTRB.16 stores their low bytes. */
+static void store8(const dw_params *p, const int32_t *bias, int32_t c, int32_t n, int32x4_t ae, int32x4_t ao,
+                   int8_t *out)
+{
+    const hil_requant *rq = &p->requant;
+    const uint32x4_t even = vidupq_n_u32(0, 2), odd = vidupq_n_u32(1, 2);
+    const mve_pred16_t pe = vctp32q((uint32_t)(n + 1) / 2), po = vctp32q((uint32_t)n / 2);
+    int32x4_t me, se, mo, so;
+    if (rq->channels > 1) {
+        me = vldrwq_gather_shifted_offset_z_s32(rq->multiplier + c, even, pe);
+        mo = vldrwq_gather_shifted_offset_z_s32(rq->multiplier + c, odd, po);
+        se = vldrbq_gather_offset_z_s32(rq->shift + c, even, pe);
+        so = vldrbq_gather_offset_z_s32(rq->shift + c, odd, po);
+    } else {
+        me = mo = vdupq_n_s32(rq->multiplier[0]);
+        se = so = vdupq_n_s32(rq->shift[0]);
+    }
+    if (bias) {
+        ae = vaddq_s32(ae, vldrwq_gather_shifted_offset_z_s32(bias + c, even, pe));
+        ao = vaddq_s32(ao, vldrwq_gather_shifted_offset_z_s32(bias + c, odd, po));
+    }
+    ae = hil_mve_requant4(ae, me, se, p->output_offset, p->act_min, p->act_max);
+    ao = hil_mve_requant4(ao, mo, so, p->output_offset, p->act_min, p->act_max);
+    vstrbq_p_s16(out + c, vmovntq_s32(vmovnbq_s32(vdupq_n_s16(0), ae), ao), vctp16q((uint32_t)n));
+}
+
+/* Eight channels' window sums, even and odd channels apart: per tap one widening load (VLDRB.S16)
+ * of the inputs, the offset added in 16 bits (x + offset fits), one of the weights, VMULLB and
+ * VMULLT for the 32-bit products, two adds. `full`: no predication (all eight channels). */
+HIL_INLINE void sums8(const dw_params *p, const int8_t *in_row, const int8_t *w_row, int32_t taps_y, int32_t taps_x,
+                      mve_pred16_t pred, const int full, int32x4_t *ae, int32x4_t *ao)
+{
+    const int32_t ch = p->out_c, step = p->dilation_w * ch, row_step = p->dilation_h * p->in_w * ch;
+    const int16_t offset = (int16_t)p->input_offset;
+    int32x4_t e = vdupq_n_s32(0), o = e;
+    for (int32_t fy = 0; fy < taps_y; fy++, in_row += row_step, w_row += p->filter_w * ch) {
+        const int8_t *in = in_row, *w = w_row;
+        for (int32_t fx = 0; fx < taps_x; fx++, in += step, w += ch) {
+            int16x8_t x = vaddq_n_s16(full ? vldrbq_s16(in) : vldrbq_z_s16(in, pred), offset);
+            int16x8_t wv = full ? vldrbq_s16(w) : vldrbq_z_s16(w, pred);
+            e = vaddq_s32(e, vmullbq_int_s16(x, wv));
+            o = vaddq_s32(o, vmulltq_int_s16(x, wv));
+        }
+    }
+    *ae = e, *ao = o;
+}
+
 /* Every channel of one output pixel: taps [fy0, fy1) x [fx0, fx1) inside the image, `first`
  * the input of tap (fy0, fx0), channel 0. */
 static void dw_pixel(const dw_params *p, const int8_t *first, const int8_t *filter, const int32_t *bias,
                      int32_t fy0, int32_t fy1, int32_t fx0, int32_t fx1, int8_t *out)
 {
-    const int32_t ch = p->out_c, step = p->dilation_w * ch, row_step = p->dilation_h * p->in_w * ch;
+    const int32_t ch = p->out_c;
     const int8_t *w_first = filter + (fy0 * p->filter_w + fx0) * ch;
-    for (int32_t c = 0; c < ch; c += 4) {
-        const int32_t n = ch - c < 4 ? ch - c : 4;
-        const mve_pred16_t pred = vctp32q((uint32_t)n);
-        int32x4_t acc = bias ? vldrwq_z_s32(bias + c, pred) : vdupq_n_s32(0), m, s;
-        const int8_t *in_row = first + c, *w_row = w_first + c;
-        for (int32_t fy = fy0; fy < fy1; fy++, in_row += row_step, w_row += p->filter_w * ch) {
-            const int8_t *in = in_row, *w = w_row;
-            for (int32_t fx = fx0; fx < fx1; fx++, in += step, w += ch) {
-                int32x4_t x = vaddq_n_s32(vldrbq_z_s32(in, pred), p->input_offset);
-                acc = vaddq_s32(acc, vmulq_s32(x, vldrbq_z_s32(w, pred)));
-            }
-        }
-        hil_mve_requant_params(&p->requant, c, n, &m, &s);
-        vstrbq_p_s32(out + c, hil_mve_requant4(acc, m, s, p->output_offset, p->act_min, p->act_max), pred);
+    int32_t c = 0;
+    int32x4_t ae, ao;
+    for (; c + 8 <= ch; c += 8) {
+        sums8(p, first + c, w_first + c, fy1 - fy0, fx1 - fx0, 0xFFFFu, 1, &ae, &ao);
+        store8(p, bias, c, 8, ae, ao, out);
+    }
+    if (c < ch) {
+        sums8(p, first + c, w_first + c, fy1 - fy0, fx1 - fx0, vctp16q((uint32_t)(ch - c)), 0, &ae, &ao);
+        store8(p, bias, c, ch - c, ae, ao, out);
     }
 }
 
