@@ -108,15 +108,20 @@ def test_profile_fault_and_memory_info_replies():
     fault = p.Fault.parse(HEADS[Msg.FAULT].pack(*range(3, 12)))
     assert (fault.exception, fault.pc, fault.exc_return) == (3, 8, 11)
     assert p.parse_memory_info(HEADS[Msg.MEMORY_INFO].pack(1, 1)).measured
-    assert not p.parse_memory_info(HEADS[Msg.MEMORY_INFO].pack(0, 0)).measured
+    memory = p.parse_memory_info(HEADS[Msg.MEMORY_INFO].pack(0, 0))
+    assert not memory.measured
+    with pytest.raises(dataclasses.FrozenInstanceError):  # a reply, not a place to keep figures
+        memory.stack_peak_bytes = 1
 
 
 def test_truncated_ready_names_the_output_spec_it_ends_in():
     head = HEADS[Msg.READY].pack(p.PROTOCOL_VERSION, 1, 8192, 25_000_000, 25_000_000, 2 << 20, 1752, 3464, 0,
-                                 2, 1, 0)
+                                 2, 2, 0)
     strings = b"".join(bytes([len(s)]) + s for s in (b"mps2_an386", b"builtin", b""))
     body = head + bytes(32) + strings + _spec(9, (1, 3), 3) + _spec(9, (1, 3), 3)
-    with pytest.raises(ProtocolError, match="output 0 spec"):
-        p.parse_ready(body + b"\x09")
     with pytest.raises(ProtocolError, match="input 1 spec"):
         p.parse_ready(body[:-4])
+    with pytest.raises(ProtocolError, match="output 0 spec"):
+        p.parse_ready(body + b"\x09")
+    with pytest.raises(ProtocolError, match="output 1 spec"):
+        p.parse_ready(body + _spec(9, (1, 3), 3) + b"\x09")
