@@ -125,3 +125,16 @@ def test_truncated_ready_names_the_output_spec_it_ends_in():
         p.parse_ready(body + b"\x09")
     with pytest.raises(ProtocolError, match="output 1 spec"):
         p.parse_ready(body + _spec(9, (1, 3), 3) + b"\x09")
+
+
+def test_sequence_numbers_wrap_at_16_bits_and_keep_every_bit():
+    for seq, on_wire in ((0x2345, 0x2345), (0x12345, 0x2345), (0xFFFF, 0xFFFF), (0x10000, 0)):
+        assert decode_body(encode(Msg.ECHO, seq)[1:-1]).seq == on_wire, hex(seq)
+
+
+def test_ready_says_whether_the_model_keeps_state():
+    head = HEADS[Msg.READY].pack(p.PROTOCOL_VERSION, 1, 8192, 25_000_000, 25_000_000, 2 << 20, 1752, 3464, 0,
+                                 0, 0, p.MODEL_STATEFUL)
+    strings = b"".join(bytes([len(s)]) + s for s in (b"mps2_an386", b"builtin", b""))
+    assert p.parse_ready(head + bytes(32) + strings).stateful is True
+    assert p.parse_ready(head[:-1] + b"\x00" + bytes(32) + strings).stateful is False
