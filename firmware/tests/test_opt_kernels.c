@@ -12,6 +12,7 @@
 #include "kernel_fixture.h"
 #include "padding.h"
 #include "mve.h"
+#include "quant.h"
 #include "simd.h"
 
 extern const hil_kernel hil_kernel_conv_2d, hil_kernel_depthwise_conv_2d, hil_kernel_fully_connected, hil_kernel_add;
@@ -37,7 +38,16 @@ typedef struct {
 
 static case_data d;
 static kfx fx;
-static long compared, scratch_used;
+static long compared, scratch_used, folded;
+
+/* A layer whose idle channels were folded so that it takes the fast stage (gemm_dsp.h). */
+static int requant_folded(const hil_requant *rq)
+{
+    for (uint32_t c = 0; rq->right_shift && c < rq->channels; c++)
+        if (rq->multiplier[c] == 0)
+            return 1;
+    return 0;
+}
 
 /* Builds the node described by the tensors below in the fixture and runs it; returns the
  * prepare status (the case is skipped when the reference refuses it too). */
@@ -71,6 +81,8 @@ static int run(const node_case *c, int opt, int8_t *out)
         return status;
     if (opt && fx.node.scratch)
         scratch_used++;
+    if (opt && c->kernel != &hil_kernel_fully_connected) /* conv params start with their requant */
+        folded += requant_folded((const hil_requant *)fx.node.params);
     CHECK(!fx.node.scratch || fx.node.scratch->data != NULL); /* fits the fixture */
     return kfx_eval(&fx);
 }
@@ -110,9 +122,17 @@ static void common_quant(node_case *c, int32_t channels, int per_channel_ok)
     c->out_zp = range(-128, 127);
     c->w_zp = 0;
     c->n_scales = per_channel_ok && (rnd() & 1u) ? channels : 1;
+    int pruned = (rnd() % 3u) == 0; /* some channels' scales below 2^-23 of the rest (shift < -23) */
+    if (pruned)
+        c->out_scale = 4.0f * c->in_scale; /* the other channels' multipliers below 1 */
     for (int i = 0; i < 64; i++) {
         d.scales[i] = scale();
         d.bias[i] = (int32_t)rnd() % 20000;
+        if (pruned && (rnd() & 1u)) {
+            d.scales[i] *= (float)(1.0 / (double)(1u << range(24, 30)));
+            if ((rnd() % 16u) == 0) /* a bias that moves the output after all: the fold must refuse */
+                d.bias[i] = (int32_t)(rnd() % 2u ? 1 : -1) * (int32_t)(rnd() & 0x3FFFFFFFu);
+        }
     }
 }
 
@@ -256,11 +276,12 @@ int main(void)
     test_fully_connected();
     test_add();
     hil_opt_enabled = 1;
-    fprintf(stderr, "%ld cases compared, %ld with an optimized path's scratch (HIL_OPT_KERNELS=%d)\n", compared,
-            scratch_used, HIL_OPT_KERNELS);
+    fprintf(stderr, "%ld cases compared, %ld with an optimized path's scratch, %ld with idle channels folded "
+            "(HIL_OPT_KERNELS=%d)\n", compared, scratch_used, folded, HIL_OPT_KERNELS);
     CHECK(compared > CASES); /* most random cases are valid layers */
 #if HIL_OPT_KERNELS
     CHECK(scratch_used > CASES / 2); /* and the optimized paths actually ran */
+    CHECK(folded > 30);              /* and the fold of idle channels did */
 #endif
 #if HIL_MVE_KERNELS && !defined(__ARM_FEATURE_MVE) /* counted in the emulation only */
     fprintf(stderr, "%ld evaluations by an MVE path (emulated)\n", hil_mve_evals);

@@ -93,6 +93,7 @@ int hil_requant_prepare(hil_graph *g, hil_node *node, const hil_tensor *input, c
         return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "filter scales do not match the output channels");
     out->channels = n;
     out->right_shift = RIGHT_SHIFT_OK;
+    out->idle = 0;
     out->multiplier = hil_persistent_alloc(g, sizeof(int32_t) * n);
     out->shift = hil_persistent_alloc(g, sizeof(int8_t) * n);
     if (!out->multiplier || !out->shift)

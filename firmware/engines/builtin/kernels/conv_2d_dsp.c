@@ -25,6 +25,14 @@ static int conv_dsp_prepare(hil_graph *g, hil_node *node, conv_params *p)
     if (!hil_opt_enabled || p->filter_c != p->in_c)
         return HIL_OK;
     int32_t k = kernel_size(p);
+    if (p->act_min == -128 && p->act_max == 127) { /* idle channels need the fast stage (gemm_dsp.h) */
+        const hil_tensor *bias = hil_node_input(g, node, 2);
+        int status = hil_requant_fold_idle(g, node, &p->requant, (const int8_t *)hil_node_input(g, node, 1)->data,
+                                           bias ? (const int32_t *)(const void *)bias->data : 0, p->input_offset,
+                                           p->output_offset, k, 1, k);
+        if (status != HIL_OK)
+            return status;
+    }
     p->fast = (uint8_t)hil_stage_fast(&p->requant, p->act_min, p->act_max);
     /* scratch: the column buffer, then the channel table, then two int8 windows for im2col */
     uint32_t bytes = 4u * hil_cols_words(k) + (p->fast ? hil_chan_table_bytes(p->out_c) : 0u);

@@ -48,18 +48,33 @@ static uint32_t one_channel_scratch(const dw_params *p, uint32_t *cols_at, uint3
     return *win_at + 2u * k;
 }
 
+/* The idle channels of a layer on an optimized path (gemm_dsp.h), for the fast stage. */
+static int dw_fold_idle(hil_graph *g, hil_node *node, dw_params *p)
+{
+    if (p->act_min != -128 || p->act_max != 127)
+        return HIL_OK;
+    const hil_tensor *bias = hil_node_input(g, node, 2);
+    return hil_requant_fold_idle(g, node, &p->requant, (const int8_t *)hil_node_input(g, node, 1)->data,
+                                 bias ? (const int32_t *)(const void *)bias->data : 0, p->input_offset,
+                                 p->output_offset, taps(p), p->out_c, 1);
+}
+
 static int dw_dsp_prepare(hil_graph *g, hil_node *node, dw_params *p)
 {
     if (!hil_opt_enabled)
         return HIL_OK;
-    p->fast = (uint8_t)hil_stage_fast(&p->requant, p->act_min, p->act_max);
-    if (p->multiplier == 1 && p->in_c >= 4) {
+    if (p->multiplier == 1 && p->in_c >= 4)
         p->path = DW_CHANNELS;
-        return hil_request_scratch(g, node, channels_scratch(p));
-    }
-    if (p->in_c != 1)
+    else if (p->in_c == 1)
+        p->path = DW_ONE_CHANNEL;
+    else
         return HIL_OK;
-    p->path = DW_ONE_CHANNEL;
+    int status = dw_fold_idle(g, node, p);
+    if (status != HIL_OK)
+        return status;
+    p->fast = (uint8_t)hil_stage_fast(&p->requant, p->act_min, p->act_max);
+    if (p->path == DW_CHANNELS)
+        return hil_request_scratch(g, node, channels_scratch(p));
     uint32_t cols_at, tbl_at, win_at;
     return hil_request_scratch(g, node, one_channel_scratch(p, &cols_at, &tbl_at, &win_at));
 }

@@ -1,6 +1,7 @@
 /* The optimized int8 matrix-multiply core (gemm_dsp.h). Not an operator: shared by the
  * optimized paths of CONV_2D and DEPTHWISE_CONV_2D. Compiled out with HIL_OPT_KERNELS == 0. */
 #include "gemm_dsp.h"
+#include "hil_protocol.h"
 
 int hil_opt_enabled = 1;
 
@@ -12,6 +13,63 @@ void hil_chan_table(const int32_t *bias, const hil_requant *rq, int32_t out_offs
         hil_chan_entry(rq, c, out_offset, tbl);
         tbl[HIL_CHAN_BIAS] = bias ? bias[c] : 0;
     }
+}
+
+#ifdef HIL_TEST_BREAK_ROUNDING
+#define FOLD_OK 0 /* the test-only defect lives in the generic stage (quant.h): keep layers there */
+#else
+#define FOLD_OK 1
+#endif
+
+/* 1 when every accumulator channel c can reach requantizes to one output (stored at *out). */
+static int channel_idle(const hil_requant *rq, int32_t c, const int8_t *w, int32_t bias, int32_t input_offset,
+                        int32_t output_offset, int32_t taps, int32_t tap_step, int8_t *out)
+{
+    int64_t lo = bias, hi = bias;
+    const int64_t x_lo = -128 + input_offset, x_hi = 127 + input_offset;
+    for (int32_t t = 0; t < taps; t++) {
+        int64_t a = w[t * tap_step] * x_lo, b = w[t * tap_step] * x_hi;
+        lo += a < b ? a : b;
+        hi += a < b ? b : a;
+    }
+    if (lo < INT32_MIN || hi > INT32_MAX) /* TFLM's int32 sum could wrap: no bound */
+        return 0;
+    int32_t v = hil_multiply_by_quantized_multiplier((int32_t)lo, rq->multiplier[c], rq->shift[c]);
+    *out = (int8_t)hil_clamp(v + output_offset, -128, 127);
+    return v == hil_multiply_by_quantized_multiplier((int32_t)hi, rq->multiplier[c], rq->shift[c]);
+}
+
+/* Below the fast stage's shifts, or a multiplier of 0 (TFLM's for a real multiplier under 2^-32). */
+static int candidate(const hil_requant *rq, uint32_t c) { return rq->shift[c] < -23 || rq->multiplier[c] == 0; }
+
+int hil_requant_fold_idle(hil_graph *g, hil_node *node, hil_requant *rq, const int8_t *w, const int32_t *bias,
+                          int32_t input_offset, int32_t output_offset, int32_t taps, int32_t tap_step,
+                          int32_t ch_step)
+{
+    if (!FOLD_OK || rq->right_shift || rq->channels < 2)
+        return HIL_OK;
+    for (uint32_t c = 0; c < rq->channels; c++) /* every channel fast, or a candidate */
+        if (!candidate(rq, c) && (rq->multiplier[c] < 0 || rq->shift[c] > -1))
+            return HIL_OK;
+    int8_t out;
+    for (uint32_t c = 0; c < rq->channels; c++)
+        if (candidate(rq, c) && !channel_idle(rq, (int32_t)c, w + (int32_t)c * ch_step, bias ? bias[c] : 0,
+                                                input_offset, output_offset, taps, tap_step, &out))
+            return HIL_OK;
+    int8_t *idle = hil_persistent_alloc(g, rq->channels);
+    if (!idle)
+        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
+    for (uint32_t c = 0; c < rq->channels; c++) {
+        if (candidate(rq, c)) {
+            channel_idle(rq, (int32_t)c, w + (int32_t)c * ch_step, bias ? bias[c] : 0, input_offset, output_offset,
+                         taps, tap_step, &idle[c]);
+            rq->multiplier[c] = 0;
+            rq->shift[c] = -1;
+        }
+    }
+    rq->idle = idle;
+    rq->right_shift = 1;
+    return HIL_OK;
 }
 
 void hil_cols_pack(const int8_t *a, const int8_t *b, int32_t k, int32_t input_offset, uint32_t *cols)

@@ -29,6 +29,20 @@ static inline int hil_stage_fast(const hil_requant *rq, int32_t act_min, int32_t
     return rq->right_shift && act_min == -128 && act_max == 127;
 }
 
+/* Channels whose requantization shift lies below the fast stage's range (e > 23, a multiplier
+ * under 2^-23, or 0 under 2^-32: in trained models, channels pruned to near-zero weight scales)
+ * keep a layer on the generic stage. Such a channel's output is often one constant for every input: its
+ * accumulator lies in [lo, hi] (bias plus each weight times the input range with the offset),
+ * and as TFLM's requantization is monotonic in the accumulator, lo and hi requantizing to the
+ * same value proves every accumulator in between does. Those channels get multiplier 0, shift
+ * -1 and their output in rq->idle, so the layer takes the fast stage when no other channel
+ * stands in the way (activation clamping to all of int8). Weights of channel c:
+ * w[c * ch_step + t * tap_step], t < taps. Called at prepare by optimized paths whose every
+ * output goes through hil_chan_entry or hil_out_requant (the reference keeps TFLM's parameters). */
+int hil_requant_fold_idle(hil_graph *g, hil_node *node, hil_requant *rq, const int8_t *w, const int32_t *bias,
+                          int32_t input_offset, int32_t output_offset, int32_t taps, int32_t tap_step,
+                          int32_t ch_step);
+
 /* Per output channel constants of the fast stage, built into scratch once per invoke (a
  * per-tensor multiplier is repeated): multiplier, lo_base, hi_base + zp * 2^(e-1), e - 1, bias.
  * Reading them costs less than deriving the rounding constants from the shift, and the output
@@ -44,6 +58,13 @@ static inline void hil_chan_entry(const hil_requant *rq, int32_t c, int32_t out_
 {
     int32_t i = rq->channels > 1 ? c : 0, hi, e1;
     uint32_t lo;
+    if (rq->idle && rq->multiplier[i] == 0) { /* hil_requant_r1 with these gives idle[i] for any acc */
+        t[0] = 0;
+        t[1] = (int32_t)0x80000000u;
+        t[2] = rq->idle[i];
+        t[3] = 0;
+        return;
+    }
     hil_requant_r1_consts(rq->shift[i], &lo, &hi, &e1);
     t[0] = rq->multiplier[i];
     t[1] = (int32_t)lo;
@@ -168,6 +189,8 @@ HIL_INLINE void hil_dot_1ch(const uint32_t *col, const int8_t *w, int32_t blocks
 static inline int8_t hil_out_requant(const hil_out_stage *o, int32_t acc, int32_t c)
 {
     int32_t i = o->rq->channels > 1 ? c : 0;
+    if (o->rq->idle && o->rq->multiplier[i] == 0)
+        return o->rq->idle[i];
     int32_t v = hil_multiply_by_quantized_multiplier(acc, o->rq->multiplier[i], o->rq->shift[i]) + o->out_offset;
     return (int8_t)hil_clamp(v, o->act_min, o->act_max);
 }
