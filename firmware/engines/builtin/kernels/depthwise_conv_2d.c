@@ -38,10 +38,11 @@ static int dw_prepare(hil_graph *g, hil_node *node)
         status = dw_dsp_prepare(g, node, p);
     /* The output may overlap the input as far as the path's order of reads and writes allows
      * (alias.h): the reference loops and the four-channel path interleave them per output
-     * pixel; the one-channel matrix-multiply path reads two pixels before writing them. */
+     * pixel (the Helium path too); the one-channel matrix-multiply path reads two pixels before
+     * writing them, its 3x3 path one. */
+    static const uint8_t group[] = {0, 0, 2, 0, 1}; /* by path (DW_*) */
     if (status == HIL_OK)
-        hil_conv_allow_alias(g, node, &p->geo, (p->path == DW_REFERENCE || p->path == DW_CHANNELS ||
-                                                (HIL_MVE_KERNELS && p->path == DW_MVE)) ? 0 : 2);
+        hil_conv_allow_alias(g, node, &p->geo, group[p->path]);
     return status;
 }
 

@@ -19,7 +19,7 @@ typedef struct {
     uint8_t fast; /* the fast output stage (gemm_dsp.h): requantization constants from tables */
 } dw_params;
 
-enum { DW_REFERENCE = 0, DW_CHANNELS = 1, DW_ONE_CHANNEL = 2, DW_MVE = 3 }; /* dw_params.path */
+enum { DW_REFERENCE = 0, DW_CHANNELS = 1, DW_ONE_CHANNEL = 2, DW_MVE = 3, DW_ONE_3X3 = 4 }; /* dw_params.path */
 
 /* The Helium path (depthwise_conv_2d_mve.c, HIL_MVE_KERNELS): prepare sets path DW_MVE where it
  * applies. */

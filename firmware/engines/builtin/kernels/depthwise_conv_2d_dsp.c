@@ -6,7 +6,9 @@
  * (channel c and c + 2 sit in the bottom and top halves of one register).
  * One input channel (any multiplier, e.g. a first layer on a grey image): each output channel
  * is an ordinary convolution of that channel, so the weights are transposed into
- * [multiplier][taps] and the windows go through the shared matrix multiply (gemm_dsp.h).
+ * [multiplier][taps] and the windows go through the shared matrix multiply (gemm_dsp.h); a 3x3
+ * window (no dilation) instead stays in six registers, three words of four input bytes widened
+ * by SXTAB16, and every output channel takes six SMLADs against its weights packed to match.
  * Other multipliers keep the reference path.
  * Compiled inside depthwise_conv_2d.c's translation unit (included at its end; alone it compiles to
  * nothing): the compiler then sees the kernel whole, as before the
@@ -48,6 +50,17 @@ static uint32_t one_channel_scratch(const dw_params *p, uint32_t *cols_at, uint3
     return *win_at + 2u * k;
 }
 
+static int is_3x3(const dw_params *p)
+{
+    return p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
+}
+
+/* DW_ONE_3X3 scratch, rebuilt by every invoke: one record per output channel, its weights
+ * packed as the window words of pixel_one3 hold the taps (w[row][column]): [w00, w02],
+ * [w10, w12], [w20, w22], [w01, w11], [w21, 0], its bias, then the fast stage's four constants
+ * (gemm_dsp.h). */
+enum { ONE3_WORDS = 10, ONE3_BIAS = 5, ONE3_STAGE = 6 };
+
 /* The idle channels of a layer on an optimized path (gemm_dsp.h), for the fast stage. */
 static int dw_fold_idle(hil_graph *g, hil_node *node, dw_params *p)
 {
@@ -66,7 +79,7 @@ static int dw_dsp_prepare(hil_graph *g, hil_node *node, dw_params *p)
     if (p->multiplier == 1 && p->in_c >= 4)
         p->path = DW_CHANNELS;
     else if (p->in_c == 1)
-        p->path = DW_ONE_CHANNEL;
+        p->path = is_3x3(p) ? DW_ONE_3X3 : DW_ONE_CHANNEL;
     else
         return HIL_OK;
     int status = dw_fold_idle(g, node, p);
@@ -75,6 +88,8 @@ static int dw_dsp_prepare(hil_graph *g, hil_node *node, dw_params *p)
     p->fast = (uint8_t)hil_stage_fast(&p->requant, p->act_min, p->act_max);
     if (p->path == DW_CHANNELS)
         return hil_request_scratch(g, node, channels_scratch(p));
+    if (p->path == DW_ONE_3X3)
+        return hil_request_scratch(g, node, 4u * ONE3_WORDS * (uint32_t)p->out_c);
     uint32_t cols_at, tbl_at, win_at;
     return hil_request_scratch(g, node, one_channel_scratch(p, &cols_at, &tbl_at, &win_at));
 }
@@ -267,7 +282,7 @@ static void eval_channels(const dw_params *p, const int8_t *input, const int8_t 
 {
     const int32_t ch = p->in_c, row = p->in_w * ch;
     const uint32_t *bp = (const uint32_t *)(void *)scratch;
-    const int is3x3 = p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
+    const int is3x3 = is_3x3(p);
     build_blocks(p, filter, bias, (uint32_t *)(void *)scratch);
     /* Output columns whose windows lie inside the image horizontally: [ox_lo, ox_hi). */
     int32_t ox_lo = p->out_w, ox_hi = 0;
@@ -402,6 +417,143 @@ static void eval_one_channel(const dw_params *p, const int8_t *input, const int8
     }
 }
 
+static uint32_t pack16(int8_t lo, int8_t hi) { return (uint32_t)(uint16_t)lo | (uint32_t)(uint16_t)hi << 16; }
+
+static void build_one3(const dw_params *p, const int8_t *filter, const int32_t *bias, uint32_t *rec)
+{
+    const int32_t m = p->out_c;
+    for (int32_t c = 0; c < m; c++, rec += ONE3_WORDS) {
+        const int8_t *w = filter + c; /* tap (r, x) at w[(3 * r + x) * m] */
+        rec[0] = pack16(w[0], w[2 * m]);
+        rec[1] = pack16(w[3 * m], w[5 * m]);
+        rec[2] = pack16(w[6 * m], w[8 * m]);
+        rec[3] = pack16(w[m], w[4 * m]);
+        rec[4] = pack16(w[7 * m], 0);
+        rec[ONE3_BIAS] = bias ? (uint32_t)bias[c] : 0u;
+        if (p->fast)
+            hil_chan_entry(&p->requant, c, p->output_offset, (int32_t *)(rec + ONE3_STAGE));
+    }
+}
+
+/* The window words of pixel_one3: the offset added, [x00, x02], [x10, x12], [x20, x22],
+ * [x01, x11], [x21, x23] from three rows of four bytes (x23 meets a zero weight). */
+typedef struct {
+    uint32_t r0, r1, r2, mid, r2o;
+} one3_window;
+
+HIL_INLINE one3_window one3_read(const int8_t *row0, const int8_t *row1, const int8_t *row2, uint32_t off)
+{
+    uint32_t a = hil_read_s8x4(row0), b = hil_read_s8x4(row1), c = hil_read_s8x4(row2);
+    one3_window w = {hil_sxtab16(off, a), hil_sxtab16(off, b), hil_sxtab16(off, c), 0, hil_sxtab16_ror8(off, c)};
+    w.mid = hil_pkhbt16(hil_sxtab16_ror8(off, a), hil_sxtab16_ror8(off, b));
+    return w;
+}
+
+/* Every output channel [out, end) of one pixel, fast stage: five SMLADs per channel, then the
+ * output stage of gemm_dsp.h. On Arm the channel loop is one asm block of 13 registers (GCC's
+ * allocation reloaded the window from the stack per channel); elsewhere the same in C. */
+#if HIL_SIMD_NATIVE
+HIL_INLINE void one3_fast(one3_window x, const uint32_t *rec, int8_t *out, const int8_t *end)
+{
+    int32_t acc, a, b, t, e;
+    __asm__ volatile("1:\n\t"
+                     "ldrd %[a], %[acc], [%[r], #16]\n\t" /* [w21, 0], bias */
+                     "smlad %[acc], %[x4], %[a], %[acc]\n\t"
+                     "ldrd %[a], %[b], [%[r]]\n\t"
+                     "smlad %[acc], %[x0], %[a], %[acc]\n\t"
+                     "smlad %[acc], %[x1], %[b], %[acc]\n\t"
+                     "ldrd %[a], %[b], [%[r], #8]\n\t"
+                     "smlad %[acc], %[x2], %[a], %[acc]\n\t"
+                     "smlad %[acc], %[x3], %[b], %[acc]\n\t"
+                     "ldrd %[a], %[b], [%[r], #24]\n\t" /* multiplier, lo_base */
+                     "and %[t], %[acc], #0x80000000\n\t"
+                     "adds %[b], %[b], %[t]\n\t"
+                     "ldrd %[t], %[e], [%[r], #32]\n\t" /* hi_base, e - 1 */
+                     "adc %[t], %[t], %[acc], asr #31\n\t"
+                     "smlal %[b], %[t], %[acc], %[a]\n\t"
+                     "asr %[t], %[t], %[e]\n\t"
+                     "ssat %[t], #8, %[t]\n\t"
+                     "strb %[t], [%[o]], #1\n\t"
+                     "add %[r], %[r], #40\n\t"
+                     "cmp %[o], %[end]\n\t"
+                     "bne 1b\n\t"
+                     : [acc] "=&r"(acc), [a] "=&r"(a), [b] "=&r"(b), [t] "=&r"(t), [e] "=&r"(e), [r] "+r"(rec),
+                       [o] "+r"(out)
+                     : [end] "r"(end), [x0] "r"(x.r0), [x1] "r"(x.r1), [x2] "r"(x.r2), [x3] "r"(x.mid),
+                       [x4] "r"(x.r2o)
+                     : "memory", "cc");
+}
+#else
+HIL_INLINE void one3_fast(one3_window x, const uint32_t *rec, int8_t *out, const int8_t *end)
+{
+    for (; out < end; out++, rec += ONE3_WORDS) {
+        int32_t acc = hil_smlad(x.r2o, rec[4], (int32_t)rec[ONE3_BIAS]);
+        acc = hil_smlad(x.r1, rec[1], hil_smlad(x.r0, rec[0], acc));
+        acc = hil_smlad(x.mid, rec[3], hil_smlad(x.r2, rec[2], acc));
+        const int32_t *k = (const int32_t *)(rec + ONE3_STAGE);
+        hil_requant_store(acc, &k, out);
+    }
+}
+#endif
+
+static void pixel_one3(const dw_params *p, one3_window x, const uint32_t *rec, int8_t *out)
+{
+    if (p->fast) {
+        one3_fast(x, rec, out, out + p->out_c);
+        return;
+    }
+    const hil_out_stage o = {0, &p->requant, p->output_offset, p->act_min, p->act_max};
+    for (int32_t c = 0; c < p->out_c; c++, rec += ONE3_WORDS) {
+        int32_t acc = hil_smlad(x.r2o, rec[4], (int32_t)rec[ONE3_BIAS]);
+        acc = hil_smlad(x.r1, rec[1], hil_smlad(x.r0, rec[0], acc));
+        acc = hil_smlad(x.mid, rec[3], hil_smlad(x.r2, rec[2], acc));
+        out[c] = hil_out_requant(&o, acc, c);
+    }
+}
+
+/* A window crossing the border (or whose fourth bytes would lie past a row): copied into
+ * three rows of four bytes, the taps outside the image the zero point (0 once offset). */
+static one3_window border_one3(const dw_params *p, const int8_t *in_batch, int32_t in_y0, int32_t in_x0,
+                               uint32_t off)
+{
+    int8_t win[12];
+    int32_t fy0, fy1, fx0, fx1;
+    hil_window_taps(in_y0, p->in_h, 3, 1, &fy0, &fy1);
+    hil_window_taps(in_x0, p->in_w, 3, 1, &fx0, &fx1);
+    memset(win, (int8_t)(-p->input_offset), sizeof win);
+    for (int32_t r = fy0; r < fy1; r++)
+        for (int32_t x = fx0; x < fx1; x++)
+            win[4 * r + x] = in_batch[(in_y0 + r) * p->in_w + in_x0 + x];
+    return one3_read(win, win + 4, win + 8, off);
+}
+
+static void eval_one3(const dw_params *p, const int8_t *input, const int8_t *filter, const int32_t *bias,
+                      uint8_t *scratch, int8_t *out)
+{
+    const uint32_t *rec = (const uint32_t *)(void *)scratch;
+    const uint32_t off = hil_dup16(p->input_offset);
+    const int32_t w = p->in_w, step = p->stride_w;
+    build_one3(p, filter, bias, (uint32_t *)(void *)scratch);
+    int32_t oy_lo, oy_hi, ox_lo, ox_hi; /* windows inside the image with their fourth bytes */
+    inside_range(p->out_h, p->in_h, 3, p->stride_h, p->pad_h, 1, &oy_lo, &oy_hi);
+    inside_range(p->out_w, p->in_w, 4, p->stride_w, p->pad_w, 1, &ox_lo, &ox_hi);
+    for (int32_t b = 0; b < p->batches; b++) {
+        const int8_t *in_batch = input + b * p->in_h * w;
+        for (int32_t oy = 0; oy < p->out_h; oy++) {
+            const int32_t in_y0 = oy * p->stride_h - p->pad_h, inside_row = oy >= oy_lo && oy < oy_hi;
+            for (int32_t ox = 0; ox < p->out_w; ox++, out += p->out_c) {
+                const int32_t in_x0 = ox * step - p->pad_w;
+                if (inside_row && ox >= ox_lo && ox < ox_hi) {
+                    const int8_t *r0 = in_batch + in_y0 * w + in_x0;
+                    pixel_one3(p, one3_read(r0, r0 + w, r0 + 2 * w, off), rec, out);
+                } else {
+                    pixel_one3(p, border_one3(p, in_batch, in_y0, in_x0, off), rec, out);
+                }
+            }
+        }
+    }
+}
+
 static int dw_dsp_eval(hil_graph *g, hil_node *node)
 {
     const dw_params *p = node->params;
@@ -410,7 +562,9 @@ static int dw_dsp_eval(hil_graph *g, hil_node *node)
     const hil_tensor *bias_t = hil_node_input(g, node, 2);
     const int32_t *bias = bias_t ? (const int32_t *)(const void *)bias_t->data : 0;
     int8_t *out = (int8_t *)hil_node_output(g, node, 0)->data;
-    if (p->path == DW_ONE_CHANNEL)
+    if (p->path == DW_ONE_3X3)
+        eval_one3(p, input, filter, bias, hil_scratch(g, node), out);
+    else if (p->path == DW_ONE_CHANNEL)
         eval_one_channel(p, input, filter, bias, hil_scratch(g, node), out);
     else
         eval_channels(p, input, filter, bias, hil_scratch(g, node), out);
