@@ -107,7 +107,7 @@ typedef struct {
     uint8_t right_shift; /* every multiplier >= 0 and every shift in [-23, -1]: hil_requant_r1 applies,
                             also with an output zero point folded into hi_base (gemm_dsp.h) */
     const int8_t *idle;  /* NULL, or set by an optimized path (hil_requant_fold_idle, gemm_dsp.h): channel c
-                            with multiplier 0 outputs idle[c] whatever its accumulator */
+                            with multiplier 0 outputs idle[c] whatever its accumulator (fast stage only) */
 } hil_requant;
 
 int hil_requant_prepare(hil_graph *g, hil_node *node, const hil_tensor *input, const hil_tensor *filter,

@@ -56,7 +56,7 @@ static int is_3x3(const dw_params *p)
 }
 
 /* DW_ONE_3X3 scratch, rebuilt by every invoke: one record per output channel, its weights
- * packed as the window words of pixel_one3 hold the taps (w[row][column]): [w00, w02],
+ * packed as the window words of one3_read hold the taps (w[row][column]): [w00, w02],
  * [w10, w12], [w20, w22], [w01, w11], [w21, 0], its bias, then the fast stage's four constants
  * (gemm_dsp.h). */
 enum { ONE3_WORDS = 10, ONE3_BIAS = 5, ONE3_STAGE = 6 };
@@ -64,7 +64,7 @@ enum { ONE3_WORDS = 10, ONE3_BIAS = 5, ONE3_STAGE = 6 };
 /* The idle channels of a layer on an optimized path (gemm_dsp.h), for the fast stage. */
 static int dw_fold_idle(hil_graph *g, hil_node *node, dw_params *p)
 {
-    if (p->act_min != -128 || p->act_max != 127)
+    if (p->act_min != -128 || p->act_max != 127 || (p->in_c != 1 && p->in_c % 4)) /* a channel tail: generic stage */
         return HIL_OK;
     const hil_tensor *bias = hil_node_input(g, node, 2);
     return hil_requant_fold_idle(g, node, &p->requant, (const int8_t *)hil_node_input(g, node, 1)->data,
@@ -86,6 +86,8 @@ static int dw_dsp_prepare(hil_graph *g, hil_node *node, dw_params *p)
     if (status != HIL_OK)
         return status;
     p->fast = (uint8_t)hil_stage_fast(&p->requant, p->act_min, p->act_max);
+    if (p->path == DW_ONE_3X3 && !p->fast) /* the 3x3 path has the fast stage only */
+        p->path = DW_ONE_CHANNEL;
     if (p->path == DW_CHANNELS)
         return hil_request_scratch(g, node, channels_scratch(p));
     if (p->path == DW_ONE_3X3)
@@ -430,8 +432,7 @@ static void build_one3(const dw_params *p, const int8_t *filter, const int32_t *
         rec[3] = pack16(w[m], w[4 * m]);
         rec[4] = pack16(w[7 * m], 0);
         rec[ONE3_BIAS] = bias ? (uint32_t)bias[c] : 0u;
-        if (p->fast)
-            hil_chan_entry(&p->requant, c, p->output_offset, (int32_t *)(rec + ONE3_STAGE));
+        hil_chan_entry(&p->requant, c, p->output_offset, (int32_t *)(rec + ONE3_STAGE));
     }
 }
 
@@ -449,9 +450,10 @@ HIL_INLINE one3_window one3_read(const int8_t *row0, const int8_t *row1, const i
     return w;
 }
 
-/* Every output channel [out, end) of one pixel, fast stage: five SMLADs per channel, then the
- * output stage of gemm_dsp.h. On Arm the channel loop is one asm block of 13 registers (GCC's
- * allocation reloaded the window from the stack per channel); elsewhere the same in C. */
+/* Every output channel [out, end) of one pixel: five SMLADs per channel, then the fast output
+ * stage of gemm_dsp.h (a condition of the path). On Arm the channel loop is one asm block of 13
+ * registers (GCC's allocation reloaded the window from the stack per channel); elsewhere the
+ * same in C. */
 #if HIL_SIMD_NATIVE
 HIL_INLINE void one3_fast(one3_window x, const uint32_t *rec, int8_t *out, const int8_t *end)
 {
@@ -496,21 +498,6 @@ HIL_INLINE void one3_fast(one3_window x, const uint32_t *rec, int8_t *out, const
 }
 #endif
 
-static void pixel_one3(const dw_params *p, one3_window x, const uint32_t *rec, int8_t *out)
-{
-    if (p->fast) {
-        one3_fast(x, rec, out, out + p->out_c);
-        return;
-    }
-    const hil_out_stage o = {0, &p->requant, p->output_offset, p->act_min, p->act_max};
-    for (int32_t c = 0; c < p->out_c; c++, rec += ONE3_WORDS) {
-        int32_t acc = hil_smlad(x.r2o, rec[4], (int32_t)rec[ONE3_BIAS]);
-        acc = hil_smlad(x.r1, rec[1], hil_smlad(x.r0, rec[0], acc));
-        acc = hil_smlad(x.mid, rec[3], hil_smlad(x.r2, rec[2], acc));
-        out[c] = hil_out_requant(&o, acc, c);
-    }
-}
-
 /* A window crossing the border (or whose fourth bytes would lie past a row): copied into
  * three rows of four bytes, the taps outside the image the zero point (0 once offset). */
 static one3_window border_one3(const dw_params *p, const int8_t *in_batch, int32_t in_y0, int32_t in_x0,
@@ -545,9 +532,9 @@ static void eval_one3(const dw_params *p, const int8_t *input, const int8_t *fil
                 const int32_t in_x0 = ox * step - p->pad_w;
                 if (inside_row && ox >= ox_lo && ox < ox_hi) {
                     const int8_t *r0 = in_batch + in_y0 * w + in_x0;
-                    pixel_one3(p, one3_read(r0, r0 + w, r0 + 2 * w, off), rec, out);
+                    one3_fast(one3_read(r0, r0 + w, r0 + 2 * w, off), rec, out, out + p->out_c);
                 } else {
-                    pixel_one3(p, border_one3(p, in_batch, in_y0, in_x0, off), rec, out);
+                    one3_fast(border_one3(p, in_batch, in_y0, in_x0, off), rec, out, out + p->out_c);
                 }
             }
         }

@@ -21,6 +21,12 @@ void hil_chan_table(const int32_t *bias, const hil_requant *rq, int32_t out_offs
 #define FOLD_OK 1
 #endif
 
+/* TFLM's requantization, one copy of its code for prepare-time use. */
+__attribute__((noinline)) static int32_t requant_ref(int32_t acc, int32_t multiplier, int shift)
+{
+    return hil_multiply_by_quantized_multiplier(acc, multiplier, shift);
+}
+
 /* 1 when every accumulator channel c can reach requantizes to one output (stored at *out). */
 static int channel_idle(const hil_requant *rq, int32_t c, const int8_t *w, int32_t bias, int32_t input_offset,
                         int32_t output_offset, int32_t taps, int32_t tap_step, int8_t *out)
@@ -34,9 +40,9 @@ static int channel_idle(const hil_requant *rq, int32_t c, const int8_t *w, int32
     }
     if (lo < INT32_MIN || hi > INT32_MAX) /* TFLM's int32 sum could wrap: no bound */
         return 0;
-    int32_t v = hil_multiply_by_quantized_multiplier((int32_t)lo, rq->multiplier[c], rq->shift[c]);
+    int32_t v = requant_ref((int32_t)lo, rq->multiplier[c], rq->shift[c]);
     *out = (int8_t)hil_clamp(v + output_offset, -128, 127);
-    return v == hil_multiply_by_quantized_multiplier((int32_t)hi, rq->multiplier[c], rq->shift[c]);
+    return v == requant_ref((int32_t)hi, rq->multiplier[c], rq->shift[c]);
 }
 
 /* Below the fast stage's shifts, or a multiplier of 0 (TFLM's for a real multiplier under 2^-32). */

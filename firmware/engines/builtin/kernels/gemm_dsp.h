@@ -38,7 +38,8 @@ static inline int hil_stage_fast(const hil_requant *rq, int32_t act_min, int32_t
  * -1 and their output in rq->idle, so the layer takes the fast stage when no other channel
  * stands in the way (activation clamping to all of int8). Weights of channel c:
  * w[c * ch_step + t * tap_step], t < taps. Called at prepare by optimized paths whose every
- * output goes through hil_chan_entry or hil_out_requant (the reference keeps TFLM's parameters). */
+ * output goes through the fast stage's table (hil_chan_entry; the reference keeps TFLM's
+ * parameters). */
 int hil_requant_fold_idle(hil_graph *g, hil_node *node, hil_requant *rq, const int8_t *w, const int32_t *bias,
                           int32_t input_offset, int32_t output_offset, int32_t taps, int32_t tap_step,
                           int32_t ch_step);
@@ -189,8 +190,6 @@ HIL_INLINE void hil_dot_1ch(const uint32_t *col, const int8_t *w, int32_t blocks
 static inline int8_t hil_out_requant(const hil_out_stage *o, int32_t acc, int32_t c)
 {
     int32_t i = o->rq->channels > 1 ? c : 0;
-    if (o->rq->idle && o->rq->multiplier[i] == 0)
-        return o->rq->idle[i];
     int32_t v = hil_multiply_by_quantized_multiplier(acc, o->rq->multiplier[i], o->rq->shift[i]) + o->out_offset;
     return (int8_t)hil_clamp(v, o->act_min, o->act_max);
 }
