@@ -281,7 +281,7 @@ int main(void)
     CHECK(compared > CASES); /* most random cases are valid layers */
 #if HIL_OPT_KERNELS
     CHECK(scratch_used > CASES / 2); /* and the optimized paths actually ran */
-    CHECK(folded > 30);              /* and the fold of idle channels did */
+    CHECK(folded > 30 || HIL_MVE_KERNELS); /* and the fold of idle channels did (Helium depthwise: none) */
 #endif
 #if HIL_MVE_KERNELS && !defined(__ARM_FEATURE_MVE) /* counted in the emulation only */
     fprintf(stderr, "%ld evaluations by an MVE path (emulated)\n", hil_mve_evals);
