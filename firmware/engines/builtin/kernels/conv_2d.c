@@ -10,20 +10,16 @@
 static int conv_dsp_prepare(hil_graph *g, hil_node *node, conv_params *p);
 static int conv_dsp_eval(hil_graph *g, hil_node *node);
 
+static const hil_conv_spec conv_spec = {HIL_CONV, hil_conv_types_s8, hil_conv_check_weights};
+
 static int conv_prepare(hil_graph *g, hil_node *node)
 {
     hil_conv_tensors t;
-    int status = hil_conv_check(g, node, HIL_CONV, hil_conv_types_s8, hil_conv_check_weights, &t);
-    if (status != HIL_OK)
-        return status;
-    conv_params *p = hil_persistent_alloc(g, sizeof *p);
+    int activation, status;
+    conv_params *p = hil_conv_params_new(g, node, &conv_spec, sizeof *p, offsetof(conv_params, geo), &t, &activation,
+                                         &status);
     if (!p)
-        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    int activation;
-    status = hil_conv_geometry_read(g, node, HIL_CONV, &t, &p->geo, &activation);
-    if (status != HIL_OK)
         return status;
-
     p->input_offset = -t.input->zero_point;
     p->output_offset = t.output->zero_point;
     hil_activation_range(t.output, activation, &p->act_min, &p->act_max);

@@ -11,18 +11,15 @@
 
 enum { CONV_OPT_QUANTIZED_BIAS_TYPE = 6 }; /* Conv2DOptions field */
 
+static const hil_conv_spec conv16_spec = {HIL_CONV, hil_conv_types_s16, hil_conv_check_weights};
+
 static int conv16_prepare(hil_graph *g, hil_node *node)
 {
     hil_conv_tensors t;
-    int status = hil_conv_check(g, node, HIL_CONV, hil_conv_types_s16, hil_conv_check_weights, &t);
-    if (status != HIL_OK)
-        return status;
-    hil_conv16_params *p = hil_persistent_alloc(g, sizeof *p);
+    int activation, status;
+    hil_conv16_params *p = hil_conv_params_new(g, node, &conv16_spec, sizeof *p, offsetof(hil_conv16_params, geo), &t,
+                                               &activation, &status);
     if (!p)
-        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    int activation;
-    status = hil_conv_geometry_read(g, node, HIL_CONV, &t, &p->geo, &activation);
-    if (status != HIL_OK)
         return status;
     node->params = p;
     status = hil_stage16_prepare(g, node, t.input, t.filter, t.bias, t.output, (uint32_t)p->out_c, activation,

@@ -137,6 +137,22 @@ int hil_conv_geometry_read(hil_graph *g, hil_node *node, int kind, const hil_con
     return HIL_OK;
 }
 
+void *hil_conv_params_new(hil_graph *g, hil_node *node, const hil_conv_spec *spec, size_t size, size_t geo_offset,
+                          hil_conv_tensors *t, int *activation, int *status)
+{
+    *status = hil_conv_check(g, node, spec->kind, spec->types, spec->weights, t);
+    if (*status != HIL_OK)
+        return NULL;
+    uint8_t *p = hil_persistent_alloc(g, size);
+    if (!p) {
+        *status = hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
+        return NULL;
+    }
+    hil_conv_geometry *geo = (hil_conv_geometry *)(void *)(p + geo_offset);
+    *status = hil_conv_geometry_read(g, node, spec->kind, t, geo, activation);
+    return *status == HIL_OK ? p : NULL;
+}
+
 void hil_conv_allow_alias(hil_graph *g, hil_node *node, const hil_conv_geometry *w, int group)
 {
     /* An output larger than the arena cannot be planned anyway: skip the per-pixel scan. */

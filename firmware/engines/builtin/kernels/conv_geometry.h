@@ -5,8 +5,11 @@
 #define HIL_CONV_GEOMETRY_H
 #include <stdint.h>
 
+#include <stddef.h>
+
 #include "alias.h"
 #include "graph.h"
+#include "padding.h"
 
 /* The geometry fields, listed once. A kernel's params embed them with HIL_CONV_GEOMETRY_MEMBER:
  * prepare fills p->geo, eval reads the same fields as p->in_h, p->stride_w, ... (the
@@ -64,6 +67,77 @@ int hil_conv_check(hil_graph *g, hil_node *node, int kind, hil_conv_types_fn typ
  * RELU_N1_TO_1; others are refused); refuses shapes that disagree with the options. */
 int hil_conv_geometry_read(hil_graph *g, hil_node *node, int kind, const hil_conv_tensors *t,
                            hil_conv_geometry *geo, int *activation);
+
+/* What one kernel accepts: CONV_2D or DEPTHWISE_CONV_2D, its element types, its weight check
+ * (NULL for float). */
+typedef struct {
+    int kind;
+    hil_conv_types_fn types;
+    hil_conv_weights_fn weights;
+} hil_conv_spec;
+
+/* The start of every convolution's prepare: checks the tensors (hil_conv_check), allocates the
+ * kernel's `size` bytes of parameters, whose hil_conv_geometry sits at `geo_offset`, and reads
+ * the geometry and the fused activation into them. Returns the parameters, or NULL with *status
+ * set to the refusal. */
+void *hil_conv_params_new(hil_graph *g, hil_node *node, const hil_conv_spec *spec, size_t size, size_t geo_offset,
+                          hil_conv_tensors *t, int *activation, int *status);
+
+/* The node's tensor data at eval (bias NULL when the node has none). */
+typedef struct {
+    const void *input, *filter, *bias;
+    void *output;
+} hil_conv_data;
+
+static inline hil_conv_data hil_conv_data_of(hil_graph *g, const hil_node *node)
+{
+    const hil_tensor *bias = hil_node_input(g, node, 2);
+    const hil_conv_data d = {hil_node_input(g, node, 0)->data, hil_node_input(g, node, 1)->data,
+                             bias ? bias->data : 0, hil_node_output(g, node, 0)->data};
+    return d;
+}
+
+/* One output pixel, visited in the reference loops' order (batch, row, column): where its window
+ * starts in the input and the taps [fy0, fy1) x [fx0, fx1) that lie inside the image. */
+typedef struct {
+    int32_t batch, oy, ox;
+    int32_t in_y0, in_x0, fy0, fy1, fx0, fx1;
+} hil_conv_pixel;
+
+static inline void hil_conv_pixel_row(const hil_conv_geometry *w, hil_conv_pixel *px)
+{
+    px->in_y0 = px->oy * w->stride_h - w->pad_h;
+    hil_window_taps(px->in_y0, w->in_h, w->filter_h, w->dilation_h, &px->fy0, &px->fy1);
+}
+
+static inline void hil_conv_pixel_column(const hil_conv_geometry *w, hil_conv_pixel *px)
+{
+    px->in_x0 = px->ox * w->stride_w - w->pad_w;
+    hil_window_taps(px->in_x0, w->in_w, w->filter_w, w->dilation_w, &px->fx0, &px->fx1);
+}
+
+/* The first output pixel; loop while px.batch < batches. */
+static inline hil_conv_pixel hil_conv_first_pixel(const hil_conv_geometry *w)
+{
+    hil_conv_pixel px = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    hil_conv_pixel_row(w, &px);
+    hil_conv_pixel_column(w, &px);
+    return px;
+}
+
+/* The next output pixel (past the last one, batch reaches w->batches). */
+static inline void hil_conv_next_pixel(const hil_conv_geometry *w, hil_conv_pixel *px)
+{
+    if (++px->ox == w->out_w) {
+        px->ox = 0;
+        if (++px->oy == w->out_h) {
+            px->oy = 0;
+            px->batch++;
+        }
+        hil_conv_pixel_row(w, px);
+    }
+    hil_conv_pixel_column(w, px);
+}
 
 /* The window geometry of alias.h for elements of `elem` bytes. */
 static inline hil_window_geometry hil_conv_window(const hil_conv_geometry *w, int32_t elem)

@@ -9,20 +9,16 @@
 static int dw_dsp_prepare(hil_graph *g, hil_node *node, dw_params *p);
 static int dw_dsp_eval(hil_graph *g, hil_node *node);
 
+static const hil_conv_spec dw_spec = {HIL_DEPTHWISE, hil_conv_types_s8, hil_conv_check_weights};
+
 static int dw_prepare(hil_graph *g, hil_node *node)
 {
     hil_conv_tensors t;
-    int status = hil_conv_check(g, node, HIL_DEPTHWISE, hil_conv_types_s8, hil_conv_check_weights, &t);
-    if (status != HIL_OK)
-        return status;
-    dw_params *p = hil_persistent_alloc(g, sizeof *p);
+    int activation, status;
+    dw_params *p = hil_conv_params_new(g, node, &dw_spec, sizeof *p, offsetof(dw_params, geo), &t, &activation,
+                                       &status);
     if (!p)
-        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    int activation;
-    status = hil_conv_geometry_read(g, node, HIL_DEPTHWISE, &t, &p->geo, &activation);
-    if (status != HIL_OK)
         return status;
-
     p->input_offset = -t.input->zero_point;
     p->output_offset = t.output->zero_point;
     hil_activation_range(t.output, activation, &p->act_min, &p->act_max);

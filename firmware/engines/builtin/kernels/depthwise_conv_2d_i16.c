@@ -8,18 +8,15 @@
 #include "padding.h"
 #include "simd.h"
 
+static const hil_conv_spec dw16_spec = {HIL_DEPTHWISE, hil_conv_types_s16, hil_conv_check_weights};
+
 static int dw16_prepare(hil_graph *g, hil_node *node)
 {
     hil_conv_tensors t;
-    int status = hil_conv_check(g, node, HIL_DEPTHWISE, hil_conv_types_s16, hil_conv_check_weights, &t);
-    if (status != HIL_OK)
-        return status;
-    hil_dw16_params *p = hil_persistent_alloc(g, sizeof *p);
+    int activation, status;
+    hil_dw16_params *p = hil_conv_params_new(g, node, &dw16_spec, sizeof *p, offsetof(hil_dw16_params, geo), &t,
+                                             &activation, &status);
     if (!p)
-        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    int activation;
-    status = hil_conv_geometry_read(g, node, HIL_DEPTHWISE, &t, &p->geo, &activation);
-    if (status != HIL_OK)
         return status;
     node->params = p;
     /* TFLM reads this bias as int64 whatever the options say (hil_conv_types_s16 refuses int32). */
