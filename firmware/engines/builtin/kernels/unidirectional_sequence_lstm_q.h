@@ -11,6 +11,7 @@
 #define HIL_UNIDIRECTIONAL_SEQUENCE_LSTM_Q_H
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "quant.h"
 #include "sigmoid_i16.h"
@@ -121,6 +122,86 @@ static inline void hil_lstm_update_hidden(const hil_lstm_q *q, const int16_t *ce
         else
             ((int8_t *)h)[e] = (int8_t)v;
     }
+}
+
+/* The parameters of both integer kernels. */
+typedef struct {
+    hil_lstm_size size;
+    hil_lstm_q q;
+} hil_lstm_q_params;
+
+/* Prepare of both integer kernels up to their own checks: the tensors (`act_type` activations,
+ * int8 weights, `bias_type` biases, int16 cell state) and the arithmetic's parameters. Returns
+ * them, or NULL with *status set to the refusal. */
+static inline hil_lstm_q_params *hil_lstm_q_new(hil_graph *g, hil_node *node, int act_type, int bias_type,
+                                                int *status)
+{
+    hil_lstm_q_params *p = hil_persistent_alloc(g, sizeof *p);
+    if (!p) {
+        *status = hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
+        return NULL;
+    }
+    *status = hil_lstm_check(g, node, act_type, HIL_INT8, bias_type, HIL_INT16, &p->size);
+    if (*status != HIL_OK)
+        return NULL;
+    hil_lstm_q_prepare(g, node, &p->size, &p->q);
+    return p;
+}
+
+/* Four Q0.15 buffers of one step's rows: the forget, input, cell and output gates. */
+static inline int hil_lstm_q_scratch(hil_graph *g, hil_node *node, const hil_lstm_q_params *p)
+{
+    return hil_request_scratch(g, node, 4u * hil_lstm_rows(&p->size) * p->size.state * sizeof(int16_t));
+}
+
+/* One gate's fully-connected product, the kernel's own arithmetic: `rows` rows of `depth`
+ * activations `x` (int8 or int16) times `units` weight rows plus the bias (NULL: none), to
+ * Q3.12 in `out`. */
+typedef void (*hil_lstm_fc_fn)(const void *x, int32_t x_offset, const int8_t *w, int32_t w_offset, const void *bias,
+                               int32_t mult, int shift, uint32_t rows, uint32_t depth, uint32_t units, int16_t *out);
+
+/* One gate of one step: input and recurrent products added with saturation, then activated. */
+static inline void hil_lstm_q_gate(hil_graph *g, hil_node *node, const hil_lstm_q_params *p, hil_lstm_fc_fn fc,
+                                   unsigned k, const void *x, const void *h, int16_t *out, int16_t *recurrent)
+{
+    const hil_lstm_size *s = &p->size;
+    const hil_lstm_q *q = &p->q;
+    const uint32_t rows = hil_lstm_rows(s), n = rows * s->state;
+    const int8_t *w = (const int8_t *)hil_node_input(g, node, hil_lstm_gate_inputs[k][0])->data;
+    const int8_t *r = (const int8_t *)hil_node_input(g, node, hil_lstm_gate_inputs[k][1])->data;
+    const void *bias = hil_node_input(g, node, hil_lstm_gate_inputs[k][2])->data;
+    fc(x, q->input_offset, w, q->w_offset[k], bias, q->in_mult[k], q->in_shift[k], rows, s->input, s->state, out);
+    fc(h, q->hidden_offset, r, q->r_offset[k], 0, q->rec_mult[k], q->rec_shift[k], rows, s->state, s->state,
+       recurrent);
+    for (uint32_t e = 0; e < n; e++)
+        out[e] = hil_sat16((int32_t)out[e] + recurrent[e]);
+    hil_lstm_activate(out, n, k == HIL_GATE_CELL);
+}
+
+/* Eval of both integer kernels: activations and hidden state of `elem` bytes (1: int8, 2: int16). */
+static inline int hil_lstm_q_eval(hil_graph *g, hil_node *node, hil_lstm_fc_fn fc, uint32_t elem)
+{
+    const hil_lstm_q_params *p = node->params;
+    const hil_lstm_size *s = &p->size;
+    const uint8_t *input = hil_node_input(g, node, HIL_LSTM_INPUT)->data;
+    uint8_t *hidden = hil_node_input(g, node, HIL_LSTM_HIDDEN)->data;
+    int16_t *cell = (int16_t *)(void *)hil_node_input(g, node, HIL_LSTM_CELL_STATE)->data;
+    uint8_t *output = hil_node_output(g, node, 0)->data;
+    const uint32_t n = hil_lstm_rows(s) * s->state;
+    int16_t *buf = hil_scratch(g, node), *f = buf, *i = buf + n, *gc = buf + 2 * n, *o = buf + 3 * n;
+    for (uint32_t k = 0; k < hil_lstm_steps(s); k++) {
+        hil_lstm_offsets at = hil_lstm_step(s, k);
+        const uint8_t *x = input + at.input * elem;
+        uint8_t *h = hidden + at.state * elem;
+        hil_lstm_q_gate(g, node, p, fc, HIL_GATE_FORGET, x, h, f, o);
+        hil_lstm_q_gate(g, node, p, fc, HIL_GATE_INPUT, x, h, i, o);
+        hil_lstm_q_gate(g, node, p, fc, HIL_GATE_CELL, x, h, gc, o);
+        hil_lstm_update_cell(&p->q, cell + at.state, f, i, gc, n);
+        hil_lstm_q_gate(g, node, p, fc, HIL_GATE_OUTPUT, x, h, o, f);
+        hil_lstm_update_hidden(&p->q, cell + at.state, o, h, elem == 2, n);
+        memcpy(output + at.output * elem, h, n * elem);
+    }
+    return HIL_OK;
 }
 
 #endif
