@@ -76,34 +76,17 @@ def _fft_model(rng: np.random.Generator, code: str, dtype, inverse: bool) -> byt
     return _model(code, {"T": t, "fft_length": fft_length}, [Tensor(shapes[0], dtype)], [Tensor(shapes[1], dtype)])
 
 
-@generator("SignalRfft", quant="none", sample=_sample_levels)
-def rfft_int16(rng: np.random.Generator) -> bytes:
-    return _fft_model(rng, "SignalRfft", np.int16, False)
+def _register_fft(code: str, name: str, dtype: type, inverse: bool) -> None:
+    def fft(rng: np.random.Generator) -> bytes:
+        return _fft_model(rng, code, dtype, inverse)
+
+    fft.__name__ = fft.__qualname__ = name
+    generator(code, quant="none", sample=_sample_levels)(fft)
 
 
-@generator("SignalRfft", quant="none", sample=_sample_levels)
-def rfft_int32(rng: np.random.Generator) -> bytes:
-    return _fft_model(rng, "SignalRfft", np.int32, False)
-
-
-@generator("SignalRfft", quant="none", sample=_sample_levels)
-def rfft_float(rng: np.random.Generator) -> bytes:
-    return _fft_model(rng, "SignalRfft", np.float32, False)
-
-
-@generator("SignalIrfft", quant="none", sample=_sample_levels)
-def irfft_int16(rng: np.random.Generator) -> bytes:
-    return _fft_model(rng, "SignalIrfft", np.int16, True)
-
-
-@generator("SignalIrfft", quant="none", sample=_sample_levels)
-def irfft_int32(rng: np.random.Generator) -> bytes:
-    return _fft_model(rng, "SignalIrfft", np.int32, True)
-
-
-@generator("SignalIrfft", quant="none", sample=_sample_levels)
-def irfft_float(rng: np.random.Generator) -> bytes:
-    return _fft_model(rng, "SignalIrfft", np.float32, True)
+for _code, _prefix, _inverse in (("SignalRfft", "rfft", False), ("SignalIrfft", "irfft", True)):
+    for _suffix, _dtype in (("int16", np.int16), ("int32", np.int32), ("float", np.float32)):
+        _register_fft(_code, f"{_prefix}_{_suffix}", _dtype, _inverse)
 
 
 @generator("SignalEnergy", quant="none", sample=_sample_levels)

@@ -74,8 +74,8 @@ static inline int hil_rfft_prepare(hil_graph *g, hil_node *node, int type, int i
     return hil_request_scratch(g, node, (inverse ? 0u : p->fft_length * size) + p->fft_length * size);
 }
 
-/* Every frame through the transform; `size` is the scalar's byte size. */
-static inline void hil_rfft_frames(hil_graph *g, const hil_node *node, int inverse, uint32_t size, hil_fft_fn fn)
+/* Every frame through the transform; `size` is the scalar's byte size. Returns HIL_OK. */
+static inline int hil_rfft_frames(hil_graph *g, const hil_node *node, int inverse, uint32_t size, hil_fft_fn fn)
 {
     const hil_rfft_params *p = node->params;
     const uint8_t *in = hil_node_input(g, node, 0)->data;
@@ -91,6 +91,7 @@ static inline void hil_rfft_frames(hil_graph *g, const hil_node *node, int inver
         }
         fn(&p->plan, frame, out + (size_t)f * p->out_step * size, tmp);
     }
+    return HIL_OK;
 }
 
 #endif

@@ -8,8 +8,7 @@ static int rfft_f32_prepare(hil_graph *g, hil_node *node)
 
 static int rfft_f32_eval(hil_graph *g, hil_node *node)
 {
-    hil_rfft_frames(g, node, 0, sizeof(float), hil_rfft_f32);
-    return HIL_OK;
+    return hil_rfft_frames(g, node, 0, sizeof(float), hil_rfft_f32);
 }
 
 const hil_kernel hil_kernel_signal_rfft_f32 = {1002, "SignalRfft", rfft_f32_prepare, rfft_f32_eval};
