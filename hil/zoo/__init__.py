@@ -8,12 +8,11 @@ Every model directory holds a `build.py` with one common interface, used by `hil
     STORE_X = False                    # also store the float inputs as `x` (anomaly scores need them)
     CLASS_NAMES = [...]                # classifiers
     CARD = {"goal": ..., "dataset": ..., "design": ...}   # prose of the generated CARD.md
+    CALIBRATION = 500                  # the first N training samples calibrate the int8 and int16x8 conversions
 
     def dataset() -> Dataset            # float32 train/test split, deterministic
     def keras_model() -> keras.Model    # the architecture, untrained
     def train(data, progress) -> keras.Model
-    def convert(model, data, scheme="int8") -> bytes   # full-int8 .tflite (int8 input and output),
-                                        # or scheme "int16x8": int16 activations, int8 weights
 
 Optional, for a model that needs more files than the conversions (a pipeline's other stages,
 recordings, reference features):
@@ -81,7 +80,7 @@ def load_source(name: str, root: Path | None = None) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
-    missing = [f for f in ("dataset", "keras_model", "train", "convert", "SEED", "TASK", "CARD")
+    missing = [f for f in ("dataset", "keras_model", "train", "CALIBRATION", "SEED", "TASK", "CARD")
                if not hasattr(module, f)]
     if missing:
         raise ConfigError(f"{path} lacks {', '.join(missing)} (see hil/zoo/__init__.py for the interface)")

@@ -90,6 +90,14 @@ def fit(model, x, y, *, epochs: int, batch_size: int, progress: Progress, valida
               validation_data=validation, callbacks=[_Lines()])
 
 
+def compile_and_fit(model, x, y, progress: Progress, *, epochs: int, batch_size: int, every: int, loss: str,
+                    metrics: list[str] | None = None, optimizer="adam"):
+    """The zoo's training: model.compile, then `fit`; returns the model."""
+    model.compile(optimizer=optimizer, loss=loss, **({"metrics": metrics} if metrics else {}))
+    fit(model, x, y, epochs=epochs, batch_size=batch_size, progress=progress, every=every)
+    return model
+
+
 def predict(model, x: np.ndarray, batch: int = 256) -> np.ndarray:
     """Float outputs of the Keras model, batch by batch (no progress bar, inference mode)."""
     outs = [np.asarray(model(x[i:i + batch], training=False)) for i in range(0, len(x), batch)]

@@ -23,6 +23,7 @@ SEGMENT, HOP = 512, 256  # Welch averaging: 7 half-overlapping Hann segments per
 BANDS = 128              # features: log power in 128 bands of 8 Hz (two FFT bins each)
 TRAIN, TEST_NORMAL, TEST_ANOMALOUS = 2000, 150, 150
 EPOCHS = 60
+CALIBRATION = 500  # training samples that calibrate the integer conversions
 KINDS = ("imbalance", "misalignment", "bearing", "looseness")
 
 CARD = {
@@ -130,21 +131,7 @@ def keras_model():
 
 
 def train(data: Dataset, progress):
-    from hil.zoo.tfutil import fit
+    from hil.zoo.tfutil import compile_and_fit
 
-    model = keras_model()
-    model.compile(optimizer="adam", loss="mse")
-    fit(model, data.x_train, data.x_train, epochs=EPOCHS, batch_size=64, progress=progress, every=10)
-    return model
-
-
-def convert(model, data: Dataset, scheme: str = "int8") -> bytes:
-    from hil.zoo.tfutil import convert_int8
-
-    return convert_int8(model, data.x_train[:500], scheme)
-
-
-if __name__ == "__main__":
-    from hil.zoo.build import build_in_place
-
-    build_in_place("anomaly_ae", print)
+    return compile_and_fit(keras_model(), data.x_train, data.x_train, progress, epochs=EPOCHS, batch_size=64,
+                           every=10, loss="mse")

@@ -15,6 +15,7 @@ TASK = "classification"
 PARITY_VECTORS = 100
 CLASS_NAMES = [str(d) for d in range(10)]
 EPOCHS = 40
+CALIBRATION = 500  # training samples that calibrate the integer conversions
 SPLIT_SEED = 0
 
 CARD = {
@@ -64,21 +65,7 @@ def keras_model():
 
 
 def train(data: Dataset, progress):
-    from hil.zoo.tfutil import fit
+    from hil.zoo.tfutil import compile_and_fit
 
-    model = keras_model()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    fit(model, data.x_train, data.y_train, epochs=EPOCHS, batch_size=32, progress=progress, every=10)
-    return model
-
-
-def convert(model, data: Dataset, scheme: str = "int8") -> bytes:
-    from hil.zoo.tfutil import convert_int8
-
-    return convert_int8(model, data.x_train[:500], scheme)
-
-
-if __name__ == "__main__":
-    from hil.zoo.build import build_in_place
-
-    build_in_place("digits_cnn", print)
+    return compile_and_fit(keras_model(), data.x_train, data.y_train, progress, epochs=EPOCHS, batch_size=32, every=10,
+                           loss="sparse_categorical_crossentropy", metrics=["accuracy"])

@@ -16,6 +16,7 @@ PARITY_VECTORS = 100
 STORE_X = True
 TRAIN, TEST = 1000, 100
 EPOCHS = 300
+CALIBRATION = 300  # training samples that calibrate the integer conversions
 
 CARD = {
     "goal": "Approximate y = sin(x) on [0, 2*pi) with a tiny multilayer perceptron: the smallest "
@@ -52,21 +53,7 @@ def keras_model():
 def train(data: Dataset, progress):
     import tensorflow as tf
 
-    from hil.zoo.tfutil import fit
+    from hil.zoo.tfutil import compile_and_fit
 
-    model = keras_model()
-    model.compile(optimizer=tf.keras.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
-    fit(model, data.x_train, data.y_train, epochs=EPOCHS, batch_size=64, progress=progress, every=50)
-    return model
-
-
-def convert(model, data: Dataset, scheme: str = "int8") -> bytes:
-    from hil.zoo.tfutil import convert_int8
-
-    return convert_int8(model, data.x_train[:300], scheme)
-
-
-if __name__ == "__main__":
-    from hil.zoo.build import build_in_place
-
-    build_in_place("hello_world", print)
+    return compile_and_fit(keras_model(), data.x_train, data.y_train, progress, epochs=EPOCHS, batch_size=64, every=50,
+                           optimizer=tf.keras.optimizers.Adam(0.01), loss="mse", metrics=["mae"])

@@ -22,6 +22,7 @@ FRAMES, MELS, COEFFS = 49, 40, 10
 CLASS_NAMES = ["silence", "unknown", "kw_one", "kw_two", "kw_three", "kw_four"]
 TRAIN_PER_CLASS, TEST_PER_CLASS = 500, 50
 EPOCHS = 25
+CALIBRATION = 300  # training samples that calibrate the integer conversions
 
 # Phoneme-like units: (kind, centres in mel bands, widths). Vowels have three formants,
 # fricatives broadband high-frequency noise, nasals low energy, plosives a short burst.
@@ -165,21 +166,7 @@ def keras_model():
 
 
 def train(data: Dataset, progress):
-    from hil.zoo.tfutil import fit
+    from hil.zoo.tfutil import compile_and_fit
 
-    model = keras_model()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    fit(model, data.x_train, data.y_train, epochs=EPOCHS, batch_size=32, progress=progress, every=5)
-    return model
-
-
-def convert(model, data: Dataset, scheme: str = "int8") -> bytes:
-    from hil.zoo.tfutil import convert_int8
-
-    return convert_int8(model, data.x_train[:300], scheme)
-
-
-if __name__ == "__main__":
-    from hil.zoo.build import build_in_place
-
-    build_in_place("kws_dscnn", print)
+    return compile_and_fit(keras_model(), data.x_train, data.y_train, progress, epochs=EPOCHS, batch_size=32, every=5,
+                           loss="sparse_categorical_crossentropy", metrics=["accuracy"])
