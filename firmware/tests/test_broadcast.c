@@ -26,10 +26,11 @@ typedef struct {
     const int8_t *base1, *base2, *base_out;
 } trace;
 
-static void record(const void *params, const int8_t *in1, int32_t step1, const int8_t *in2, int32_t step2,
-                   int8_t *out, int32_t n)
+static void record(const void *params, const void *in1_bytes, int32_t step1, const void *in2_bytes, int32_t step2,
+                   void *out_bytes, int32_t n)
 {
     const trace *t = params;
+    const int8_t *in1 = in1_bytes, *in2 = in2_bytes, *out = out_bytes;
     for (int32_t i = 0; i < n; i++) {
         int32_t pos = (int32_t)(out - t->base_out) + i;
         t->pairs[2 * pos] = (int16_t)(in1 + i * step1 - t->base1);
@@ -56,7 +57,7 @@ static void check_case(int out_ndim, const int32_t *out_dims, int nd1, const int
     int16_t *pairs = calloc(2 * (size_t)n, sizeof *pairs);
     static int8_t in1[4096], in2[4096], out[4096];
     trace t = {pairs, in1, in2, out};
-    hil_broadcast_run_int8(&bc, in1, in2, out, record, &t);
+    hil_broadcast_run(&bc, in1, in2, out, record, &t);
     int32_t coord[HIL_MAX_DIMS] = {0};
     for (uint32_t i = 0; i < n; i++) {
         CHECK_EQ_INT(pairs[2 * i], flat_index(&a, out_ndim, coord));

@@ -54,20 +54,6 @@ int hil_broadcast_prepare(const hil_tensor *in1, const hil_tensor *in2, const hi
     return 0;
 }
 
-void hil_broadcast_run_int8(const hil_broadcast *bc, const int8_t *in1, const int8_t *in2, int8_t *out,
-                            hil_broadcast_row_fn row, const void *params)
-{
-    const int last = bc->ndim - 1;
-    const int32_t n = bc->dims[last];
-    const uint32_t rows = hil_broadcast_rows(bc);
-    int32_t index[HIL_MAX_DIMS] = {0};
-    int32_t off1 = 0, off2 = 0;
-    for (uint32_t r = 0; r < rows; r++, out += n) {
-        row(params, in1 + off1, bc->stride1[last], in2 + off2, bc->stride2[last], out, n);
-        hil_broadcast_next_row(bc, index, &off1, &off2);
-    }
-}
-
 void hil_broadcast_run(const hil_broadcast *bc, const void *in1, const void *in2, void *out, hil_broadcast_row_any row,
                        const void *params)
 {

@@ -20,9 +20,6 @@ typedef struct {
 /* Fills `bc`; returns 0, or -1 when the input shapes do not broadcast to the output shape. */
 int hil_broadcast_prepare(const hil_tensor *in1, const hil_tensor *in2, const hil_tensor *out, hil_broadcast *bc);
 
-/* One output row of n elements: out[i] = f(in1[i * step1], in2[i * step2]), steps 0 or 1. */
-typedef void (*hil_broadcast_row_fn)(const void *params, const int8_t *in1, int32_t step1, const int8_t *in2,
-                                     int32_t step2, int8_t *out, int32_t n);
 
 /* Rows of the walk: every output dimension but the last (row-major, the last fastest). */
 static inline uint32_t hil_broadcast_rows(const hil_broadcast *bc)
@@ -49,11 +46,9 @@ static inline void hil_broadcast_next_row(const hil_broadcast *bc, int32_t index
     }
 }
 
-void hil_broadcast_run_int8(const hil_broadcast *bc, const int8_t *in1, const int8_t *in2, int8_t *out,
-                            hil_broadcast_row_fn row, const void *params);
-
-/* The same walk for any element types (the sizes prepare took from the tensors): a row function
- * that casts its pointers itself. */
+/* Walks the output row by row (row-major), for any element types (the sizes prepare took from
+ * the tensors). `row` computes one output row of n elements, out[i] = f(in1[i * step1],
+ * in2[i * step2]) with steps 0 or 1, casting its pointers itself. */
 typedef void (*hil_broadcast_row_any)(const void *params, const void *in1, int32_t step1, const void *in2,
                                       int32_t step2, void *out, int32_t n);
 void hil_broadcast_run(const hil_broadcast *bc, const void *in1, const void *in2, void *out, hil_broadcast_row_any row,

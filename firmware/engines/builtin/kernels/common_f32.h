@@ -41,23 +41,4 @@ static inline int hil_f32_all(const hil_tensor *a, const hil_tensor *b)
     return a && b && a->type == HIL_FLOAT32 && b->type == HIL_FLOAT32;
 }
 
-/* One output row of n elements: out[i] = f(in1[i * step1], in2[i * step2]), steps 0 or 1. */
-typedef void (*hil_f32_row_fn)(const void *params, const float *in1, int32_t step1, const float *in2,
-                               int32_t step2, float *out, int32_t n);
-
-/* hil_broadcast_run_int8's walk over the output (row-major), for float tensors. */
-static inline void hil_f32_broadcast_run(const hil_broadcast *bc, const float *in1, const float *in2, float *out,
-                                         hil_f32_row_fn row, const void *params)
-{
-    const int last = bc->ndim - 1;
-    const int32_t n = bc->dims[last];
-    const uint32_t rows = hil_broadcast_rows(bc);
-    int32_t index[HIL_MAX_DIMS] = {0};
-    int32_t off1 = 0, off2 = 0;
-    for (uint32_t r = 0; r < rows; r++, out += n) {
-        row(params, in1 + off1, bc->stride1[last], in2 + off2, bc->stride2[last], out, n);
-        hil_broadcast_next_row(bc, index, &off1, &off2);
-    }
-}
-
 #endif

@@ -1,49 +1,17 @@
 /* MUL, float32, with NumPy-style broadcasting and a fused activation: TFLM's reference_ops::Mul
  * (and BroadcastMul4DSlow), out = clamp(a * b). */
-#include "common_f32.h"
+#include "arith_f32.h"
 
-enum { MUL_OPT_ACTIVATION = 0 };
-
-typedef struct {
-    float act_min, act_max;
-    hil_broadcast bc;
-} mul_f32_params;
-
-static int mul_f32_prepare(hil_graph *g, hil_node *node)
+static void mul_f32_row(const void *params, const void *in1, int32_t step1, const void *in2, int32_t step2,
+                        void *out, int32_t n)
 {
-    hil_tensor *in1 = hil_node_input(g, node, 0);
-    hil_tensor *in2 = hil_node_input(g, node, 1);
-    hil_tensor *out = hil_node_output(g, node, 0);
-    if (hil_node_num_inputs(node) != 2 || !in1 || !in2 || !out)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "needs two inputs and one output");
-    if (!hil_f32_all(in1, in2) || out->type != HIL_FLOAT32)
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "float32 kernel: inputs and output must be float32");
-    mul_f32_params *p = hil_persistent_alloc(g, sizeof *p);
-    if (!p)
-        return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    if (hil_broadcast_prepare(in1, in2, out, &p->bc) != 0)
-        return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "input shapes do not broadcast to the output shape");
-    if (!hil_f32_activation_range(hil_fb_i8(&g->fb, &node->options, MUL_OPT_ACTIVATION, 0), &p->act_min, &p->act_max))
-        return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "fused activation must be NONE, RELU, RELU6 or RELU_N1_TO_1");
-    node->params = p;
-    return HIL_OK;
+    const hil_f32_arith_params *p = params;
+    const float *a = in1, *b = in2;
+    float *o = out;
+    for (int32_t i = 0; i < n; i++, a += step1, b += step2)
+        o[i] = hil_f32_clamp(*a * *b, p->act_min, p->act_max);
 }
 
-static void mul_f32_row(const void *params, const float *in1, int32_t step1, const float *in2, int32_t step2,
-                        float *out, int32_t n)
-{
-    const mul_f32_params *p = params;
-    for (int32_t i = 0; i < n; i++, in1 += step1, in2 += step2)
-        out[i] = hil_f32_clamp(*in1 * *in2, p->act_min, p->act_max);
-}
+static int mul_f32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, mul_f32_row); }
 
-static int mul_f32_eval(hil_graph *g, hil_node *node)
-{
-    const mul_f32_params *p = node->params;
-    hil_f32_broadcast_run(&p->bc, (const float *)(const void *)hil_node_input(g, node, 0)->data,
-                          (const float *)(const void *)hil_node_input(g, node, 1)->data,
-                          (float *)(void *)hil_node_output(g, node, 0)->data, mul_f32_row, p);
-    return HIL_OK;
-}
-
-const hil_kernel hil_kernel_mul_f32 = {18, "MUL", mul_f32_prepare, mul_f32_eval};
+const hil_kernel hil_kernel_mul_f32 = {18, "MUL", hil_f32_arith_prepare, mul_f32_eval};
