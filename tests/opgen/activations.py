@@ -65,23 +65,14 @@ def relu6(rng: np.random.Generator):
     return _single_layer(rng, tf.keras.layers.ReLU(6.0))
 
 
-def _leaky_relu(rng: np.random.Generator):
+@generator("LEAKY_RELU", also=("int16",))
+def leaky_relu(rng: np.random.Generator):
     import tensorflow as tf
 
     # alpha mostly in (0, 1) as in real models, sometimes negative or above 1 (other multipliers)
     choices = [rng.uniform(0.01, 0.5), rng.uniform(-1.0, 0.0), rng.uniform(1.0, 3.0)]
     alpha = float(rng.choice(choices, p=[0.6, 0.2, 0.2]))
     return _single_layer(rng, tf.keras.layers.LeakyReLU(negative_slope=alpha), max_rank=4)
-
-
-@generator("LEAKY_RELU")
-def leaky_relu(rng: np.random.Generator):
-    return _leaky_relu(rng)
-
-
-@generator("LEAKY_RELU", quant="int16")
-def leaky_relu_i16(rng: np.random.Generator):
-    return _leaky_relu(rng)
 
 
 @generator("HARD_SWISH")
@@ -167,22 +158,13 @@ def relu6_i16(rng: np.random.Generator):
 
 # ---- ABS: converted (int8, 16x8), at independent input and output scales, unquantized int16 ----
 
-def _abs(rng: np.random.Generator):
+@generator("ABS", also=("int16",))
+def abs_layer(rng: np.random.Generator):
     import tensorflow as tf
 
     shape = _shape(rng, 4)
     x = tf.keras.Input(shape=shape)
     return tf.keras.Model(x, tf.keras.layers.Lambda(lambda t: tf.abs(t))(x)), _samples(rng, shape)
-
-
-@generator("ABS")
-def abs_layer(rng: np.random.Generator):
-    return _abs(rng)
-
-
-@generator("ABS", quant="int16")
-def abs_layer_i16(rng: np.random.Generator):
-    return _abs(rng)
 
 
 @generator("ABS", quant="none")

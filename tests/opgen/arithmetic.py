@@ -103,7 +103,8 @@ def div_int8(rng: np.random.Generator):
 
 # ---- SQUARED_DIFFERENCE ----
 
-def _squared_difference(rng: np.random.Generator):
+@generator("SQUARED_DIFFERENCE", also=("int16",))
+def squared_difference(rng: np.random.Generator):
     """Two inputs of one shape, or an input and a broadcast constant."""
     import tensorflow as tf
 
@@ -117,16 +118,6 @@ def _squared_difference(rng: np.random.Generator):
     b = tf.keras.Input(shape=shape)
     model = tf.keras.Model([x, b], tf.keras.layers.Lambda(lambda ts: tf.math.squared_difference(*ts))([x, b]))
     return model, [[rng.normal(0, spread, shape).astype(np.float32) for _ in range(2)] for _ in range(32)]
-
-
-@generator("SQUARED_DIFFERENCE")
-def squared_difference(rng: np.random.Generator):
-    return _squared_difference(rng)
-
-
-@generator("SQUARED_DIFFERENCE", quant="int16")
-def squared_difference_i16(rng: np.random.Generator):
-    return _squared_difference(rng)
 
 
 @generator("SQUARED_DIFFERENCE", quant="none")
