@@ -7,10 +7,7 @@
 void hil_add_mve_row(const hil_add_sub_params *p, const int8_t *a, int32_t step1, const int8_t *b, int32_t step2,
                      int8_t *out, int32_t n);
 
-static int add_prepare(hil_graph *g, hil_node *node)
-{
-    return hil_add_sub_prepare(g, node, HIL_INT8, "only int8 inputs and output are supported");
-}
+static int add_prepare(hil_graph *g, hil_node *node) { return hil_add_sub_prepare(g, node, HIL_INT8); }
 
 static void add_row(const void *params, const void *in1, int32_t step1, const void *in2, int32_t step2, void *out,
                     int32_t n)

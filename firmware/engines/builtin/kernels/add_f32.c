@@ -2,15 +2,7 @@
  * (and BroadcastAdd), out = clamp(a + b). */
 #include "arith_f32.h"
 
-static void add_f32_row(const void *params, const void *in1, int32_t step1, const void *in2, int32_t step2,
-                        void *out, int32_t n)
-{
-    const hil_f32_arith_params *p = params;
-    const float *a = in1, *b = in2;
-    float *o = out;
-    for (int32_t i = 0; i < n; i++, a += step1, b += step2)
-        o[i] = hil_f32_clamp(*a + *b, p->act_min, p->act_max);
-}
+HIL_BINARY_ROW(add_f32, float, float, hil_f32_arith_out(params, x + y))
 
 static int add_f32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, add_f32_row); }
 

@@ -12,10 +12,10 @@ static void real_multipliers(const hil_tensor *in1, const hil_tensor *in2, const
     real[2] = twice / ((double)(1 << left_shift) * (double)out->scale);
 }
 
-int hil_add_sub_prepare(hil_graph *g, hil_node *node, int type, const char *type_message)
+int hil_add_sub_prepare(hil_graph *g, hil_node *node, int type)
 {
     int status;
-    hil_add_sub_params *p = hil_binary_prepare(g, node, type, type, sizeof *p, type_message, &status);
+    hil_add_sub_params *p = hil_binary_prepare(g, node, type, type, sizeof *p, hil_binary_type_message(type), &status);
     if (!p)
         return status;
     hil_tensor *in1 = hil_node_input(g, node, 0), *in2 = hil_node_input(g, node, 1);

@@ -20,7 +20,7 @@ typedef struct {
 enum { HIL_ADD_SUB_LEFT_SHIFT_INT8 = 20, HIL_ADD_SUB_LEFT_SHIFT_INT16 = 15 };
 
 /* Checks and parameters for ADD or SUB of int8 or int16 tensors. */
-int hil_add_sub_prepare(hil_graph *g, hil_node *node, int type, const char *type_message);
+int hil_add_sub_prepare(hil_graph *g, hil_node *node, int type);
 
 /* One output element from the raw inputs a and b (int32 arithmetic wraps, as it does in TFLM). */
 static inline int32_t hil_add_sub_element(const hil_add_sub_params *p, int32_t a, int32_t b, int left_shift,

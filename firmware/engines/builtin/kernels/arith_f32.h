@@ -26,4 +26,11 @@ static inline int hil_f32_arith_prepare(hil_graph *g, hil_node *node)
     return HIL_OK;
 }
 
+/* The fused activation's clamp, in a row of HIL_BINARY_ROW (params: hil_f32_arith_params). */
+static inline float hil_f32_arith_out(const void *params, float v)
+{
+    const hil_f32_arith_params *p = params;
+    return hil_f32_clamp(v, p->act_min, p->act_max);
+}
+
 #endif

@@ -11,9 +11,12 @@ typedef struct {
     int32_t act_min, act_max;
 } hil_i32_params;
 
-/* `activation` < 0: TFLM ignores the fused activation (ADD); `quantized_check`: which tensors
- * must be unquantized (bit 0 input 1, bit 1 input 2, bit 2 output), as TFLM's prepare checks. */
-static inline int hil_i32_prepare(hil_graph *g, hil_node *node, int activation, unsigned quantized_check)
+enum { HIL_I32_OPT_ACTIVATION = 0 }; /* SubOptions, MulOptions, DivOptions */
+
+/* `fused`: the node's fused activation applies (0: TFLM ignores it, ADD and SQUARED_DIFFERENCE);
+ * `quantized_check`: which tensors must be unquantized (bit 0 input 1, bit 1 input 2, bit 2
+ * output), as TFLM's prepare checks. */
+static inline int hil_i32_prepare(hil_graph *g, hil_node *node, int fused, unsigned quantized_check)
 {
     int status;
     hil_i32_params *p = hil_binary_prepare(g, node, HIL_INT32, HIL_INT32, sizeof *p,
@@ -24,6 +27,7 @@ static inline int hil_i32_prepare(hil_graph *g, hil_node *node, int activation, 
     for (int i = 0; i < 3; i++)
         if ((quantized_check >> i & 1) && hil_is_quantized(t[i]))
             return hil_reject(g, node, HIL_ERR_UNSUPPORTED, "int32 tensors must not be quantized (as in TFLM)");
+    int activation = fused ? hil_fb_i8(&g->fb, &node->options, HIL_I32_OPT_ACTIVATION, 0) : -1;
     p->act_min = INT32_MIN;
     p->act_max = INT32_MAX;
     if (activation == HIL_ACT_RELU) {
@@ -35,6 +39,13 @@ static inline int hil_i32_prepare(hil_graph *g, hil_node *node, int activation, 
     }
     node->params = p;
     return HIL_OK;
+}
+
+/* The fused activation's clamp, in a row of HIL_BINARY_ROW (params: hil_i32_params). */
+static inline int32_t hil_i32_out(const void *params, int32_t v)
+{
+    const hil_i32_params *p = params;
+    return hil_clamp(v, p->act_min, p->act_max);
 }
 
 static inline int32_t hil_wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }

@@ -69,14 +69,7 @@ static int32_t div_element(const div_params *p, int32_t a, int32_t b)
     return hil_clamp(p->output_offset + scaled, p->act_min, p->act_max);
 }
 
-static void div_row(const void *params, const void *in1, int32_t step1, const void *in2, int32_t step2, void *out,
-                    int32_t n)
-{
-    const int8_t *a = in1, *b = in2;
-    int8_t *o = out;
-    for (int32_t i = 0; i < n; i++, a += step1, b += step2)
-        o[i] = (int8_t)div_element(params, *a, *b);
-}
+HIL_BINARY_ROW(div, int8_t, int8_t, div_element(params, x, y))
 
 static int div_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, div_row); }
 

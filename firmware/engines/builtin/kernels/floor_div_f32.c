@@ -11,14 +11,7 @@ static int floor_div_f32_prepare(hil_graph *g, hil_node *node)
     return hil_binary_prepare_broadcast(g, node, HIL_FLOAT32);
 }
 
-static void floor_div_f32_row(const void *params, const void *in1, int32_t step1, const void *in2, int32_t step2,
-                              void *out, int32_t n)
-{
-    const float *a = in1, *b = in2;
-    float *o = out;
-    for (int32_t i = 0; i < n; i++, a += step1, b += step2)
-        o[i] = (float)floor((double)*a / (double)*b);
-}
+HIL_BINARY_ROW(floor_div_f32, float, float, (float)floor((double)x / (double)y))
 
 static int floor_div_f32_eval(hil_graph *g, hil_node *node)
 {

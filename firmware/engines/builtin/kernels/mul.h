@@ -17,10 +17,10 @@ typedef struct {
     int32_t act_min, act_max;
 } hil_mul_params;
 
-static inline int hil_mul_prepare(hil_graph *g, hil_node *node, int type, const char *type_message)
+static inline int hil_mul_prepare(hil_graph *g, hil_node *node, int type)
 {
     int status;
-    hil_mul_params *p = hil_binary_prepare(g, node, type, type, sizeof *p, type_message, &status);
+    hil_mul_params *p = hil_binary_prepare(g, node, type, type, sizeof *p, hil_binary_type_message(type), &status);
     if (!p)
         return status;
     hil_tensor *in1 = hil_node_input(g, node, 0), *in2 = hil_node_input(g, node, 1);

@@ -11,14 +11,7 @@ static int prelu_f32_prepare(hil_graph *g, hil_node *node)
     return status;
 }
 
-static void prelu_f32_row(const void *params, const void *in1, int32_t step1, const void *in2, int32_t step2,
-                          void *out, int32_t n)
-{
-    const float *x = in1, *alpha = in2;
-    float *o = out;
-    for (int32_t i = 0; i < n; i++, x += step1, alpha += step2)
-        o[i] = *x >= 0.0f ? *x : *x * *alpha;
-}
+HIL_BINARY_ROW(prelu_f32, float, float, x >= 0.0f ? x : x * y)
 
 static int prelu_f32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, prelu_f32_row); }
 

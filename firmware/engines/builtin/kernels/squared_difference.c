@@ -6,14 +6,7 @@ static int squared_difference_prepare(hil_graph *g, hil_node *node)
     return hil_squared_difference_prepare(g, node, HIL_INT8);
 }
 
-static void squared_difference_row(const void *params, const void *in1, int32_t step1, const void *in2,
-                                   int32_t step2, void *out, int32_t n)
-{
-    const int8_t *a = in1, *b = in2;
-    int8_t *o = out;
-    for (int32_t i = 0; i < n; i++, a += step1, b += step2)
-        o[i] = (int8_t)hil_squared_difference_element(params, *a, *b);
-}
+HIL_BINARY_ROW(squared_difference, int8_t, int8_t, hil_squared_difference_element(params, x, y))
 
 static int squared_difference_eval(hil_graph *g, hil_node *node)
 {

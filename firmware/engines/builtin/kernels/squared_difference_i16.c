@@ -6,14 +6,7 @@ static int squared_difference_i16_prepare(hil_graph *g, hil_node *node)
     return hil_squared_difference_prepare(g, node, HIL_INT16);
 }
 
-static void squared_difference_i16_row(const void *params, const void *in1, int32_t step1, const void *in2,
-                                       int32_t step2, void *out, int32_t n)
-{
-    const int16_t *a = in1, *b = in2;
-    int16_t *o = out;
-    for (int32_t i = 0; i < n; i++, a += step1, b += step2)
-        o[i] = (int16_t)hil_squared_difference_element(params, *a, *b);
-}
+HIL_BINARY_ROW(squared_difference_i16, int16_t, int16_t, hil_squared_difference_element(params, x, y))
 
 static int squared_difference_i16_eval(hil_graph *g, hil_node *node)
 {

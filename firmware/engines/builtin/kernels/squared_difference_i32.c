@@ -2,18 +2,9 @@
  * wrapping as it does on every target it runs on. */
 #include "arith_i32.h"
 
-static int squared_difference_i32_prepare(hil_graph *g, hil_node *node) { return hil_i32_prepare(g, node, -1, 0); }
+static int squared_difference_i32_prepare(hil_graph *g, hil_node *node) { return hil_i32_prepare(g, node, 0, 0); }
 
-static void squared_difference_i32_row(const void *params, const void *in1, int32_t step1, const void *in2,
-                                       int32_t step2, void *out, int32_t n)
-{
-    const int32_t *a = in1, *b = in2;
-    int32_t *o = out;
-    for (int32_t i = 0; i < n; i++, a += step1, b += step2) {
-        int32_t d = hil_wrap_sub(*a, *b);
-        o[i] = hil_wrap_mul(d, d);
-    }
-}
+HIL_BINARY_ROW(squared_difference_i32, int32_t, int32_t, hil_wrap_mul(hil_wrap_sub(x, y), hil_wrap_sub(x, y)))
 
 static int squared_difference_i32_eval(hil_graph *g, hil_node *node)
 {

@@ -2,22 +2,12 @@
  * reference_ops::SubWithActivation / BroadcastSubSlow on int32. */
 #include "arith_i32.h"
 
-enum { SUB_OPT_ACTIVATION = 0 };
-
 static int sub_i32_prepare(hil_graph *g, hil_node *node)
 {
-    return hil_i32_prepare(g, node, hil_fb_i8(&g->fb, &node->options, SUB_OPT_ACTIVATION, 0), 7);
+    return hil_i32_prepare(g, node, 1, 7);
 }
 
-static void sub_i32_row(const void *params, const void *in1, int32_t step1, const void *in2, int32_t step2,
-                        void *out, int32_t n)
-{
-    const hil_i32_params *p = params;
-    const int32_t *a = in1, *b = in2;
-    int32_t *o = out;
-    for (int32_t i = 0; i < n; i++, a += step1, b += step2)
-        o[i] = hil_clamp(hil_wrap_sub(*a, *b), p->act_min, p->act_max);
-}
+HIL_BINARY_ROW(sub_i32, int32_t, int32_t, hil_i32_out(params, hil_wrap_sub(x, y)))
 
 static int sub_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, sub_i32_row); }
 
