@@ -18,9 +18,9 @@ typedef struct {
 static inline int32_t hil_sb_value(const hil_tensor *t, uint32_t i) { return (int32_t)hil_le32(t->data + 4u * i); }
 
 /* `space`/`batch`: the tensors in the roles above; `pads`: SPACE_TO_BATCH's paddings or
- * BATCH_TO_SPACE's crops. */
+ * BATCH_TO_SPACE's crops. Sets node->params. */
 static inline int hil_space_batch_prepare(hil_graph *g, hil_node *node, const hil_tensor *space,
-                                          const hil_tensor *batch, hil_space_batch **params)
+                                          const hil_tensor *batch)
 {
     const hil_tensor *in = hil_node_input(g, node, 0), *block = hil_node_input(g, node, 1);
     const hil_tensor *pads = hil_node_input(g, node, 2), *out = hil_node_output(g, node, 0);
@@ -56,7 +56,39 @@ static inline int hil_space_batch_prepare(hil_graph *g, hil_node *node, const hi
         (int64_t)p->space_w + p->pad_left + pad_right != (int64_t)p->batch_w * p->block_w ||
         space->dims[in->ndim - 1] != batch->dims[in->ndim - 1])
         return hil_reject(g, node, HIL_ERR_MODEL_INVALID, "shapes do not match the block shape and paddings");
-    *params = p;
+    node->params = p;
+    return HIL_OK;
+}
+
+/* Copies between the two layouts: every batch-layout pixel (b, h, w) maps to space-layout pixel
+ * (b % space_b, h * block_h + shift / block_w - pad_top, w * block_w + shift % block_w -
+ * pad_left) with shift = b / space_b, or into the padding. `to_batch` (SPACE_TO_BATCH): each
+ * output pixel reads its space pixel, or is zero bytes in the padding; else (BATCH_TO_SPACE)
+ * each input pixel is written to its space pixel unless cropped away. */
+static inline int hil_space_batch_copy(hil_graph *g, const hil_node *node, int to_batch)
+{
+    const hil_space_batch *p = node->params;
+    const uint8_t *in = hil_node_input(g, node, 0)->data;
+    uint8_t *out = hil_node_output(g, node, 0)->data;
+    const size_t px = (size_t)p->depth_bytes;
+    size_t batch_px = 0;
+    for (int32_t b = 0; b < p->batch_b; b++) {
+        int32_t space_b = b % p->space_b, shift = b / p->space_b;
+        for (int32_t h = 0; h < p->batch_h; h++) {
+            int32_t sh = h * p->block_h + shift / p->block_w - p->pad_top;
+            for (int32_t w = 0; w < p->batch_w; w++, batch_px++) {
+                int32_t sw = w * p->block_w + shift % p->block_w - p->pad_left;
+                int inside = sh >= 0 && sh < p->space_h && sw >= 0 && sw < p->space_w;
+                size_t space_px = ((size_t)space_b * (size_t)p->space_h + (size_t)sh) * (size_t)p->space_w + (size_t)sw;
+                if (to_batch && !inside)
+                    memset(out + batch_px * px, 0, px);
+                else if (to_batch)
+                    memcpy(out + batch_px * px, in + space_px * px, px);
+                else if (inside)
+                    memcpy(out + space_px * px, in + batch_px * px, px);
+            }
+        }
+    }
     return HIL_OK;
 }
 
