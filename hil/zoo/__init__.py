@@ -8,7 +8,8 @@ Every model directory holds a `build.py` with one common interface, used by `hil
     STORE_X = False                    # also store the float inputs as `x` (anomaly scores need them)
     CLASS_NAMES = [...]                # classifiers
     CARD = {"goal": ..., "dataset": ..., "design": ...}   # prose of the generated CARD.md
-    CALIBRATION = 500                  # the first N training samples calibrate the int8 and int16x8 conversions
+    CALIBRATION = 500                  # the first N training samples calibrate the int8 and int16x8 conversions,
+                                        # or def calibration(data) -> np.ndarray for other samples
 
     def dataset() -> Dataset            # float32 train/test split, deterministic
     def keras_model() -> keras.Model    # the architecture, untrained
@@ -80,8 +81,9 @@ def load_source(name: str, root: Path | None = None) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
-    missing = [f for f in ("dataset", "keras_model", "train", "CALIBRATION", "SEED", "TASK", "CARD")
-               if not hasattr(module, f)]
+    missing = [f for f in ("dataset", "keras_model", "train", "SEED", "TASK", "CARD") if not hasattr(module, f)]
+    if not hasattr(module, "CALIBRATION") and not hasattr(module, "calibration"):
+        missing.append("CALIBRATION (or calibration(data))")
     if missing:
         raise ConfigError(f"{path} lacks {', '.join(missing)} (see hil/zoo/__init__.py for the interface)")
     if module.TASK not in TASKS:

@@ -118,7 +118,7 @@ def build_into(name: str, out_dir: Path, progress: Progress = print) -> None:
     progress(f"{name}: trained in {time.monotonic() - started:.0f} s; converting (int8, float32, float16, int16x8)")
     float_out = predict(trained, data.x_test)  # the float64 model's outputs, rounded to float32
     model = float32_copy(module, trained)
-    calibration = data.x_train[:module.CALIBRATION]
+    calibration = module.calibration(data) if hasattr(module, "calibration") else data.x_train[:module.CALIBRATION]
     blobs = {"int8": convert_int8(model, calibration), "float32": convert_float32(model), "fp16": convert_fp16(model),
              "int16x8": convert_int8(model, calibration, scheme="int16x8")}
     files = {"int8": f"{name}.tflite", "float32": f"{name}_float32.tflite", "fp16": f"{name}_fp16.tflite",

@@ -162,23 +162,19 @@ def keras_model():
 
 
 def train(data: Dataset, progress):
-    from hil.zoo.tfutil import fit
+    from hil.zoo.tfutil import compile_and_fit
 
-    model = keras_model()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    fit(model, data.x_train, data.y_train, epochs=EPOCHS, batch_size=32, progress=progress, every=10)
-    return model
+    return compile_and_fit(keras_model(), data.x_train, data.y_train, progress, epochs=EPOCHS, batch_size=32,
+                           every=10, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
 
-def convert(model, data: Dataset, scheme: str = "int8") -> bytes:
-    """Calibrated on training samples plus the two extremes of the int8 features, so the keyword
-    model's int8 input has the frontend's encoding (scale 1/32, zero point 0): the frontend's
-    bytes feed it unchanged on the target."""
-    from hil.zoo.tfutil import convert_int8
-
+def calibration(data: Dataset) -> np.ndarray:
+    """Training samples plus the two extremes of the int8 features, so the keyword model's int8
+    input has the frontend's encoding (scale 1/32, zero point 0): the frontend's bytes feed it
+    unchanged on the target."""
     extremes = np.stack([np.full(data.x_train.shape[1:], -128 * FEATURE_SCALE, np.float32),
                          np.full(data.x_train.shape[1:], 127 * FEATURE_SCALE, np.float32)])
-    return convert_int8(model, np.concatenate([extremes, data.x_train[:300]]), scheme)
+    return np.concatenate([extremes, data.x_train[:300]])
 
 
 def write_wav(path: Path, samples: np.ndarray) -> None:
@@ -205,8 +201,3 @@ def write_extra(out_dir: Path, progress) -> None:
     write_npz(out_dir / "training_features.npz", reference)
     progress(f"tones_kws: frontend, {len(CLASS_NAMES)} recordings and their training-time features")
 
-
-if __name__ == "__main__":
-    from hil.zoo.build import build_in_place
-
-    build_in_place("tones_kws", print)
