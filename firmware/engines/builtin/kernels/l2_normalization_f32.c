@@ -14,23 +14,17 @@ static int l2_norm_f32_prepare(hil_graph *g, hil_node *node)
     return status;
 }
 
-static int l2_norm_f32_eval(hil_graph *g, hil_node *node)
+static void l2_norm_row(const float *in, float *out, uint32_t depth)
 {
-    const hil_tensor *in_t = hil_node_input(g, node, 0);
-    const float *in = (const float *)(const void *)in_t->data;
-    float *out = (float *)(void *)hil_node_output(g, node, 0)->data;
-    uint32_t outer, depth;
-    hil_last_axis_rows(in_t, &outer, &depth);
-    for (uint32_t r = 0; r < outer; r++, in += depth, out += depth) {
-        float squared = 0.0f;
-        for (uint32_t c = 0; c < depth; c++)
-            squared += in[c] * in[c];
-        float norm = sqrtf(squared);
-        norm = norm < 1e-6f ? 1e-6f : norm; /* std::max(norm, epsilon) */
-        for (uint32_t c = 0; c < depth; c++)
-            out[c] = in[c] / norm;
-    }
-    return HIL_OK;
+    float squared = 0.0f;
+    for (uint32_t c = 0; c < depth; c++)
+        squared += in[c] * in[c];
+    float norm = sqrtf(squared);
+    norm = norm < 1e-6f ? 1e-6f : norm; /* std::max(norm, epsilon) */
+    for (uint32_t c = 0; c < depth; c++)
+        out[c] = in[c] / norm;
 }
+
+static int l2_norm_f32_eval(hil_graph *g, hil_node *node) { return hil_last_axis_eval_f32(g, node, l2_norm_row); }
 
 const hil_kernel hil_kernel_l2_normalization_f32 = {11, "L2_NORMALIZATION", l2_norm_f32_prepare, l2_norm_f32_eval};

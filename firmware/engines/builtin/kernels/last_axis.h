@@ -1,6 +1,6 @@
 /* The checks of the kernels that work along the last dimension (LOG_SOFTMAX, L2_NORMALIZATION):
  * one input of rank >= 1 (at most max_rank), one output of the same type and shape; the rows
- * (outer) and their length (depth). Header-only. */
+ * (outer) and their length (depth); the float32 kernels' eval, row by row. Header-only. */
 #ifndef HIL_LAST_AXIS_H
 #define HIL_LAST_AXIS_H
 #include "graph.h"
@@ -25,6 +25,20 @@ static inline void hil_last_axis_rows(const hil_tensor *t, uint32_t *outer, uint
 {
     *depth = (uint32_t)t->dims[t->ndim - 1];
     *outer = *depth ? hil_num_elements(t) / *depth : 0;
+}
+
+/* Eval of a float32 kernel: `row` maps each input row of `depth` values to its output row. */
+static inline int hil_last_axis_eval_f32(hil_graph *g, const hil_node *node,
+                                         void (*row)(const float *in, float *out, uint32_t depth))
+{
+    const hil_tensor *in_t = hil_node_input(g, node, 0);
+    const float *in = (const float *)(const void *)in_t->data;
+    float *out = (float *)(void *)hil_node_output(g, node, 0)->data;
+    uint32_t outer, depth;
+    hil_last_axis_rows(in_t, &outer, &depth);
+    for (uint32_t r = 0; r < outer; r++, in += depth, out += depth)
+        row(in, out, depth);
+    return HIL_OK;
 }
 
 #endif

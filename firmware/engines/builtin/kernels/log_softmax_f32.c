@@ -10,25 +10,22 @@ static int log_softmax_f32_prepare(hil_graph *g, hil_node *node)
     return hil_last_axis_check(g, node, HIL_FLOAT32, HIL_MAX_DIMS);
 }
 
+static void log_softmax_row(const float *in, float *out, uint32_t depth)
+{
+    float max = -FLT_MAX;
+    for (uint32_t c = 0; c < depth; c++)
+        max = in[c] > max ? in[c] : max; /* std::max(max, x) */
+    float sum = 0.0f;
+    for (uint32_t c = 0; c < depth; c++)
+        sum += expf(in[c] - max);
+    const float log_sum = logf(sum);
+    for (uint32_t c = 0; c < depth; c++)
+        out[c] = in[c] - max - log_sum;
+}
+
 static int log_softmax_f32_eval(hil_graph *g, hil_node *node)
 {
-    const hil_tensor *in_t = hil_node_input(g, node, 0);
-    const float *in = (const float *)(const void *)in_t->data;
-    float *out = (float *)(void *)hil_node_output(g, node, 0)->data;
-    uint32_t outer, depth;
-    hil_last_axis_rows(in_t, &outer, &depth);
-    for (uint32_t r = 0; r < outer; r++, in += depth, out += depth) {
-        float max = -FLT_MAX;
-        for (uint32_t c = 0; c < depth; c++)
-            max = in[c] > max ? in[c] : max; /* std::max(max, x) */
-        float sum = 0.0f;
-        for (uint32_t c = 0; c < depth; c++)
-            sum += expf(in[c] - max);
-        const float log_sum = logf(sum);
-        for (uint32_t c = 0; c < depth; c++)
-            out[c] = in[c] - max - log_sum;
-    }
-    return HIL_OK;
+    return hil_last_axis_eval_f32(g, node, log_softmax_row);
 }
 
 const hil_kernel hil_kernel_log_softmax_f32 = {50, "LOG_SOFTMAX", log_softmax_f32_prepare, log_softmax_f32_eval};
