@@ -96,3 +96,10 @@ void hil_fifo_repeat_last(hil_fifo *f, uint32_t count, uint32_t times)
     for (uint32_t i = 0; i < times; i++)
         hil_fifo_write(f, f->data + f->count - count, count);
 }
+
+int hil_signal_begin(hil_graph *g, hil_node *node, unsigned inputs, unsigned outputs, const char *const *keys,
+                     unsigned n, int32_t *values)
+{
+    int status = hil_signal_arity(g, node, inputs, outputs);
+    return status == HIL_OK ? hil_signal_options(g, node, keys, n, values) : status;
+}

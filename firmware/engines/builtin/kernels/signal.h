@@ -14,6 +14,9 @@ int hil_signal_options(hil_graph *g, hil_node *node, const char *const *keys, un
 
 /* Checks the number of inputs and outputs; refuses the node otherwise. */
 int hil_signal_arity(hil_graph *g, hil_node *node, unsigned inputs, unsigned outputs);
+/* The start of most signal kernels' prepare: hil_signal_arity, then hil_signal_options. */
+int hil_signal_begin(hil_graph *g, hil_node *node, unsigned inputs, unsigned outputs, const char *const *keys,
+                     unsigned n, int32_t *values);
 /* Checks a tensor's type (and its rank, unless rank < 0); `what` names it in the refusal. */
 int hil_signal_tensor(hil_graph *g, hil_node *node, const hil_tensor *t, int type, int rank, const char *what);
 

@@ -12,9 +12,7 @@ static int energy_prepare(hil_graph *g, hil_node *node)
 {
     static const char *const keys[] = {"end_index", "start_index"};
     int32_t opt[2];
-    int status = hil_signal_arity(g, node, 1, 1);
-    if (status == HIL_OK)
-        status = hil_signal_options(g, node, keys, 2, opt);
+    int status = hil_signal_begin(g, node, 1, 1, keys, 2, opt);
     if (status != HIL_OK)
         return status;
     hil_tensor *in = hil_node_input(g, node, 0), *out = hil_node_output(g, node, 0);

@@ -39,9 +39,7 @@ static int filter_bank_prepare(hil_graph *g, hil_node *node)
     static const char *const names[] = {"input", "weights", "unweights", "channel frequency starts",
                                         "channel weight starts", "channel widths"};
     int32_t channels;
-    int status = hil_signal_arity(g, node, 6, 1);
-    if (status == HIL_OK)
-        status = hil_signal_options(g, node, keys, 1, &channels);
+    int status = hil_signal_begin(g, node, 6, 1, keys, 1, &channels);
     for (unsigned i = 0; status == HIL_OK && i < 6; i++)
         status = hil_signal_tensor(g, node, hil_node_input(g, node, i), i ? HIL_INT16 : HIL_UINT32, 1, names[i]);
     if (status == HIL_OK)

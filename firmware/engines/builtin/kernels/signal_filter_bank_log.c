@@ -30,9 +30,7 @@ static int log_prepare(hil_graph *g, hil_node *node)
 {
     static const char *const keys[] = {"input_correction_bits", "output_scale"};
     int32_t opt[2];
-    int status = hil_signal_arity(g, node, 1, 1);
-    if (status == HIL_OK)
-        status = hil_signal_options(g, node, keys, 2, opt);
+    int status = hil_signal_begin(g, node, 1, 1, keys, 2, opt);
     hil_tensor *in = hil_node_input(g, node, 0), *out = hil_node_output(g, node, 0);
     if (status || (status = hil_signal_tensor(g, node, in, HIL_UINT32, 1, "input")) ||
         (status = hil_signal_tensor(g, node, out, HIL_INT16, 1, "output")))

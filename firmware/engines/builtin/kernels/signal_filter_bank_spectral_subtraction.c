@@ -23,9 +23,7 @@ static int subtraction_prepare(hil_graph *g, hil_node *node)
     subtraction_params *p = hil_persistent_alloc(g, sizeof *p);
     if (!p)
         return hil_reject(g, node, HIL_ERR_ARENA_TOO_SMALL, "arena full");
-    int status = hil_signal_arity(g, node, 1, 2);
-    if (status == HIL_OK)
-        status = hil_signal_options(g, node, keys, N_OPTIONS, p->opt);
+    int status = hil_signal_begin(g, node, 1, 2, keys, N_OPTIONS, p->opt);
     hil_tensor *in = hil_node_input(g, node, 0), *out = hil_node_output(g, node, 0), *noise = hil_node_output(g, node, 1);
     if (status || (status = hil_signal_tensor(g, node, in, HIL_UINT32, 1, "input")) ||
         (status = hil_signal_tensor(g, node, out, HIL_UINT32, 1, "output")) ||

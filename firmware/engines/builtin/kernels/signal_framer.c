@@ -24,9 +24,7 @@ static int framer_prepare(hil_graph *g, hil_node *node)
 {
     static const char *const keys[] = {"frame_size", "frame_step", "prefill"};
     int32_t opt[3];
-    int status = hil_signal_arity(g, node, 1, 2);
-    if (status == HIL_OK)
-        status = hil_signal_options(g, node, keys, 3, opt);
+    int status = hil_signal_begin(g, node, 1, 2, keys, 3, opt);
     hil_tensor *in = hil_node_input(g, node, 0), *out = hil_node_output(g, node, 0);
     if (status || (status = hil_signal_tensor(g, node, in, HIL_INT16, -1, "input")) ||
         (status = hil_signal_tensor(g, node, out, HIL_INT16, in->ndim + 1, "output")) ||

@@ -16,9 +16,7 @@ static int pcan_prepare(hil_graph *g, hil_node *node)
 {
     static const char *const keys[] = {"snr_shift"};
     int32_t shift;
-    int status = hil_signal_arity(g, node, 3, 1);
-    if (status == HIL_OK)
-        status = hil_signal_options(g, node, keys, 1, &shift);
+    int status = hil_signal_begin(g, node, 3, 1, keys, 1, &shift);
     hil_tensor *in = hil_node_input(g, node, 0), *noise = hil_node_input(g, node, 1);
     hil_tensor *lut = hil_node_input(g, node, 2), *out = hil_node_output(g, node, 0);
     if (status || (status = hil_signal_tensor(g, node, in, HIL_UINT32, 1, "input")) ||

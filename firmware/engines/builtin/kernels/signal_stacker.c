@@ -16,9 +16,7 @@ static int stacker_prepare(hil_graph *g, hil_node *node)
     static const char *const keys[] = {"num_channels", "stacker_left_context", "stacker_right_context",
                                        "stacker_step"};
     int32_t opt[4];
-    int status = hil_signal_arity(g, node, 1, 2);
-    if (status == HIL_OK)
-        status = hil_signal_options(g, node, keys, 4, opt);
+    int status = hil_signal_begin(g, node, 1, 2, keys, 4, opt);
     hil_tensor *in = hil_node_input(g, node, 0), *out = hil_node_output(g, node, 0);
     if (status || (status = hil_signal_tensor(g, node, in, HIL_INT16, 1, "input")) ||
         (status = hil_signal_tensor(g, node, out, HIL_INT16, 1, "output")) ||

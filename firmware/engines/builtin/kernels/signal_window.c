@@ -11,9 +11,7 @@ static int window_prepare(hil_graph *g, hil_node *node)
 {
     static const char *const keys[] = {"shift"};
     int32_t shift;
-    int status = hil_signal_arity(g, node, 2, 1);
-    if (status == HIL_OK)
-        status = hil_signal_options(g, node, keys, 1, &shift);
+    int status = hil_signal_begin(g, node, 2, 1, keys, 1, &shift);
     if (status != HIL_OK)
         return status;
     hil_tensor *in = hil_node_input(g, node, 0), *w = hil_node_input(g, node, 1), *out = hil_node_output(g, node, 0);
