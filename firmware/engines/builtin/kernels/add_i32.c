@@ -4,7 +4,14 @@
 
 static int add_i32_prepare(hil_graph *g, hil_node *node) { return hil_i32_prepare(g, node, 0, 3); }
 
-HIL_BINARY_ROW(add_i32, int32_t, int32_t, hil_wrap_add(x, y))
+static void add_i32_row(const void *params, const void *in1, int32_t step1, const void *in2, int32_t step2,
+                        void *out, int32_t n)
+{
+    const int32_t *a = in1, *b = in2;
+    int32_t *o = out;
+    for (int32_t i = 0; i < n; i++, a += step1, b += step2)
+        o[i] = hil_wrap_add(*a, *b);
+}
 
 static int add_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, add_i32_row); }
 

@@ -16,7 +16,15 @@ static int32_t div_truncating(int32_t a, int32_t b)
     return b == -1 ? (int32_t)(0u - (uint32_t)a) : a / b;
 }
 
-HIL_BINARY_ROW(div_i32, int32_t, int32_t, hil_i32_out(params, div_truncating(x, y)))
+static void div_i32_row(const void *params, const void *in1, int32_t step1, const void *in2, int32_t step2,
+                        void *out, int32_t n)
+{
+    const hil_i32_params *p = params;
+    const int32_t *a = in1, *b = in2;
+    int32_t *o = out;
+    for (int32_t i = 0; i < n; i++, a += step1, b += step2)
+        o[i] = hil_clamp(div_truncating(*a, *b), p->act_min, p->act_max);
+}
 
 static int div_i32_eval(hil_graph *g, hil_node *node) { return hil_binary_eval(g, node, div_i32_row); }
 
