@@ -78,3 +78,42 @@ def test_fp16_rewrite_matches_tflite_on_the_original(model):
         tflite = [interpreter.get_tensor(d["index"]) for d in interpreter.get_output_details()]
         tflm = reference.run(inputs)
         assert all(np.array_equal(a, b) for a, b in zip(tflite, tflm, strict=True)), model.name
+
+
+def test_ulp_distance_maps_either_argument_across_zero():
+    tiny = np.float32(np.finfo(np.float32).smallest_subnormal)
+    assert ulp_distance(-tiny, tiny) == 2 and ulp_distance(-tiny, -tiny) == 0
+    minus_one = np.float32(-1.0)
+    assert ulp_distance(minus_one, np.nextafter(minus_one, np.float32(-2))) == 1
+    assert ulp_distance(np.float32(-2.0), np.float32(-1.0)) == 1 << 23
+
+
+def test_compare_float_identity_shapes_and_worst_place():
+    ref = [np.array([1.0, 2.0], np.float32), np.array([3.0], np.float32)]
+    same = compare_float([r.copy() for r in ref], ref)
+    assert same.output_index == -1 and same.exact and same.differing == 0
+    off = compare_float([ref[0] + np.float32(1e-6), ref[1].copy()], ref)
+    assert not off.exact and off.within_tolerance  # not bit-identical, yet within the tolerance
+    tie = compare_float([ref[0] + np.array([0.0, 0.5], np.float32), ref[1] + np.float32(0.5)], ref)
+    assert (tie.output_index, tie.worst_index) == (0, (1,))  # the first of equal worst errors
+    later = compare_float([ref[0].copy(), ref[1] + np.float32(0.5)], ref)
+    assert (later.output_index, later.worst_index) == (1, (0,))
+    with pytest.raises(ValueError, match="outputs"):
+        compare_float(ref[:1], ref)
+    with pytest.raises(ValueError, match="outputs"):
+        compare_float(ref + ref[:1], ref)
+    for shape in ((1,), (3,)):
+        with pytest.raises(ValueError, match="shape"):
+            compare_float([np.zeros(shape, np.float32), ref[1]], ref)
+
+
+def test_relative_error_counts_references_at_the_absolute_tolerance():
+    p = compare_float([np.array([0.75], np.float32)], [np.array([0.5], np.float32)], abs_tol=0.5, rel_tol=0.0)
+    assert p.max_rel_error == pytest.approx(0.5)
+
+
+def test_top1_agreement_in_both_directions():
+    ref = [np.array([0.1, 0.9, 0.0], np.float32)]
+    assert compare_float([np.array([0.2, 0.8, 0.0], np.float32)], ref).top1_agree
+    assert not compare_float([np.array([0.9, 0.1, 0.0], np.float32)], ref).top1_agree
+    assert not compare_float([np.array([0.0, 0.1, 0.9], np.float32)], ref).top1_agree
