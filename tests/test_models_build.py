@@ -174,7 +174,7 @@ def test_broken_source_fails_in_one_line(tmp_path):
     (tmp_path / "broken" / "build.py").write_text("SEED = 1\n")
     with pytest.raises(BuildError) as err:
         run_build("broken", tmp_path / "out", lambda line: None, root=tmp_path)
-    assert "lacks dataset, keras_model, train, convert" in str(err.value)
+    assert "lacks dataset, keras_model, train, TASK, CARD, CALIBRATION (or calibration(data))" in str(err.value)
 
 
 def test_check_retrains_hello_world_and_reports_only_the_tampered_files(tmp_path, monkeypatch, capsys):
