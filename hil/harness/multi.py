@@ -32,13 +32,16 @@ class TargetSpec:
     place: PlaceRequest | None = None    # or a labgrid place
 
 
+def target_names(values: list[str]) -> list[str]:
+    """The names in `--cross-boards` values (comma-separated, repeatable), blanks dropped."""
+    return [t.strip() for value in values for t in value.split(",") if t.strip()]
+
+
 def parse_targets(values: list[str], coordinator: str, timeout: float) -> list[TargetSpec]:
     """`--cross-boards` values (comma-separated, repeatable): board names, `labgrid:PLACE` or
     `labgrid:KEY=VALUE[+KEY=VALUE]` (any place with these tags)."""
     specs = []
-    for text in (t.strip() for value in values for t in value.split(",")):
-        if not text:
-            continue
+    for text in target_names(values):
         if not text.startswith(PLACE_PREFIX):
             specs.append(TargetSpec(text, board=text))
             continue

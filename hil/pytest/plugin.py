@@ -212,7 +212,7 @@ def hil_targets(pytestconfig: pytest.Config):
         specs = parse_targets(config.getoption("cross_boards"),
                               coordinator_address(getattr(config.option, "lg_coordinator", None)),
                               config.getoption("lg_timeout"))
-        engines = [e.strip() for e in config.getoption("cross_engines").split(",") if e.strip()]
+        engines = cross_engines(config)
         if len(specs) * len(engines) < 2:
             pytest.skip(CROSS_TARGET_SKIP)
         targets = TargetSet(specs, engines, config.stash[HARNESS_KEY].config, progress=lambda m: _progress(config, m),
@@ -260,12 +260,16 @@ CROSS_TARGET_SKIP = ("cross-target suite: give two or more targets, e.g. --cross
                      "or --cross-engines builtin,tflm --tflm-root DIR")
 
 
+def cross_engines(config: pytest.Config) -> list[str]:
+    return [e.strip() for e in config.getoption("cross_engines").split(",") if e.strip()]
+
+
 def cross_targets_given(config: pytest.Config) -> int:
     """How many targets the cross-target options name (boards or places, times engines), read from
     the option text alone: collection must not reach a labgrid coordinator."""
-    boards = [t for value in config.getoption("cross_boards") for t in value.split(",") if t.strip()]
-    engines = [e for e in config.getoption("cross_engines").split(",") if e.strip()]
-    return len(boards) * len(engines)
+    from hil.harness.multi import target_names
+
+    return len(target_names(config.getoption("cross_boards"))) * len(cross_engines(config))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
