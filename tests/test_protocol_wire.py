@@ -114,11 +114,15 @@ def test_profile_fault_and_memory_info_replies():
         memory.stack_peak_bytes = 1
 
 
-def test_truncated_ready_names_the_output_spec_it_ends_in():
+def _ready_up_to_specs(n_in: int, n_out: int, model_flags: int = 0) -> bytes:
+    """A READY payload through its strings (the tensor specs follow)."""
     head = HEADS[Msg.READY].pack(p.PROTOCOL_VERSION, 1, 8192, 25_000_000, 25_000_000, 2 << 20, 1752, 3464, 0,
-                                 2, 2, 0)
-    strings = b"".join(bytes([len(s)]) + s for s in (b"mps2_an386", b"builtin", b""))
-    body = head + bytes(32) + strings + _spec(9, (1, 3), 3) + _spec(9, (1, 3), 3)
+                                 n_in, n_out, model_flags)
+    return head + bytes(32) + b"".join(bytes([len(s)]) + s for s in (b"mps2_an386", b"builtin", b""))
+
+
+def test_truncated_ready_names_the_output_spec_it_ends_in():
+    body = _ready_up_to_specs(2, 2) + _spec(9, (1, 3), 3) + _spec(9, (1, 3), 3)
     with pytest.raises(ProtocolError, match="input 1 spec"):
         p.parse_ready(body[:-4])
     with pytest.raises(ProtocolError, match="output 0 spec"):
@@ -133,8 +137,5 @@ def test_sequence_numbers_wrap_at_16_bits_and_keep_every_bit():
 
 
 def test_ready_says_whether_the_model_keeps_state():
-    head = HEADS[Msg.READY].pack(p.PROTOCOL_VERSION, 1, 8192, 25_000_000, 25_000_000, 2 << 20, 1752, 3464, 0,
-                                 0, 0, p.MODEL_STATEFUL)
-    strings = b"".join(bytes([len(s)]) + s for s in (b"mps2_an386", b"builtin", b""))
-    assert p.parse_ready(head + bytes(32) + strings).stateful is True
-    assert p.parse_ready(head[:-1] + b"\x00" + bytes(32) + strings).stateful is False
+    assert p.parse_ready(_ready_up_to_specs(0, 0, p.MODEL_STATEFUL)).stateful is True
+    assert p.parse_ready(_ready_up_to_specs(0, 0)).stateful is False
